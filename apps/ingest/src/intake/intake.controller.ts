@@ -1,0 +1,14 @@
+import { Controller } from '@nestjs/common';
+import { EventPattern, Payload } from '@nestjs/microservices';
+import { Topics, type InboundMessage } from '@herald/kafka';
+import { IntakeService } from './intake.service';
+
+@Controller()
+export class IntakeController {
+  constructor(private readonly intake: IntakeService) {}
+
+  @EventPattern(Topics.events)
+  handle(@Payload() message: InboundMessage): Promise<void> {
+    return this.intake.ingestMessage(message);
+  }
+}

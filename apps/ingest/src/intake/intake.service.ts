@@ -1,0 +1,47 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { acceptEvent, EventCatalog, InvalidEventError, parseEventJson, type HeraldEvent } from '@herald/events';
+import { Headers, KafkaProducer, Topics, type InboundMessage } from '@herald/kafka';
+import { EventLogRepository, OrgRepository } from '@herald/persistence';
+
+/**
+ * The one path every event takes in, from Kafka or REST: validate, assign id, dedupe on the
+ * event log, publish to the accepted topic. Bad input raises InvalidEventError naming the field.
+ */
+@Injectable()
+export class IntakeService {
+  private readonly logger = new Logger('intake');
+
+  constructor(
+    private readonly catalog: EventCatalog,
+    private readonly orgs: OrgRepository,
+    private readonly eventLog: EventLogRepository,
+    private readonly producer: KafkaProducer,
+  ) {}
+
+  async publish(input: unknown): Promise<HeraldEvent> {
+    const accepted = acceptEvent(input, this.catalog);
+    if (!(await this.orgs.exists(accepted.org_id))) throw new InvalidEventError('org_id', `unknown org '${accepted.org_id}'`);
+    const { event, published } = await this.eventLog.recordOnce(accepted);
+    if (published) return event;
+    await this.producer.send(Topics.accepted, [{ key: event.org_id, value: JSON.stringify(event) }]);
+    await this.eventLog.markPublished(event);
+    return event;
+  }
+
+  /** Kafka intake: anything that is not a valid event goes to the DLQ with the reason, and the offset moves on. */
+  async ingestMessage(message: InboundMessage): Promise<void> {
+    try {
+      await this.publish(parseEventJson(message.value));
+    } catch (error) {
+      if (!(error instanceof InvalidEventError)) throw error;
+      this.logger.warn({ msg: 'event rejected', reason: error.message, topic: message.topic, partition: message.partition, offset: message.offset });
+      await this.producer.send(Topics.eventsDlq, [
+        {
+          key: message.key,
+          value: message.value ?? '',
+          headers: { ...message.headers, [Headers.reason]: error.message, [Headers.sourceTopic]: message.topic },
+        },
+      ]);
+    }
+  }
+}

@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { HeraldConfigModule } from '@herald/config';
+import { KafkaModule } from '@herald/kafka';
+import { ObservabilityModule } from '@herald/observability';
+import { RetryController } from './scheduling/retry.controller';
+
+@Module({
+  imports: [HeraldConfigModule, ObservabilityModule.forService('retry-scheduler'), KafkaModule.forService('retry-scheduler')],
+  controllers: [RetryController],
+})
+export class RetrySchedulerModule {}

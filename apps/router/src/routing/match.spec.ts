@@ -1,0 +1,47 @@
+import { EventCatalog, type HeraldEvent } from '@herald/events';
+import { matchSubscriptions, type Subscription } from './match';
+
+const catalog = new EventCatalog([
+  { type: 'deploy.failed', category: 'deployments', severity: 'failure', description: '', enabledByDefault: true },
+  { type: 'deploy.started', category: 'deployments', severity: 'info', description: '', enabledByDefault: false },
+]);
+
+const event = (over: Partial<HeraldEvent> = {}): HeraldEvent => ({
+  id: 'evt_1',
+  type: 'deploy.failed',
+  org_id: 'org_1',
+  project_id: 'prj_1',
+  occurred_at: '2026-01-01T00:00:00Z',
+  created_at: '2026-01-01T00:00:00Z',
+  data: {},
+  ...over,
+});
+
+const sub = (id: string, over: Partial<Subscription> = {}): Subscription => ({ kind: 'webhook', id, eventTypes: [], projectIds: [], enabled: true, ...over });
+const ids = (subs: Subscription[]) => subs.map((s) => s.id);
+
+describe('matchSubscriptions', () => {
+  const none = new Map<string, boolean>();
+
+  it('an empty filter takes every enabled type; a filter takes only its types', () => {
+    const subs = [sub('all'), sub('failed', { eventTypes: ['deploy.failed'] }), sub('other', { eventTypes: ['build.failed'] })];
+    expect(ids(matchSubscriptions(event(), subs, catalog, none))).toEqual(['all', 'failed']);
+  });
+
+  it('scopes by project; unscoped subscriptions take every project', () => {
+    const subs = [sub('any'), sub('p1', { projectIds: ['prj_1'] }), sub('p2', { projectIds: ['prj_2'] })];
+    expect(ids(matchSubscriptions(event(), subs, catalog, none))).toEqual(['any', 'p1']);
+    expect(ids(matchSubscriptions(event({ project_id: null }), subs, catalog, none))).toEqual(['any']);
+  });
+
+  it('skips disabled subscriptions', () => {
+    expect(matchSubscriptions(event(), [sub('off', { enabled: false })], catalog, none)).toEqual([]);
+  });
+
+  it('follows the catalog default unless the org toggled the type', () => {
+    const subs = [sub('all'), sub('started', { eventTypes: ['deploy.started'] })];
+    expect(matchSubscriptions(event({ type: 'deploy.started' }), subs, catalog, none)).toEqual([]);
+    expect(ids(matchSubscriptions(event({ type: 'deploy.started' }), subs, catalog, new Map([['deploy.started', true]])))).toEqual(['all', 'started']);
+    expect(matchSubscriptions(event(), subs, catalog, new Map([['deploy.failed', false]]))).toEqual([]);
+  });
+});

@@ -1,0 +1,31 @@
+import { Controller, Logger } from '@nestjs/common';
+import { EventPattern, Payload } from '@nestjs/microservices';
+import { parseAcceptedEvent, type HeraldEvent } from '@herald/events';
+import { Headers, KafkaProducer, Topics, type InboundMessage } from '@herald/kafka';
+import { RoutingService } from './routing.service';
+
+@Controller()
+export class RoutingController {
+  private readonly logger = new Logger('routing');
+
+  constructor(
+    private readonly routing: RoutingService,
+    private readonly producer: KafkaProducer,
+  ) {}
+
+  @EventPattern(Topics.accepted)
+  async handle(@Payload() message: InboundMessage): Promise<void> {
+    let event: HeraldEvent;
+    try {
+      event = parseAcceptedEvent(message.value);
+    } catch (error) {
+      // Only ingest writes this topic, so this is a bug upstream: park it where operators look.
+      this.logger.error({ msg: 'unreadable accepted event', offset: message.offset, partition: message.partition });
+      await this.producer.send(Topics.eventsDlq, [
+        { key: message.key, value: message.value ?? '', headers: { [Headers.reason]: String(error), [Headers.sourceTopic]: message.topic } },
+      ]);
+      return;
+    }
+    await this.routing.route(event);
+  }
+}

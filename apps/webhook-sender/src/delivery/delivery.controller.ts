@@ -1,0 +1,29 @@
+import { Controller, Logger } from '@nestjs/common';
+import { EventPattern, Payload } from '@nestjs/microservices';
+import { InvalidDeliveryJobError, parseDeliveryJob } from '@herald/deliveries';
+import { Headers, KafkaProducer, Topics, type InboundMessage } from '@herald/kafka';
+import { WebhookDeliveryService } from './webhook-delivery.service';
+
+@Controller()
+export class DeliveryController {
+  private readonly logger = new Logger('webhook-delivery');
+
+  constructor(
+    private readonly delivery: WebhookDeliveryService,
+    private readonly producer: KafkaProducer,
+  ) {}
+
+  @EventPattern(Topics.webhookDeliveries)
+  async handle(@Payload() message: InboundMessage): Promise<void> {
+    let job;
+    try {
+      job = parseDeliveryJob(message.value);
+    } catch (error) {
+      if (!(error instanceof InvalidDeliveryJobError)) throw error;
+      this.logger.error({ msg: 'unreadable delivery job', reason: error.message, partition: message.partition, offset: message.offset });
+      await this.producer.send(Topics.dead, [{ key: message.key, value: message.value ?? '', headers: { [Headers.reason]: error.message, [Headers.sourceTopic]: message.topic } }]);
+      return;
+    }
+    await this.delivery.deliver(job);
+  }
+}

@@ -1,0 +1,87 @@
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Agent, request } from 'undici';
+import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
+
+/** What came of one HTTP attempt, before any retry policy is applied. */
+export type SendResult =
+  | { kind: 'response'; statusCode: number; latencyMs: number; body: string; retryAfterMs: number }
+  | { kind: 'error'; latencyMs: number; error: string; timedOut: boolean };
+
+const MAX_LOGGED_BODY = 4096;
+
+export interface HttpRequest {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  timeoutMs: number;
+}
+
+/** Seconds or an HTTP date, as RFC 9110 allows; 0 when absent or unreadable. */
+export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number {
+  const text = Array.isArray(value) ? value[0] : value;
+  if (!text) return 0;
+  if (/^\d+$/.test(text.trim())) return Number(text.trim()) * 1000;
+  const date = Date.parse(text);
+  return Number.isNaN(date) ? 0 : Math.max(0, date - now);
+}
+
+/** Reads at most `limit` bytes of a body and discards the rest, so a huge answer costs nothing. */
+async function readBounded(body: AsyncIterable<Buffer>, limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    if (size < limit) chunks.push(chunk.subarray(0, limit - size));
+    size += chunk.length;
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * POSTs with one pooled undici agent shared by every destination. Redirects are never
+ * followed: a 3xx is an answer like any other non-2xx.
+ */
+@Injectable()
+export class HttpSender implements OnApplicationShutdown {
+  private readonly agent: Agent;
+
+  constructor(@Inject(HERALD_CONFIG) config: HeraldConfig) {
+    this.agent = new Agent({ connections: 64, keepAliveTimeout: 30_000, connectTimeout: config.HERALD_WEBHOOK_TIMEOUT_MS });
+  }
+
+  async post({ url, headers, body, timeoutMs }: HttpRequest): Promise<SendResult> {
+    const started = performance.now();
+    const signal = AbortSignal.timeout(timeoutMs);
+    try {
+      // undici 7 follows no redirects unless a redirect interceptor is added; we add none.
+      const response = await request(url, { method: 'POST', headers, body, dispatcher: this.agent, signal });
+      const text = await readBounded(response.body, MAX_LOGGED_BODY);
+      return {
+        kind: 'response',
+        statusCode: response.statusCode,
+        latencyMs: Math.round(performance.now() - started),
+        body: text,
+        retryAfterMs: parseRetryAfter(response.headers['retry-after']),
+      };
+    } catch (error) {
+      const timedOut = signal.aborted;
+      return {
+        kind: 'error',
+        latencyMs: Math.round(performance.now() - started),
+        error: timedOut ? `timed out after ${timeoutMs} ms` : describe(error),
+        timedOut,
+      };
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.agent.close();
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as { code?: string }).code ?? (error.cause as { code?: string } | undefined)?.code;
+    return code ? `${code}: ${error.message}` : error.message;
+  }
+  return String(error);
+}

@@ -1,0 +1,51 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
+import { WebhookRepository, type WebhookEntity } from '@herald/persistence';
+import type { SignatureScheme } from '@herald/signing';
+import type { WebhookTarget } from './prepare';
+
+export interface WebhookSettings extends WebhookTarget {
+  orgId: string;
+  retrySchedule: string[];
+  clientErrorsFinal: boolean;
+  paused: boolean;
+}
+
+/** How long a webhook's settings are reused; short, so pause, rotation and edits apply at once. */
+const TTL_MS = 1_000;
+
+/** Webhook settings and signing secrets, read from Postgres and cached for a second. */
+@Injectable()
+export class WebhookDirectory {
+  private readonly cache = new Map<string, { settings: WebhookSettings | null; loadedAt: number }>();
+
+  constructor(
+    private readonly webhooks: WebhookRepository,
+    @Inject(HERALD_CONFIG) private readonly config: HeraldConfig,
+  ) {}
+
+  /** null when the webhook was deleted. */
+  async get(id: string): Promise<WebhookSettings | null> {
+    const cached = this.cache.get(id);
+    if (cached && Date.now() - cached.loadedAt < TTL_MS) return cached.settings;
+    const webhook = await this.webhooks.findById(id);
+    const settings = webhook ? this.toSettings(webhook, await this.webhooks.signingSecrets(id)) : null;
+    this.cache.set(id, { settings, loadedAt: Date.now() });
+    return settings;
+  }
+
+  private toSettings(webhook: WebhookEntity, secrets: string[]): WebhookSettings {
+    return {
+      id: webhook.id,
+      orgId: webhook.orgId,
+      url: webhook.url,
+      format: webhook.format,
+      signingScheme: webhook.signingScheme as SignatureScheme,
+      timeoutMs: webhook.timeoutMs ?? this.config.HERALD_WEBHOOK_TIMEOUT_MS,
+      secrets,
+      retrySchedule: webhook.retrySchedule,
+      clientErrorsFinal: webhook.clientErrorsFinal,
+      paused: webhook.pausedAt !== null,
+    };
+  }
+}

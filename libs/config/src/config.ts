@@ -1,0 +1,48 @@
+import { z } from 'zod';
+
+const csv = z
+  .string()
+  .transform((s) => s.split(',').map((part) => part.trim()).filter(Boolean));
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+/**
+ * Every setting Herald reads from the environment, validated once at start so a typo fails
+ * fast with the variable's name instead of misbehaving later.
+ */
+export const ConfigSchema = z.object({
+  NODE_ENV: z.string().default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+  LOG_FORMAT: z.enum(['json', 'text']).default('json'),
+  KAFKA_BROKERS: csv.default(['127.0.0.1:9092']),
+  KAFKA_CLIENT_ID: z.string().default('herald'),
+  /** Prefix for consumer group ids, so two deployments can share a cluster. */
+  KAFKA_GROUP_PREFIX: z.string().default('herald'),
+  KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().min(1).default(6),
+  KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).default(1),
+  DATABASE_URL: z.string().default('postgres://postgres@127.0.0.1:5432/herald'),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).default(10),
+  /** JSON array of extra event type definitions appended to the built-in catalog. */
+  HERALD_EVENT_TYPES: z.string().optional(),
+  /** Deployment-wide brand for signature headers, e.g. `X-OEC-`. */
+  HERALD_HEADER_PREFIX: z.string().regex(/^[A-Za-z0-9-]+-$/, 'must end with "-"').default('X-Herald-'),
+  /** Lets deliveries reach loopback receivers (tests, local demo). Off in production. */
+  HERALD_ALLOW_LOOPBACK_DESTINATIONS: bool.default(false),
+  HERALD_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  /** Retry tiers: one topic per delay. Every webhook schedule must use delays from this list. */
+  HERALD_RETRY_TIERS: csv.default(['1s', '2s', '4s', '5s', '30s', '2m', '5m', '10m', '30m', '1h', '2h', '6h']),
+  /** Liveness fails when a consumer with work made no progress for this long. */
+  HERALD_STALL_TIMEOUT_MS: z.coerce.number().int().min(1000).default(120_000),
+});
+
+export type HeraldConfig = z.infer<typeof ConfigSchema>;
+
+/** Parses the environment; throws one error naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): HeraldConfig {
+  const result = ConfigSchema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`Invalid configuration: ${problems}`);
+  }
+  return result.data;
+}

@@ -1,0 +1,2 @@
+export { deliveryId, DeliveryJobSchema, InvalidDeliveryJobError, parseDeliveryJob, serializeJob, type DeliveryJob, type DestinationKind } from './job';
+export { nextRetryDelay, retryMessage, type RetryPolicy } from './retry';

@@ -1,0 +1,51 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { HeraldEventSchema, type HeraldEvent } from '@herald/events';
+
+export type DestinationKind = 'webhook' | 'email';
+
+/** A message on herald.deliveries.*.v1 and herald.retry.*.v1: one event for one destination. */
+export interface DeliveryJob {
+  /** Stable across retries and replays: the `webhook-id` / Message-ID receivers dedupe on. */
+  delivery_id: string;
+  /** 1 for the first try; the retry-scheduler sends it back with the next number. */
+  attempt: number;
+  destination: { kind: DestinationKind; id: string };
+  event: HeraldEvent;
+}
+
+export const DeliveryJobSchema = z.object({
+  delivery_id: z.string().min(1),
+  attempt: z.number().int().min(1),
+  destination: z.object({ kind: z.enum(['webhook', 'email']), id: z.string().min(1) }),
+  event: HeraldEventSchema,
+});
+
+export class InvalidDeliveryJobError extends Error {
+  override name = 'InvalidDeliveryJobError';
+}
+
+/** Same event + same destination → same id, whichever router replica computes it, however often. */
+export function deliveryId(event: Pick<HeraldEvent, 'org_id' | 'id'>, destinationId: string): string {
+  const digest = createHash('sha256').update(`${event.org_id}\u0000${event.id}\u0000${destinationId}`).digest('base64url');
+  return `msg_${digest.slice(0, 27)}`;
+}
+
+export function parseDeliveryJob(raw: Buffer | null): DeliveryJob {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw?.toString() ?? '');
+  } catch {
+    throw new InvalidDeliveryJobError('delivery job is not valid JSON');
+  }
+  const parsed = DeliveryJobSchema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new InvalidDeliveryJobError(`delivery job ${issue.path.join('.')}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+export function serializeJob(job: DeliveryJob): string {
+  return JSON.stringify(job);
+}

@@ -1,0 +1,46 @@
+import { retryTiers, Headers } from '@herald/kafka';
+import { deliveryId, parseDeliveryJob, type DeliveryJob } from './job';
+import { nextRetryDelay, retryMessage } from './retry';
+
+const event = { id: 'evt_1', type: 'deploy.failed', org_id: 'org_1', project_id: null, occurred_at: 't', created_at: 't', data: {} };
+const job: DeliveryJob = { delivery_id: deliveryId(event, 'wh_1'), attempt: 1, destination: { kind: 'webhook', id: 'wh_1' }, event };
+
+describe('retry maths', () => {
+  it('follows the schedule and stops after it', () => {
+    const policy = { schedule: ['1s', '2s', '4s'], jitter: 0 };
+    expect([1, 2, 3, 4].map((n) => nextRetryDelay(policy, n))).toEqual([1000, 2000, 4000, null]);
+  });
+
+  it('spreads delays by the jitter fraction', () => {
+    const policy = { schedule: ['10s'], jitter: 0.1 };
+    expect(nextRetryDelay(policy, 1, 0, () => 0)).toBe(9000);
+    expect(nextRetryDelay(policy, 1, 0, () => 1)).toBe(11_000);
+  });
+
+  it('never retries sooner than Retry-After', () => {
+    expect(nextRetryDelay({ schedule: ['1s'], jitter: 0 }, 1, 30_000)).toBe(30_000);
+  });
+
+  it('parks the next attempt in the tier for its delay with its due time', () => {
+    const tiers = retryTiers(['1s', '30s', '2m']);
+    const { topic, message } = retryMessage(job, 'herald.deliveries.webhook.v1', 45_000, tiers, 1_000);
+    expect(topic).toBe('herald.retry.30s.v1');
+    expect(message.key).toBe('wh_1');
+    expect(message.headers).toEqual({ [Headers.dueAt]: '46000', [Headers.returnTo]: 'herald.deliveries.webhook.v1' });
+    expect(parseDeliveryJob(Buffer.from(String(message.value)))).toEqual({ ...job, attempt: 2 });
+  });
+});
+
+describe('delivery ids', () => {
+  it('are stable per event and destination, and differ otherwise', () => {
+    expect(deliveryId(event, 'wh_1')).toBe(deliveryId({ ...event }, 'wh_1'));
+    expect(deliveryId(event, 'wh_1')).not.toBe(deliveryId(event, 'wh_2'));
+    expect(deliveryId(event, 'wh_1')).not.toBe(deliveryId({ ...event, org_id: 'org_2' }, 'wh_1'));
+    expect(deliveryId(event, 'wh_1')).toMatch(/^msg_[A-Za-z0-9_-]{27}$/);
+  });
+
+  it('rejects malformed jobs with the field named', () => {
+    expect(() => parseDeliveryJob(Buffer.from('{'))).toThrow(/not valid JSON/);
+    expect(() => parseDeliveryJob(Buffer.from(JSON.stringify({ ...job, attempt: 0 })))).toThrow(/attempt/);
+  });
+});

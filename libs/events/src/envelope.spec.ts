@@ -1,0 +1,58 @@
+import { BUILTIN_EVENT_TYPES, EventCatalog } from './catalog';
+import { acceptEvent, InvalidEventError, parseAcceptedEvent, parseEventJson, webhookPayload } from './envelope';
+
+const catalog = new EventCatalog(BUILTIN_EVENT_TYPES);
+const now = new Date('2026-05-07T14:23:15.000Z');
+
+const reasonOf = (input: unknown): string => {
+  try {
+    acceptEvent(input, catalog, now);
+  } catch (error) {
+    if (error instanceof InvalidEventError) return error.message;
+    throw error;
+  }
+  throw new Error('accepted');
+};
+
+describe('acceptEvent', () => {
+  it('assigns an evt_ ULID id and stamps created_at when the producer gave none', () => {
+    const event = acceptEvent({ type: 'deploy.failed', org_id: 'org_1', data: { environment: 'production' } }, catalog, now);
+    expect(event.id).toMatch(/^evt_[0-9A-HJKMNP-TV-Z]{26}$/);
+    expect(event).toMatchObject({ type: 'deploy.failed', org_id: 'org_1', project_id: null, created_at: '2026-05-07T14:23:15.000Z', occurred_at: '2026-05-07T14:23:15.000Z' });
+  });
+
+  it('keeps the producer id and occurred_at', () => {
+    const event = acceptEvent({ id: 'deploy-42', type: 'deploy.failed', org_id: 'org_1', project_id: 'prj_9', occurred_at: '2026-05-07T14:23:11Z' }, catalog, now);
+    expect(event).toMatchObject({ id: 'deploy-42', project_id: 'prj_9', occurred_at: '2026-05-07T14:23:11Z', data: {} });
+  });
+
+  it('names the field at fault', () => {
+    expect(reasonOf({ org_id: 'org_1' })).toMatch(/^type: /);
+    expect(reasonOf({ type: 'deploy.failed' })).toMatch(/^org_id: /);
+    expect(reasonOf({ type: 'deploy.failed', org_id: 'org_1', occurred_at: 'yesterday' })).toMatch(/^occurred_at: /);
+    expect(reasonOf({ type: 'deploy.failed', org_id: 'org_1', data: [1, 2] })).toMatch(/^data: /);
+    expect(reasonOf({ id: 'has space', type: 'deploy.failed', org_id: 'org_1' })).toMatch(/^id: /);
+    expect(reasonOf({ type: 'nope.nothing', org_id: 'org_1' })).toBe("type: unknown event type 'nope.nothing'");
+    expect(reasonOf('a string')).toMatch(/expected object/);
+  });
+});
+
+describe('parsing Kafka bytes', () => {
+  it('rejects empty and non-JSON values', () => {
+    expect(() => parseEventJson(null)).toThrow('empty message');
+    expect(() => parseEventJson(Buffer.from('{oops'))).toThrow('not valid JSON');
+  });
+
+  it('checks the shape of accepted events', () => {
+    const event = acceptEvent({ type: 'deploy.failed', org_id: 'org_1' }, catalog, now);
+    expect(parseAcceptedEvent(Buffer.from(JSON.stringify(event)))).toEqual(event);
+    expect(() => parseAcceptedEvent(Buffer.from(JSON.stringify({ ...event, org_id: 5 })))).toThrow(/^org_id: /);
+  });
+});
+
+describe('webhookPayload', () => {
+  it('is exactly the envelope of the wire contract', () => {
+    const event = acceptEvent({ type: 'deploy.failed', org_id: 'org_1', project_id: 'prj_9', data: { a: 1 } }, catalog, now);
+    expect(Object.keys(webhookPayload(event)).sort()).toEqual(['created_at', 'data', 'id', 'org_id', 'project_id', 'type']);
+  });
+});

@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+import type { Kafka } from 'kafkajs';
+import { testKafka } from '@herald/testing';
+import { ConsumerRunner, defer, type InboundMessage, type MessageHandler } from './consumer';
+
+/** Against the real broker: what is committed, what is retried, what waits. */
+describe('ConsumerRunner', () => {
+  let kafka: Kafka;
+
+  beforeAll(() => {
+    kafka = testKafka();
+  });
+
+  async function topicWith(values: { key: string; value: string }[], partitions = 1): Promise<string> {
+    const topic = `test.consumer.${randomUUID()}`;
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });
+    await admin.disconnect();
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({ topic, messages: values });
+    await producer.disconnect();
+    return topic;
+  }
+
+  async function committed(groupId: string, topic: string): Promise<string[]> {
+    const admin = kafka.admin();
+    await admin.connect();
+    const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    await admin.disconnect();
+    return offsets.partitions.sort((a, b) => a.partition - b.partition).map((p) => p.offset);
+  }
+
+  async function run(topic: string, handler: MessageHandler, concurrency = 1) {
+    const groupId = `test-${randomUUID()}`;
+    const runner = new ConsumerRunner(kafka, { groupId, topics: [topic], handler, concurrency });
+    await runner.start();
+    return { groupId, runner };
+  }
+
+  const until = async (check: () => boolean, timeoutMs = 20_000) => {
+    const deadline = Date.now() + timeoutMs;
+    while (!check()) {
+      if (Date.now() > deadline) throw new Error('timed out');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+
+  it('commits after handlers finish and keeps per-key order under concurrency', async () => {
+    const values = Array.from({ length: 30 }, (_, i) => ({ key: `k${i % 3}`, value: String(i) }));
+    const topic = await topicWith(values);
+    const seen: InboundMessage[] = [];
+    const { groupId, runner } = await run(
+      topic,
+      async (m) => {
+        await new Promise((r) => setTimeout(r, Math.random() * 20));
+        seen.push(m);
+      },
+      8,
+    );
+    await until(() => seen.length === 30);
+    await until(() => runner.health().lastProgressAt !== null);
+    await runner.stop();
+    for (const key of ['k0', 'k1', 'k2']) {
+      const order = seen.filter((m) => m.key === key).map((m) => Number(m.value!.toString()));
+      expect(order).toEqual([...order].sort((a, b) => a - b));
+    }
+    expect(await committed(groupId, topic)).toEqual(['30']);
+  });
+
+  it('retries a failing message after a pause instead of skipping it, and commits nothing past it', async () => {
+    const topic = await topicWith([
+      { key: 'a', value: 'ok-1' },
+      { key: 'a', value: 'flaky' },
+      { key: 'a', value: 'ok-2' },
+    ]);
+    const calls: string[] = [];
+    let failures = 0;
+    const { groupId, runner } = await run(topic, async (m) => {
+      const value = m.value!.toString();
+      calls.push(value);
+      if (value === 'flaky' && failures++ < 2) throw new Error('database unavailable');
+    });
+    await until(() => calls.includes('ok-2'));
+    await runner.stop();
+    expect(calls).toEqual(['ok-1', 'flaky', 'flaky', 'flaky', 'ok-2']);
+    expect(await committed(groupId, topic)).toEqual(['3']);
+  });
+
+  it('holds a deferred message until its time without committing it', async () => {
+    const topic = await topicWith([
+      { key: 'a', value: 'now' },
+      { key: 'a', value: 'later' },
+    ]);
+    const dueAt = Date.now() + 2_000;
+    const handled: { value: string; at: number }[] = [];
+    const { groupId, runner } = await run(topic, async (m) => {
+      const value = m.value!.toString();
+      if (value === 'later' && Date.now() < dueAt) return defer(dueAt);
+      handled.push({ value, at: Date.now() });
+    });
+    await until(() => handled.length === 1);
+    expect(await committed(groupId, topic)).toEqual(['1']);
+    await until(() => handled.length === 2);
+    await runner.stop();
+    expect(handled[1].value).toBe('later');
+    expect(handled[1].at).toBeGreaterThanOrEqual(dueAt);
+    expect(await committed(groupId, topic)).toEqual(['2']);
+  });
+});

@@ -1,0 +1,6 @@
+export { createKafka } from './client';
+export { ConsumerRunner, defer, type ConsumerHealth, type ConsumerOptions, type Deferral, type HandlerResult, type InboundMessage, type MessageHandler } from './consumer';
+export { KAFKA, KafkaModule, kafkaTransport, RETRY_TIERS } from './kafka.module';
+export { KafkaProducer, type OutboundMessage } from './producer';
+export { ensureTopics, Headers, parseDuration, retryTiers, tierFor, topicConfigs, Topics, type RetryTier, type TopologyOptions } from './topology';
+export { KafkaTransport } from './transport';

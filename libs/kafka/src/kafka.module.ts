@@ -1,0 +1,76 @@
+import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import type { Kafka } from 'kafkajs';
+import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
+import { HealthRegistry } from '@herald/observability';
+import { createKafka } from './client';
+import { KafkaProducer } from './producer';
+import { ensureTopics, retryTiers, type RetryTier } from './topology';
+import { KafkaTransport, type TransportOptions } from './transport';
+
+export const KAFKA = Symbol('KAFKA');
+export const RETRY_TIERS = Symbol('RETRY_TIERS');
+
+/** Creates the topology and connects the producer before any consumer starts; disconnects last. */
+@Injectable()
+class KafkaLifecycle implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('kafka');
+
+  constructor(
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(HERALD_CONFIG) private readonly config: HeraldConfig,
+    @Inject(RETRY_TIERS) private readonly tiers: RetryTier[],
+    private readonly producer: KafkaProducer,
+    health: HealthRegistry,
+  ) {
+    health.register('kafka-producer', () => ({ ready: producer.isConnected, live: true }));
+  }
+
+  async onModuleInit(): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const created = await ensureTopics(admin, {
+        partitions: this.config.KAFKA_TOPIC_PARTITIONS,
+        replicationFactor: this.config.KAFKA_REPLICATION_FACTOR,
+        tiers: this.tiers,
+      });
+      if (created.length) this.logger.log({ msg: 'created topics', topics: created });
+    } finally {
+      await admin.disconnect();
+    }
+    await this.producer.connect();
+  }
+
+  // Runs after Nest has closed the consumers (microservices), so their last produces still go out.
+  async onApplicationShutdown(): Promise<void> {
+    await this.producer.disconnect();
+  }
+}
+
+@Global()
+@Module({})
+export class KafkaModule {
+  static forService(service: string): DynamicModule {
+    return {
+      module: KafkaModule,
+      providers: [
+        { provide: KAFKA, inject: [HERALD_CONFIG], useFactory: (config: HeraldConfig) => createKafka(config, service) },
+        { provide: RETRY_TIERS, inject: [HERALD_CONFIG], useFactory: (config: HeraldConfig) => retryTiers(config.HERALD_RETRY_TIERS) },
+        { provide: KafkaProducer, inject: [KAFKA], useFactory: (kafka: Kafka) => new KafkaProducer(kafka) },
+        KafkaLifecycle,
+      ],
+      exports: [KAFKA, RETRY_TIERS, KafkaProducer],
+    };
+  }
+}
+
+/** The consumer-group transport for a service; group id is `<prefix>.<service>`. */
+export function kafkaTransport(
+  kafka: Kafka,
+  config: HeraldConfig,
+  service: string,
+  health: HealthRegistry,
+  options: Omit<TransportOptions, 'groupId' | 'stallTimeoutMs'> = {},
+): KafkaTransport {
+  return new KafkaTransport(kafka, { ...options, groupId: `${config.KAFKA_GROUP_PREFIX}.${service}`, stallTimeoutMs: config.HERALD_STALL_TIMEOUT_MS }, health);
+}

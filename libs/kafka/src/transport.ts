@@ -1,0 +1,52 @@
+import { BaseRpcContext, CustomTransportStrategy, Server } from '@nestjs/microservices';
+import type { Kafka } from 'kafkajs';
+import { isObservable, lastValueFrom } from 'rxjs';
+import type { HealthRegistry } from '@herald/observability';
+import { ConsumerRunner, type ConsumerOptions, type HandlerResult, type InboundMessage } from './consumer';
+
+export type TransportOptions = Omit<ConsumerOptions, 'topics' | 'handler'>;
+
+/**
+ * A Nest microservice transport over ConsumerRunner: controllers declare
+ * `@EventPattern(Topics.x)` handlers and this server feeds them, awaiting each handler (and
+ * the observable Nest may wrap it in) before the message counts as done. Nest's own Kafka
+ * transport acknowledges event handlers without waiting, which would break at-least-once.
+ */
+export class KafkaTransport extends Server implements CustomTransportStrategy {
+  private runner?: ConsumerRunner;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly options: TransportOptions,
+    private readonly health: HealthRegistry,
+  ) {
+    super();
+  }
+
+  async listen(callback: () => void): Promise<void> {
+    const topics = [...this.messageHandlers.keys()];
+    this.runner = new ConsumerRunner(this.kafka, { ...this.options, topics, handler: (message) => this.dispatch(message) });
+    this.health.register(`consumer:${this.options.groupId}`, () => this.runner!.health());
+    await this.runner.start();
+    callback();
+  }
+
+  async close(): Promise<void> {
+    await this.runner?.stop();
+  }
+
+  on(): void {
+    // kafkajs instrumentation is consumed inside ConsumerRunner.
+  }
+
+  unwrap<T>(): T {
+    return this.runner as T;
+  }
+
+  private async dispatch(message: InboundMessage): Promise<HandlerResult> {
+    const handler = this.getHandlerByPattern(message.topic);
+    if (!handler) throw new Error(`no handler for topic ${message.topic}`);
+    const result: unknown = await handler(message, new BaseRpcContext([message]));
+    return (isObservable(result) ? await lastValueFrom(result, { defaultValue: undefined }) : result) as HandlerResult;
+  }
+}

@@ -1,0 +1,38 @@
+import { DataSource } from 'typeorm';
+import { DeliveryEntity } from './delivery/delivery.entity';
+import { DeliveryAttemptEntity } from './delivery/delivery-attempt.entity';
+import { EventLogEntity } from './event-log/event-log.entity';
+import { InitialSchema1763860000000 } from './migrations/1763860000000-initial-schema';
+import { OrgEntity } from './org/org.entity';
+import { OrgEventTypeEntity } from './org/org-event-type.entity';
+import { WebhookEntity } from './webhook/webhook.entity';
+import { WebhookSecretEntity } from './webhook/webhook-secret.entity';
+
+export const ENTITIES = [OrgEntity, OrgEventTypeEntity, EventLogEntity, WebhookEntity, WebhookSecretEntity, DeliveryEntity, DeliveryAttemptEntity];
+export const MIGRATIONS = [InitialSchema1763860000000];
+
+export function createDataSource(url: string, poolSize = 10): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'herald_migrations',
+    synchronize: false,
+    extra: { max: poolSize },
+  });
+}
+
+/** Any number of processes may call this at once: an advisory lock lets one migrate while the others wait. */
+export async function runMigrations(dataSource: DataSource): Promise<string[]> {
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query('SELECT pg_advisory_lock(727274)');
+    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    return applied.map((m) => m.name);
+  } finally {
+    await runner.query('SELECT pg_advisory_unlock(727274)').catch(() => undefined);
+    await runner.release();
+  }
+}

@@ -1,0 +1,53 @@
+import { DataSource, Repository } from 'typeorm';
+import type { HeraldEvent } from '@herald/events';
+import { EventLogEntity } from './event-log.entity';
+
+export class EventLogRepository {
+  private readonly repo: Repository<EventLogEntity>;
+
+  constructor(dataSource: DataSource) {
+    this.repo = dataSource.getRepository(EventLogEntity);
+  }
+
+  /**
+   * Records the event unless this org already has one with the same id, and returns the stored
+   * one. `published` tells whether it already reached the accepted topic: a duplicate that did
+   * not (a crash between the two steps) must be published again, not dropped.
+   */
+  async recordOnce(event: HeraldEvent): Promise<{ event: HeraldEvent; published: boolean }> {
+    const result = await this.repo
+      .createQueryBuilder()
+      .insert()
+      .values({
+        orgId: event.org_id,
+        id: event.id,
+        type: event.type,
+        projectId: event.project_id,
+        occurredAt: new Date(event.occurred_at),
+        createdAt: new Date(event.created_at),
+        data: event.data as EventLogEntity['data'] & object,
+      })
+      .orIgnore()
+      .returning(['id'])
+      .execute();
+    if (result.raw.length > 0) return { event, published: false };
+    const stored = await this.repo.findOneByOrFail({ orgId: event.org_id, id: event.id });
+    return { event: toEvent(stored), published: stored.status === 'published' };
+  }
+
+  async markPublished(event: HeraldEvent): Promise<void> {
+    await this.repo.update({ orgId: event.org_id, id: event.id }, { status: 'published' });
+  }
+}
+
+export function toEvent(row: EventLogEntity): HeraldEvent {
+  return {
+    id: row.id,
+    type: row.type,
+    org_id: row.orgId,
+    project_id: row.projectId,
+    occurred_at: row.occurredAt.toISOString(),
+    created_at: row.createdAt.toISOString(),
+    data: row.data,
+  };
+}

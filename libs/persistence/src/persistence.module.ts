@@ -1,0 +1,45 @@
+import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
+import { HealthRegistry } from '@herald/observability';
+import { createDataSource } from './data-source';
+import { DeliveryRepository } from './delivery/delivery.repository';
+import { EventLogRepository } from './event-log/event-log.repository';
+import { OrgRepository } from './org/org.repository';
+import { WebhookRepository } from './webhook/webhook.repository';
+
+@Injectable()
+class DataSourceLifecycle implements OnApplicationShutdown {
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+}
+
+const repositories = [OrgRepository, EventLogRepository, WebhookRepository, DeliveryRepository];
+
+@Global()
+@Module({
+  providers: [
+    {
+      provide: DataSource,
+      inject: [HERALD_CONFIG, HealthRegistry],
+      useFactory: async (config: HeraldConfig, health: HealthRegistry) => {
+        const dataSource = await createDataSource(config.DATABASE_URL, config.DATABASE_POOL_SIZE).initialize();
+        health.register('postgres', async () => {
+          const ok = await dataSource.query('SELECT 1').then(
+            () => true,
+            () => false,
+          );
+          return { ready: ok, live: true };
+        });
+        return dataSource;
+      },
+    },
+    ...repositories.map((Repository) => ({ provide: Repository, inject: [DataSource], useFactory: (ds: DataSource) => new Repository(ds) })),
+    DataSourceLifecycle,
+  ],
+  exports: [DataSource, ...repositories],
+})
+export class PersistenceModule {}

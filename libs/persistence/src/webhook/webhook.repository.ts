@@ -1,0 +1,45 @@
+import { DataSource, IsNull, MoreThan, Repository } from 'typeorm';
+import { WebhookEntity } from './webhook.entity';
+import { WebhookSecretEntity } from './webhook-secret.entity';
+
+export type NewWebhook = Pick<WebhookEntity, 'id' | 'orgId' | 'url'> & Partial<Omit<WebhookEntity, 'secrets' | 'createdAt' | 'updatedAt' | 'deletedAt'>>;
+
+export class WebhookRepository {
+  private readonly webhooks: Repository<WebhookEntity>;
+  private readonly secrets: Repository<WebhookSecretEntity>;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.webhooks = dataSource.getRepository(WebhookEntity);
+    this.secrets = dataSource.getRepository(WebhookSecretEntity);
+  }
+
+  /** Creates a webhook with its first signing secret in one transaction. */
+  async create(webhook: NewWebhook, secret: string): Promise<WebhookEntity> {
+    return this.dataSource.transaction(async (manager) => {
+      const saved = await manager.getRepository(WebhookEntity).save(manager.getRepository(WebhookEntity).create(webhook));
+      await manager.getRepository(WebhookSecretEntity).insert({ webhookId: saved.id, secret });
+      return saved;
+    });
+  }
+
+  /** The org's live (not deleted) webhooks, paused ones included: the router holds, not drops. */
+  listForOrg(orgId: string): Promise<WebhookEntity[]> {
+    return this.webhooks.find({ where: { orgId }, order: { id: 'ASC' } });
+  }
+
+  findById(id: string): Promise<WebhookEntity | null> {
+    return this.webhooks.findOneBy({ id });
+  }
+
+  /** Secrets that sign now: newest first, then those still inside their rotation grace window. */
+  async signingSecrets(webhookId: string, now = new Date()): Promise<string[]> {
+    const rows = await this.secrets.find({
+      where: [
+        { webhookId, expiresAt: IsNull() },
+        { webhookId, expiresAt: MoreThan(now) },
+      ],
+      order: { createdAt: 'DESC', id: 'DESC' },
+    });
+    return rows.map((r) => r.secret);
+  }
+}

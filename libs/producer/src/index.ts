@@ -1,0 +1,1 @@
+export { HeraldClient, type HeraldClientOptions } from './client';

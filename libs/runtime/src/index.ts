@@ -1,0 +1,1 @@
+export { createLogger, runService, type ServiceOptions } from './run-service';

@@ -1,0 +1,44 @@
+import 'reflect-metadata';
+import { ConsoleLogger, type INestApplication, type LogLevel, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { Kafka } from 'kafkajs';
+import { loadConfig, type HeraldConfig } from '@herald/config';
+import { KAFKA, kafkaTransport } from '@herald/kafka';
+import { HealthRegistry } from '@herald/observability';
+
+const ORDER: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+
+export interface ServiceOptions {
+  /** Service name: consumer group `<prefix>.<name>`, metrics label, log context. */
+  name: string;
+  module: Type<unknown>;
+  /** Consume the topics of the module's `@EventPattern` handlers; false for HTTP-only processes. */
+  consumer?: { concurrency?: number; partitionsConsumedConcurrently?: number } | false;
+}
+
+export function createLogger(config: HeraldConfig, name: string): ConsoleLogger {
+  return new ConsoleLogger({
+    json: config.LOG_FORMAT === 'json',
+    logLevels: ORDER.slice(0, ORDER.indexOf(config.LOG_LEVEL) + 1),
+    prefix: `herald-${name}`,
+    colors: config.LOG_FORMAT !== 'json',
+  });
+}
+
+/**
+ * Starts one Herald process: topology and producer first (module init), then the consumer
+ * group, then HTTP. SIGTERM/SIGINT run the reverse: consumers finish and commit, then the
+ * producer and database close.
+ */
+export async function runService({ name, module, consumer = {} }: ServiceOptions): Promise<INestApplication> {
+  const config = loadConfig();
+  const app = await NestFactory.create(module, { logger: createLogger(config, name), abortOnError: false });
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  await app.init();
+  if (consumer) {
+    app.connectMicroservice({ strategy: kafkaTransport(app.get<Kafka>(KAFKA), config, name, app.get(HealthRegistry), consumer) }, { inheritAppConfig: true });
+    await app.startAllMicroservices();
+  }
+  await app.listen(config.PORT, '0.0.0.0');
+  return app;
+}
