@@ -3,8 +3,8 @@ import { HeraldConfigModule } from '@herald/config';
 import { KafkaModule } from '@herald/kafka';
 import { ObservabilityModule } from '@herald/observability';
 import { PersistenceModule } from '@herald/persistence';
+import { HttpSender } from '@herald/webhook-transport';
 import { DeliveryController } from './delivery/delivery.controller';
-import { HttpSender } from './delivery/http-sender';
 import { WebhookDeliveryService } from './delivery/webhook-delivery.service';
 import { WebhookDirectory } from './delivery/webhook-directory';
 

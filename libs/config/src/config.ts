@@ -31,6 +31,8 @@ export const ConfigSchema = z.object({
   HERALD_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   /** Retry tiers: one topic per delay. Every webhook schedule must use delays from this list. */
   HERALD_RETRY_TIERS: csv.default(['1s', '2s', '4s', '5s', '30s', '2m', '5m', '10m', '30m', '1h', '2h', '6h']),
+  /** AES-256-GCM keys for secrets at rest, `id:base64(32 bytes)`, current first (read by libs/persistence). */
+  HERALD_ENCRYPTION_KEYS: z.string().optional(),
   /** Liveness fails when a consumer with work made no progress for this long. */
   HERALD_STALL_TIMEOUT_MS: z.coerce.number().int().min(1000).default(120_000),
 });

@@ -19,7 +19,6 @@ function logCreator() {
 }
 
 export function createKafka(config: Pick<HeraldConfig, 'KAFKA_BROKERS' | 'KAFKA_CLIENT_ID'>, service: string): Kafka {
-  process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
   return new Kafka({
     clientId: `${config.KAFKA_CLIENT_ID}-${service}`,
     brokers: config.KAFKA_BROKERS,

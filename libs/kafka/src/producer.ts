@@ -1,4 +1,4 @@
-import type { IHeaders, Kafka, Producer } from 'kafkajs';
+import { Partitioners, type IHeaders, type Kafka, type Producer } from 'kafkajs';
 
 export interface OutboundMessage {
   key: string | null;
@@ -21,6 +21,7 @@ export class KafkaProducer {
       idempotent: true,
       maxInFlightRequests: 5,
       allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
       retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 200, maxRetryTime: 30_000 },
     });
     this.producer.on(this.producer.events.CONNECT, () => (this.connected = true));

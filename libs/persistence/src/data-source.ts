@@ -1,15 +1,17 @@
 import { DataSource } from 'typeorm';
 import { DeliveryEntity } from './delivery/delivery.entity';
 import { DeliveryAttemptEntity } from './delivery/delivery-attempt.entity';
+import { EmailChannelEntity } from './email-channel/email-channel.entity';
 import { EventLogEntity } from './event-log/event-log.entity';
 import { InitialSchema1763860000000 } from './migrations/1763860000000-initial-schema';
+import { EmailChannels1763870000000 } from './migrations/1763870000000-email-channels';
 import { OrgEntity } from './org/org.entity';
 import { OrgEventTypeEntity } from './org/org-event-type.entity';
 import { WebhookEntity } from './webhook/webhook.entity';
 import { WebhookSecretEntity } from './webhook/webhook-secret.entity';
 
-export const ENTITIES = [OrgEntity, OrgEventTypeEntity, EventLogEntity, WebhookEntity, WebhookSecretEntity, DeliveryEntity, DeliveryAttemptEntity];
-export const MIGRATIONS = [InitialSchema1763860000000];
+export const ENTITIES = [OrgEntity, OrgEventTypeEntity, EventLogEntity, WebhookEntity, WebhookSecretEntity, DeliveryEntity, DeliveryAttemptEntity, EmailChannelEntity];
+export const MIGRATIONS = [InitialSchema1763860000000, EmailChannels1763870000000];
 
 export function createDataSource(url: string, poolSize = 10): DataSource {
   return new DataSource({

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
 import { HealthRegistry } from '@herald/observability';
 import { createDataSource } from './data-source';
+import { EmailChannelRepository } from './email-channel/email-channel.repository';
 import { DeliveryRepository } from './delivery/delivery.repository';
 import { EventLogRepository } from './event-log/event-log.repository';
 import { OrgRepository } from './org/org.repository';
@@ -17,7 +18,7 @@ class DataSourceLifecycle implements OnApplicationShutdown {
   }
 }
 
-const repositories = [OrgRepository, EventLogRepository, WebhookRepository, DeliveryRepository];
+const repositories = [OrgRepository, EventLogRepository, WebhookRepository, DeliveryRepository, EmailChannelRepository];
 
 @Global()
 @Module({

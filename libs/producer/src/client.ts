@@ -1,4 +1,4 @@
-import { Kafka, type Producer } from 'kafkajs';
+import { Kafka, Partitioners, type Producer } from 'kafkajs';
 import { EventInputSchema, InvalidEventError, type EventInput } from '@herald/events';
 import { Topics } from '@herald/kafka';
 
@@ -18,7 +18,7 @@ export class HeraldClient {
 
   constructor({ brokers, kafka, clientId = 'herald-client' }: HeraldClientOptions) {
     if (!kafka && !brokers?.length) throw new Error('HeraldClient needs brokers or a kafka instance');
-    this.producer = (kafka ?? new Kafka({ clientId, brokers: brokers! })).producer({ idempotent: true });
+    this.producer = (kafka ?? new Kafka({ clientId, brokers: brokers! })).producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
   }
 
   connect(): Promise<void> {

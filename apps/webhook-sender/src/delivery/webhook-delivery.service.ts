@@ -3,9 +3,7 @@ import { HERALD_CONFIG, HERALD_VERSION, type HeraldConfig } from '@herald/config
 import { nextRetryDelay, retryMessage, serializeJob, type DeliveryJob } from '@herald/deliveries';
 import { Headers, KafkaProducer, RETRY_TIERS, Topics, type RetryTier } from '@herald/kafka';
 import { DeliveryRepository, type AttemptRecord, type DeliveryRef, type DeliveryStatus } from '@herald/persistence';
-import { HttpSender, type SendResult } from './http-sender';
-import { classifyAttempt, type AttemptOutcome } from './outcome';
-import { prepareRequest } from './prepare';
+import { classifyAttempt, HttpSender, prepareRequest, type AttemptOutcome, type SendResult } from '@herald/webhook-transport';
 import { WebhookDirectory, type WebhookSettings } from './webhook-directory';
 
 /** Operational events are not reported about themselves, so a dead ops endpoint cannot loop. */

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
 import { WebhookRepository, type WebhookEntity } from '@herald/persistence';
 import type { SignatureScheme } from '@herald/signing';
-import type { WebhookTarget } from './prepare';
+import type { WebhookTarget } from '@herald/webhook-transport';
 
 export interface WebhookSettings extends WebhookTarget {
   orgId: string;

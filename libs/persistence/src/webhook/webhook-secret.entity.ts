@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
+import { encrypted } from '../crypto/secret-box';
 import { WebhookEntity } from './webhook.entity';
 
 /** A signing secret; an old one keeps signing beside its successor until `expiresAt`. */
@@ -15,7 +16,8 @@ export class WebhookSecretEntity {
   // Relation<> keeps decorator metadata from naming WebhookEntity eagerly (the two files import each other).
   webhook?: Relation<WebhookEntity>;
 
-  @Column('text')
+  /** Encrypted at rest; it must stay recoverable because Herald signs with it. */
+  @Column({ type: 'text', transformer: encrypted })
   secret!: string;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })

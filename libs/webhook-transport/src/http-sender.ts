@@ -1,11 +1,14 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Agent, request } from 'undici';
 import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
+import { checkDestinationUrl, guardedLookup, UnsafeDestinationError, type DestinationPolicy } from './destination-guard';
 
 /** What came of one HTTP attempt, before any retry policy is applied. */
 export type SendResult =
   | { kind: 'response'; statusCode: number; latencyMs: number; body: string; retryAfterMs: number }
-  | { kind: 'error'; latencyMs: number; error: string; timedOut: boolean };
+  | { kind: 'error'; latencyMs: number; error: string; timedOut: boolean }
+  /** Never contacted: the destination is not allowed (scheme, or an address that is not public). */
+  | { kind: 'refused'; latencyMs: 0; error: string };
 
 const MAX_LOGGED_BODY = 4096;
 
@@ -38,17 +41,30 @@ async function readBounded(body: AsyncIterable<Buffer>, limit: number): Promise<
 
 /**
  * POSTs with one pooled undici agent shared by every destination. Redirects are never
- * followed: a 3xx is an answer like any other non-2xx.
+ * followed: a 3xx is an answer like any other non-2xx. Every connection resolves through the
+ * destination guard, so a private or metadata address is refused whatever DNS says today.
  */
 @Injectable()
 export class HttpSender implements OnApplicationShutdown {
   private readonly agent: Agent;
+  private readonly policy: DestinationPolicy;
 
   constructor(@Inject(HERALD_CONFIG) config: HeraldConfig) {
-    this.agent = new Agent({ connections: 64, keepAliveTimeout: 30_000, connectTimeout: config.HERALD_WEBHOOK_TIMEOUT_MS });
+    this.policy = { allowLoopback: config.HERALD_ALLOW_LOOPBACK_DESTINATIONS };
+    this.agent = new Agent({
+      connections: 64,
+      keepAliveTimeout: 30_000,
+      connectTimeout: config.HERALD_WEBHOOK_TIMEOUT_MS,
+      connect: { lookup: guardedLookup(this.policy) },
+    });
   }
 
   async post({ url, headers, body, timeoutMs }: HttpRequest): Promise<SendResult> {
+    try {
+      checkDestinationUrl(url, this.policy);
+    } catch (error) {
+      return { kind: 'refused', latencyMs: 0, error: `destination refused: ${(error as Error).message}` };
+    }
     const started = performance.now();
     const signal = AbortSignal.timeout(timeoutMs);
     try {
@@ -63,6 +79,8 @@ export class HttpSender implements OnApplicationShutdown {
         retryAfterMs: parseRetryAfter(response.headers['retry-after']),
       };
     } catch (error) {
+      const refusal = findRefusal(error);
+      if (refusal) return { kind: 'refused', latencyMs: 0, error: `destination refused: ${refusal.message}` };
       const timedOut = signal.aborted;
       return {
         kind: 'error',
@@ -84,4 +102,9 @@ function describe(error: unknown): string {
     return code ? `${code}: ${error.message}` : error.message;
   }
   return String(error);
+}
+
+function findRefusal(error: unknown): UnsafeDestinationError | undefined {
+  for (let e = error; e instanceof Error; e = e.cause) if (e instanceof UnsafeDestinationError) return e;
+  return undefined;
 }

@@ -10,6 +10,7 @@ export type AttemptOutcome =
 const RETRYABLE_CLIENT_ERRORS = new Set([408, 409, 425, 429]);
 
 export function classifyAttempt(result: SendResult, clientErrorsFinal: boolean): AttemptOutcome {
+  if (result.kind === 'refused') return { kind: 'final', reason: result.error };
   if (result.kind === 'error') return { kind: 'retry', reason: result.error, retryAfterMs: 0 };
   const { statusCode, retryAfterMs } = result;
   if (statusCode >= 200 && statusCode < 300) return { kind: 'delivered' };

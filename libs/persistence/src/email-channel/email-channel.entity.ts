@@ -1,0 +1,61 @@
+import { Column, CreateDateColumn, DeleteDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { encrypted } from '../crypto/secret-box';
+
+export type SmtpSecurity = 'starttls' | 'tls' | 'none';
+
+/** A team inbox: recipients, which events, which projects, and optionally its own SMTP server. */
+@Entity('email_channels')
+@Index(['orgId'])
+export class EmailChannelEntity {
+  @PrimaryColumn('text')
+  id!: string;
+
+  @Column({ name: 'org_id', type: 'text' })
+  orgId!: string;
+
+  @Column({ type: 'text', default: '' })
+  name!: string;
+
+  @Column({ type: 'text', array: true })
+  recipients!: string[];
+
+  /** Empty means every event type enabled for the org. */
+  @Column({ name: 'event_types', type: 'text', array: true, default: '{}' })
+  eventTypes!: string[];
+
+  /** Empty means every project. */
+  @Column({ name: 'project_ids', type: 'text', array: true, default: '{}' })
+  projectIds!: string[];
+
+  @Column({ type: 'boolean', default: true })
+  enabled!: boolean;
+
+  /** Per-channel SMTP; when host is null the deployment's SMTP settings are used. */
+  @Column({ name: 'smtp_host', type: 'text', nullable: true })
+  smtpHost!: string | null;
+
+  @Column({ name: 'smtp_port', type: 'integer', nullable: true })
+  smtpPort!: number | null;
+
+  @Column({ name: 'smtp_security', type: 'text', nullable: true })
+  smtpSecurity!: SmtpSecurity | null;
+
+  @Column({ name: 'smtp_username', type: 'text', nullable: true })
+  smtpUsername!: string | null;
+
+  /** Encrypted at rest (AES-256-GCM); never returned by the API. */
+  @Column({ name: 'smtp_password', type: 'text', nullable: true, transformer: encrypted })
+  smtpPassword!: string | null;
+
+  @Column({ name: 'smtp_from', type: 'text', nullable: true })
+  smtpFrom!: string | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+
+  @DeleteDateColumn({ name: 'deleted_at', type: 'timestamptz', nullable: true })
+  deletedAt!: Date | null;
+}
