@@ -69,6 +69,38 @@ describe('ConsumerRunner', () => {
     expect(await committed(groupId, topic)).toEqual(['30']);
   });
 
+  it('lets later messages of other keys pass a slow one, committing nothing past it until it finishes', async () => {
+    const topic = await topicWith([{ key: 'slow', value: 'slow' }]);
+    let release!: () => void;
+    const slowDone = new Promise<void>((r) => (release = r));
+    const handled: string[] = [];
+    const { groupId, runner } = await run(
+      topic,
+      async (m) => {
+        const value = m.value!.toString();
+        if (value === 'slow') await slowDone;
+        handled.push(value);
+      },
+      8,
+    );
+    await until(() => runner.health().ready);
+    await new Promise((r) => setTimeout(r, 500));
+    // A later batch on the same partition, while the slow handler still runs.
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({ topic, messages: Array.from({ length: 20 }, (_, i) => ({ key: `fast-${i}`, value: `fast-${i}` })) });
+    await producer.disconnect();
+    await until(() => handled.length === 20);
+    expect(handled).not.toContain('slow');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await committed(groupId, topic)).toEqual(['-1']);
+    release();
+    await until(() => handled.includes('slow'));
+    await until(() => runner.health().lastProgressAt !== null);
+    await runner.stop();
+    expect(await committed(groupId, topic)).toEqual(['21']);
+  });
+
   it('retries a failing message after a pause instead of skipping it, and commits nothing past it', async () => {
     const topic = await topicWith([
       { key: 'a', value: 'ok-1' },

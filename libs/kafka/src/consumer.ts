@@ -23,23 +23,29 @@ export interface ConsumerOptions {
   groupId: string;
   topics: string[];
   handler: MessageHandler;
-  /** Messages in flight per partition; messages sharing a key still run one after another, in order. */
+  /**
+   * Messages in flight per partition. Messages sharing a key run one after another, in order;
+   * others run side by side, across batches, so one slow key does not hold up the partition.
+   */
   concurrency?: number;
   partitionsConsumedConcurrently?: number;
   sessionTimeoutMs?: number;
-  /** A batch running longer than this marks the consumer as not live. */
+  /** The oldest message in flight being older than this marks the consumer as not live. */
   stallTimeoutMs?: number;
 }
 
 export interface ConsumerHealth {
   /** Joined its group and not crashed. */
   ready: boolean;
-  /** Not crashed and no batch stuck past the stall timeout. */
+  /** Not crashed and nothing stuck past the stall timeout. */
   live: boolean;
   lastProgressAt: number | null;
 }
 
 const MAX_BACKOFF_MS = 30_000;
+const COMMIT_INTERVAL_MS = 100;
+/** Finished messages kept behind an unfinished one, per partition, before fetching waits. */
+const MAX_SPAN = 10_000;
 
 export function defer(until: number): Deferral {
   return { deferUntil: until };
@@ -61,11 +67,71 @@ function toInbound(topic: string, partition: number, message: KafkaMessage): Inb
   };
 }
 
+interface Entry {
+  offset: bigint;
+  startedAt: number;
+  done: boolean;
+}
+
+/** Why a partition stopped taking work: a handler failed or deferred at `offset`. */
+interface Halt {
+  offset: bigint;
+  until: number | null;
+  error?: unknown;
+}
+
+/** Work in flight on one partition, oldest first; only a done prefix is ever committed. */
+class PartitionWork {
+  readonly entries: Entry[] = [];
+  readonly chains = new Map<string, Promise<void>>();
+  readonly tasks = new Set<Promise<void>>();
+  /** Handlers started and not yet settled. */
+  running = 0;
+  private waiters: (() => void)[] = [];
+  halt: Halt | undefined;
+  /** Bumped on halt or reassignment: queued handlers of an older generation skip their message. */
+  generation = 0;
+  committed: bigint | null = null;
+  commitTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly topic: string,
+    readonly partition: number,
+  ) {}
+
+  /** Offset to commit: one past the last message of the done prefix, or null if nothing new. */
+  takeDonePrefix(): bigint | null {
+    let next: bigint | null = null;
+    while (this.entries.length > 0 && this.entries[0].done) next = this.entries.shift()!.offset + 1n;
+    return next;
+  }
+
+  oldestUnfinished(): Entry | undefined {
+    return this.entries.find((e) => !e.done);
+  }
+
+  full(concurrency: number): boolean {
+    return this.running >= concurrency || this.entries.length >= MAX_SPAN;
+  }
+
+  waitForRoom(): Promise<void> {
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  wake(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
+  }
+}
+
 /**
- * Runs a consumer group with the settings no service should change: offsets committed only
- * for messages whose handler finished (a contiguous prefix of each batch), heartbeats while
- * handlers work, and a failed handler retried by seeking back and pausing that partition with
- * backoff, so an outage delays work but never skips it.
+ * Runs a consumer group with the settings no service should change. Offsets are committed only
+ * up to the oldest message whose handler has not finished. Fetching goes on while handlers
+ * run (up to `concurrency` messages per partition), so one slow receiver cannot block the
+ * messages behind it. A handler that throws halts its partition: the partition is paused,
+ * rewound to that message and resumed with backoff, so an outage delays work but never skips
+ * it. A Deferral does the same until the given time, without counting as a failure.
  */
 export class ConsumerRunner {
   private readonly logger: Logger;
@@ -74,9 +140,10 @@ export class ConsumerRunner {
   private readonly stallTimeoutMs: number;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly failures = new Map<string, number>();
-  private readonly batchesInFlight = new Map<symbol, number>();
+  private partitions = new Map<string, PartitionWork>();
   private joined = false;
   private crashed = false;
+  private stopping = false;
   private lastProgressAt: number | null = null;
 
   constructor(
@@ -96,7 +163,10 @@ export class ConsumerRunner {
       retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 30_000 },
     });
     const { GROUP_JOIN, CRASH, STOP } = this.consumer.events;
-    this.consumer.on(GROUP_JOIN, () => (this.joined = true));
+    this.consumer.on(GROUP_JOIN, () => {
+      this.joined = true;
+      this.forgetPartitions();
+    });
     this.consumer.on(STOP, () => (this.joined = false));
     this.consumer.on(CRASH, ({ payload }) => {
       this.logger.error({ msg: 'consumer crashed', error: payload.error.message, restart: payload.restart });
@@ -111,95 +181,147 @@ export class ConsumerRunner {
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
-      eachBatch: (payload) => this.processBatch(payload),
+      eachBatch: (payload) => this.takeBatch(payload),
     });
   }
 
-  /** Finishes the batches in flight, commits them and leaves the group. */
-  async stop(): Promise<void> {
+  /** Stops fetching, lets in-flight handlers finish (up to `drainMs`), commits them and leaves the group. */
+  async stop(drainMs = 30_000): Promise<void> {
+    this.stopping = true;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
+    this.consumer.pause(this.options.topics.map((topic) => ({ topic })));
+    const all = [...this.partitions.values()];
+    const drained = Promise.all(all.flatMap((p) => [...p.tasks]));
+    await Promise.race([drained, new Promise((r) => setTimeout(r, drainMs).unref())]);
+    await Promise.all(all.map((p) => this.commitNow(p)));
     await this.consumer.disconnect();
   }
 
   health(now = Date.now()): ConsumerHealth {
-    const stuck = [...this.batchesInFlight.values()].some((startedAt) => now - startedAt > this.stallTimeoutMs);
+    const stuck = [...this.partitions.values()].some((p) => {
+      const oldest = p.oldestUnfinished();
+      return oldest !== undefined && now - oldest.startedAt > this.stallTimeoutMs;
+    });
     return { ready: this.joined && !this.crashed, live: !this.crashed && !stuck, lastProgressAt: this.lastProgressAt };
   }
 
-  private async processBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload): Promise<void> {
-    const { topic, partition, messages } = batch;
-    const token = Symbol(topic);
-    this.batchesInFlight.set(token, Date.now());
-    const beat = setInterval(() => void heartbeat().catch(() => undefined), 3_000);
-    const settled = new Array<boolean>(messages.length).fill(false);
-    let failure: unknown;
-    let deferral: { index: number; until: number } | undefined;
-    const chains = new Map<string, Promise<void>>();
-    const running = new Set<Promise<void>>();
-    try {
-      for (let i = 0; i < messages.length; i++) {
-        while (running.size >= this.concurrency) await Promise.race(running);
-        if (failure !== undefined || deferral || !isRunning() || isStale()) break;
-        const message = toInbound(topic, partition, messages[i]);
-        const key = message.key ?? `#${i}`;
-        const task = (chains.get(key) ?? Promise.resolve())
-          .then(async () => {
-            if (failure !== undefined || (deferral && deferral.index < i)) return;
-            const result = await this.options.handler(message);
-            if (result && typeof result === 'object' && 'deferUntil' in result) {
-              if (!deferral || i < deferral.index) deferral = { index: i, until: result.deferUntil };
-            } else {
-              settled[i] = true;
-            }
-          })
-          .catch((error: unknown) => {
-            failure ??= error;
-          });
-        chains.set(key, task);
-        running.add(task);
-        void task.finally(() => running.delete(task));
-      }
-      await Promise.all(running);
+  /** After a rebalance kafkajs fetches from committed offsets again: start each partition afresh. */
+  private forgetPartitions(): void {
+    for (const work of this.partitions.values()) {
+      work.generation++;
+      clearTimeout(work.commitTimer);
+      void this.commitNow(work);
+    }
+    this.partitions = new Map();
+  }
 
-      let done = 0;
-      while (done < messages.length && settled[done]) done++;
-      if (done > 0) {
-        const last = messages[done - 1].offset;
-        resolveOffset(last);
-        await commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: (BigInt(last) + 1n).toString() }] }] });
-        this.lastProgressAt = Date.now();
-      }
-      if (done < messages.length && isRunning() && !isStale()) {
-        const next = messages[done].offset;
-        if (failure !== undefined) this.retryLater(topic, partition, next, failure);
-        else if (deferral) this.waitUntil(topic, partition, next, deferral.until);
-      } else if (failure === undefined) {
-        this.failures.delete(`${topic}/${partition}`);
+  private work(topic: string, partition: number): PartitionWork {
+    const id = `${topic}/${partition}`;
+    let work = this.partitions.get(id);
+    if (!work) this.partitions.set(id, (work = new PartitionWork(topic, partition)));
+    return work;
+  }
+
+  /** Dispatches a batch and returns once every message is started (not finished). */
+  private async takeBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    const work = this.work(batch.topic, batch.partition);
+    const beat = setInterval(() => void heartbeat().catch(() => undefined), 3_000);
+    try {
+      for (const message of batch.messages) {
+        while (work.full(this.concurrency) && !work.halt && isRunning() && !isStale()) await work.waitForRoom();
+        if (work.halt || !isRunning() || isStale() || this.stopping || this.partitions.get(`${work.topic}/${work.partition}`) !== work) return;
+        this.dispatch(work, toInbound(batch.topic, batch.partition, message));
+        resolveOffset(message.offset);
       }
     } finally {
       clearInterval(beat);
-      this.batchesInFlight.delete(token);
     }
   }
 
-  private retryLater(topic: string, partition: number, offset: string, error: unknown): void {
-    const key = `${topic}/${partition}`;
-    const attempt = (this.failures.get(key) ?? 0) + 1;
-    this.failures.set(key, attempt);
-    const delay = Math.min(MAX_BACKOFF_MS, 500 * 2 ** (attempt - 1));
-    this.logger.error({ msg: 'handler failed; will retry', topic, partition, offset, attempt, delayMs: delay, error: String(error) });
-    this.waitUntil(topic, partition, offset, Date.now() + delay);
+  private dispatch(work: PartitionWork, message: InboundMessage): void {
+    const entry: Entry = { offset: BigInt(message.offset), startedAt: Date.now(), done: false };
+    work.entries.push(entry);
+    work.running++;
+    const generation = work.generation;
+    const key = message.key ?? `#${message.offset}`;
+    const task: Promise<void> = (work.chains.get(key) ?? Promise.resolve())
+      .then(async () => {
+        if (work.generation !== generation) return;
+        entry.startedAt = Date.now();
+        const result = await this.options.handler(message);
+        if (result && typeof result === 'object' && 'deferUntil' in result) this.halt(work, { offset: entry.offset, until: result.deferUntil });
+        else entry.done = true;
+      })
+      .catch((error: unknown) => this.halt(work, { offset: entry.offset, until: null, error }))
+      .finally(() => {
+        work.running--;
+        work.tasks.delete(task);
+        if (work.chains.get(key) === task) work.chains.delete(key);
+        this.settled(work);
+      });
+    work.chains.set(key, task);
+    work.tasks.add(task);
   }
 
-  /** Rewinds the partition to `offset` and pauses it until `until`, leaving other partitions running. */
-  private waitUntil(topic: string, partition: number, offset: string, until: number): void {
-    this.consumer.seek({ topic, partition, offset });
-    this.consumer.pause([{ topic, partitions: [partition] }]);
+  private halt(work: PartitionWork, halt: Halt): void {
+    if (work.halt && work.halt.offset <= halt.offset) return;
+    work.halt = halt;
+    work.generation++;
+    this.consumer.pause([{ topic: work.topic, partitions: [work.partition] }]);
+  }
+
+  private settled(work: PartitionWork): void {
+    work.wake();
+    if (work.halt && work.tasks.size === 0) {
+      void this.rewind(work);
+      return;
+    }
+    work.commitTimer ??= setTimeout(() => {
+      work.commitTimer = undefined;
+      void this.commitNow(work);
+    }, COMMIT_INTERVAL_MS);
+  }
+
+  private async commitNow(work: PartitionWork): Promise<void> {
+    const next = work.takeDonePrefix();
+    work.wake();
+    if (next === null || (work.committed !== null && next <= work.committed)) return;
+    try {
+      await this.consumer.commitOffsets([{ topic: work.topic, partition: work.partition, offset: next.toString() }]);
+      work.committed = next;
+      this.lastProgressAt = Date.now();
+    } catch (error) {
+      // A rebalance took the partition: its new owner starts from the last commit (duplicates, never gaps).
+      this.logger.warn({ msg: 'offset commit failed', topic: work.topic, partition: work.partition, error: String(error) });
+    }
+  }
+
+  /** Every handler of a halted partition has settled: commit what finished, seek back to the first unfinished message, resume later. */
+  private async rewind(work: PartitionWork): Promise<void> {
+    const halt = work.halt!;
+    clearTimeout(work.commitTimer);
+    work.commitTimer = undefined;
+    await this.commitNow(work);
+    const from = work.oldestUnfinished()?.offset ?? halt.offset;
+    if (this.stopping || this.partitions.get(`${work.topic}/${work.partition}`) !== work) return;
+    this.partitions.delete(`${work.topic}/${work.partition}`);
+    const id = `${work.topic}/${work.partition}`;
+    let until = halt.until;
+    if (until === null) {
+      const attempt = (this.failures.get(id) ?? 0) + 1;
+      this.failures.set(id, attempt);
+      const delay = Math.min(MAX_BACKOFF_MS, 500 * 2 ** (attempt - 1));
+      this.logger.error({ msg: 'handler failed; will retry', topic: work.topic, partition: work.partition, offset: halt.offset.toString(), attempt, delayMs: delay, error: String(halt.error) });
+      until = Date.now() + delay;
+    } else {
+      this.failures.delete(id);
+    }
+    this.consumer.seek({ topic: work.topic, partition: work.partition, offset: from.toString() });
     const timer = setTimeout(
       () => {
         this.timers.delete(timer);
-        this.consumer.resume([{ topic, partitions: [partition] }]);
+        this.consumer.resume([{ topic: work.topic, partitions: [work.partition] }]);
       },
       Math.max(0, until - Date.now()),
     );
