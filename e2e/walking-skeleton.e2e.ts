@@ -1,6 +1,3 @@
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Producer } from 'kafkajs';
 import { Webhook } from 'standardwebhooks';
 import { deliveryId } from '@herald/deliveries';
@@ -8,19 +5,15 @@ import { Headers, Topics } from '@herald/kafka';
 import { createDataSource, DeliveryRepository, OrgRepository, WebhookRepository } from '@herald/persistence';
 import { generateSecret } from '@herald/signing';
 import { eventually, readTopic, startReceiver, testKafka, type Receiver } from '@herald/testing';
+import { buildAndMigrate, startStack, type RunningStack } from './support/stack';
 
 /**
  * The whole path through five separate processes, as `npm start` runs them:
  * Kafka → ingest → router → webhook-sender → a real HTTP receiver, with the retry-scheduler
  * bringing a failed attempt back.
  */
-const root = path.resolve(__dirname, '..');
 const PORT_BASE = 4100;
 const SERVICES = ['ingest', 'router', 'webhook-sender', 'email-sender', 'retry-scheduler'];
-
-interface RunningServices {
-  stop(): Promise<{ name: string; code: number | null; signal: string | null; forced: boolean }[]>;
-}
 
 describe('walking skeleton: an event produced to Kafka reaches a signed webhook', () => {
   const kafka = testKafka();
@@ -28,11 +21,10 @@ describe('walking skeleton: an event produced to Kafka reaches a signed webhook'
   const secret = generateSecret();
   let producer: Producer;
   let receiver: Receiver;
-  let services: RunningServices;
+  let services: RunningStack;
 
   beforeAll(async () => {
-    execFileSync(process.execPath, ['tools/build.mjs'], { cwd: root, stdio: 'pipe' });
-    execFileSync(process.execPath, ['dist/apps/ingest/src/cli.js', 'migrate'], { cwd: root, env: process.env, stdio: 'pipe' });
+    buildAndMigrate();
     await dataSource.initialize();
     await new OrgRepository(dataSource).upsert('org_e2e', 'E2E');
 
@@ -40,17 +32,7 @@ describe('walking skeleton: an event produced to Kafka reaches a signed webhook'
     receiver = await startReceiver((_request, index) => (index === 0 ? { status: 500, body: 'try later' } : { status: 204 }));
     await new WebhookRepository(dataSource).create({ id: 'wh_e2e', orgId: 'org_e2e', url: `${receiver.url}/hooks`, retrySchedule: ['1s', '1s'] }, secret);
 
-    const { startServices } = (await import(pathToFileURL(path.join(root, 'tools/dev/services.mjs')).href)) as {
-      startServices(options: { env: Record<string, string>; portBase: number }): Promise<RunningServices>;
-    };
-    services = await startServices({
-      env: { KAFKA_BROKERS: process.env.KAFKA_BROKERS!, DATABASE_URL: process.env.DATABASE_URL!, HERALD_ALLOW_LOOPBACK_DESTINATIONS: 'true', LOG_LEVEL: 'warn' },
-      portBase: PORT_BASE,
-    });
-    await eventually(async () => {
-      const statuses = await Promise.all(SERVICES.map((_, i) => fetch(`http://127.0.0.1:${PORT_BASE + i}/readyz`).then((r) => r.status, () => 0)));
-      return statuses.every((s) => s === 200) ? true : undefined;
-    }, 90_000);
+    services = await startStack(PORT_BASE);
     producer = kafka.producer();
     await producer.connect();
   }, 180_000);

@@ -5,12 +5,14 @@ import { ObservabilityModule } from '@herald/observability';
 import { PersistenceModule } from '@herald/persistence';
 import { HttpSender } from '@herald/webhook-transport';
 import { DeliveryController } from './delivery/delivery.controller';
+import { EndpointBreakers } from './delivery/endpoint-breakers';
 import { WebhookDeliveryService } from './delivery/webhook-delivery.service';
 import { WebhookDirectory } from './delivery/webhook-directory';
+import { AttemptRetention } from './retention/attempt-retention';
 
 @Module({
   imports: [HeraldConfigModule, ObservabilityModule.forService('webhook-sender'), KafkaModule.forService('webhook-sender'), PersistenceModule],
   controllers: [DeliveryController],
-  providers: [WebhookDeliveryService, WebhookDirectory, HttpSender],
+  providers: [WebhookDeliveryService, WebhookDirectory, EndpointBreakers, HttpSender, AttemptRetention],
 })
 export class WebhookSenderModule {}

@@ -29,6 +29,15 @@ export const ConfigSchema = z.object({
   /** Lets deliveries reach loopback receivers (tests, local demo). Off in production. */
   HERALD_ALLOW_LOOPBACK_DESTINATIONS: bool.default(false),
   HERALD_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  /** Circuit breaker per endpoint: opens when this share of recent attempts failed… */
+  HERALD_BREAKER_ERROR_PERCENT: z.coerce.number().min(1).max(100).default(50),
+  /** …over at least this many attempts within the rolling window… */
+  HERALD_BREAKER_VOLUME: z.coerce.number().int().min(1).default(10),
+  HERALD_BREAKER_WINDOW_MS: z.coerce.number().int().min(1000).default(60_000),
+  /** …and lets one probe through after this long. */
+  HERALD_BREAKER_RESET_MS: z.coerce.number().int().min(100).default(30_000),
+  /** Delivery attempts older than this many days are deleted from the log. */
+  HERALD_ATTEMPT_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
   /** Retry tiers: one topic per delay. Every webhook schedule must use delays from this list. */
   HERALD_RETRY_TIERS: csv.default(['1s', '2s', '4s', '5s', '30s', '2m', '5m', '10m', '30m', '1h', '2h', '6h']),
   /** AES-256-GCM keys for secrets at rest, `id:base64(32 bytes)`, current first (read by libs/persistence). */

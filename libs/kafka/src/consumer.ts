@@ -24,8 +24,8 @@ export interface ConsumerOptions {
   topics: string[];
   handler: MessageHandler;
   /**
-   * Messages in flight per partition. Messages sharing a key run one after another, in order;
-   * others run side by side, across batches, so one slow key does not hold up the partition.
+   * Handlers executing at once per partition. Messages sharing a key run one after another, in
+   * order; others run side by side, across batches, so one slow key does not hold up the partition.
    */
   concurrency?: number;
   partitionsConsumedConcurrently?: number;
@@ -85,7 +85,7 @@ class PartitionWork {
   readonly entries: Entry[] = [];
   readonly chains = new Map<string, Promise<void>>();
   readonly tasks = new Set<Promise<void>>();
-  /** Handlers started and not yet settled. */
+  /** Handlers executing now (not those queued behind a message with the same key). */
   running = 0;
   private waiters: (() => void)[] = [];
   halt: Halt | undefined;
@@ -242,20 +242,23 @@ export class ConsumerRunner {
   private dispatch(work: PartitionWork, message: InboundMessage): void {
     const entry: Entry = { offset: BigInt(message.offset), startedAt: Date.now(), done: false };
     work.entries.push(entry);
-    work.running++;
     const generation = work.generation;
     const key = message.key ?? `#${message.offset}`;
     const task: Promise<void> = (work.chains.get(key) ?? Promise.resolve())
       .then(async () => {
         if (work.generation !== generation) return;
         entry.startedAt = Date.now();
-        const result = await this.options.handler(message);
-        if (result && typeof result === 'object' && 'deferUntil' in result) this.halt(work, { offset: entry.offset, until: result.deferUntil });
-        else entry.done = true;
+        work.running++;
+        try {
+          const result = await this.options.handler(message);
+          if (result && typeof result === 'object' && 'deferUntil' in result) this.halt(work, { offset: entry.offset, until: result.deferUntil });
+          else entry.done = true;
+        } finally {
+          work.running--;
+        }
       })
       .catch((error: unknown) => this.halt(work, { offset: entry.offset, until: null, error }))
       .finally(() => {
-        work.running--;
         work.tasks.delete(task);
         if (work.chains.get(key) === task) work.chains.delete(key);
         this.settled(work);

@@ -1,5 +1,5 @@
 export { createDataSource, runMigrations } from './data-source';
-export { DeliveryRepository, type AttemptRecord, type DeliveryRef } from './delivery/delivery.repository';
+export { DeliveryRepository, UnknownWebhookError, type AttemptRecord, type DeliveryRef, type StoredDelivery } from './delivery/delivery.repository';
 export { DeliveryEntity, type DeliveryStatus } from './delivery/delivery.entity';
 export { DeliveryAttemptEntity } from './delivery/delivery-attempt.entity';
 export { SecretBox, secretBox, type EncryptionKey } from './crypto/secret-box';

@@ -11,9 +11,13 @@ import { WebhookRepository } from './webhook/webhook.repository';
 
 @Injectable()
 class DataSourceLifecycle implements OnApplicationShutdown {
-  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    private readonly deliveries: DeliveryRepository,
+  ) {}
 
   async onApplicationShutdown(): Promise<void> {
+    await this.deliveries.flushLog();
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }
 }

@@ -36,7 +36,8 @@ async function readBounded(body: AsyncIterable<Buffer>, limit: number): Promise<
     if (size < limit) chunks.push(chunk.subarray(0, limit - size));
     size += chunk.length;
   }
-  return Buffer.concat(chunks).toString('utf8');
+  // Postgres text cannot hold NUL; the log keeps the rest of the answer.
+  return Buffer.concat(chunks).toString('utf8').replaceAll('\u0000', '');
 }
 
 /**

@@ -2,67 +2,104 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { HERALD_CONFIG, HERALD_VERSION, type HeraldConfig } from '@herald/config';
 import { nextRetryDelay, retryMessage, serializeJob, type DeliveryJob } from '@herald/deliveries';
 import { Headers, KafkaProducer, RETRY_TIERS, Topics, type RetryTier } from '@herald/kafka';
-import { DeliveryRepository, type AttemptRecord, type DeliveryRef, type DeliveryStatus } from '@herald/persistence';
+import { DeliveryRepository, WebhookRepository, type AttemptRecord, type DeliveryRef, type DeliveryStatus } from '@herald/persistence';
 import { classifyAttempt, HttpSender, prepareRequest, type AttemptOutcome, type SendResult } from '@herald/webhook-transport';
+import { EndpointBreakers } from './endpoint-breakers';
 import { WebhookDirectory, type WebhookSettings } from './webhook-directory';
 
 /** Operational events are not reported about themselves, so a dead ops endpoint cannot loop. */
 const OPERATIONAL_TYPES = new Set(['delivery.exhausted', 'webhook.paused']);
 
+const isFailure = (result: SendResult) => classifyAttempt(result, false).kind !== 'delivered';
+
 /**
- * One delivery attempt, top to bottom: look up the webhook → prepare (format, sign) → send →
- * classify the result → record it → schedule the retry or finish.
+ * One delivery attempt, top to bottom: look up the webhook → hold if paused → prepare (format,
+ * sign) → send through the endpoint's breaker → classify → record → retry, exhaust or finish.
  */
 @Injectable()
 export class WebhookDeliveryService {
   private readonly logger = new Logger('webhook-delivery');
   private readonly userAgent = `Herald/${HERALD_VERSION}`;
+  /** Endpoints that failed here since their last success: a success must reset their count. */
+  private readonly failing = new Set<string>();
 
   constructor(
     private readonly directory: WebhookDirectory,
+    private readonly breakers: EndpointBreakers,
     private readonly http: HttpSender,
     private readonly deliveries: DeliveryRepository,
+    private readonly webhooks: WebhookRepository,
     private readonly producer: KafkaProducer,
     @Inject(RETRY_TIERS) private readonly tiers: RetryTier[],
     @Inject(HERALD_CONFIG) private readonly config: HeraldConfig,
   ) {}
 
   async deliver(job: DeliveryJob): Promise<void> {
-    const webhook = await this.directory.get(job.destination.id);
-    if (!webhook) return this.finish(job, 'failed', noAttempt(job, 'webhook no longer exists'), null);
+    let webhook = await this.directory.get(job.destination.id);
+    if (!webhook) return this.record(job, 'failed', noRequest(job, 'webhook no longer exists'), null);
+    if (webhook.paused) {
+      if (await this.deliveries.holdIfPaused(deliveryRef(job), job.attempt - 1)) return;
+      // Resumed since we last looked: a resumed endpoint starts with a closed breaker.
+      this.directory.forget(webhook.id);
+      this.breakers.reset(webhook.id);
+      webhook = { ...webhook, paused: false };
+    }
 
     const request = prepareRequest(job, webhook, { headerPrefix: this.config.HERALD_HEADER_PREFIX, userAgent: this.userAgent });
     const attemptedAt = new Date();
-    const result = await this.http.post(request);
-    const outcome = classifyAttempt(result, webhook.clientErrorsFinal);
-    const attempt = attemptRecord(job, attemptedAt, result, outcome);
+    const sent = await this.breakers.send(webhook.id, isFailure, () => this.http.post(request));
+    if (sent.kind === 'open') {
+      // Failing fast is still failing: it counts toward auto-pause like the failures that opened it.
+      await this.countFailure(job, webhook);
+      return this.retry(job, webhook, noRequest(job, 'circuit breaker open: no request sent'), 'circuit breaker open', 0);
+    }
 
-    if (outcome.kind === 'delivered') return this.finish(job, 'succeeded', attempt, null);
-    const delayMs = outcome.kind === 'retry' ? nextRetryDelay({ schedule: webhook.retrySchedule }, job.attempt, outcome.retryAfterMs) : null;
-    if (delayMs === null) return this.exhaust(job, webhook, attempt, outcome.reason);
+    const outcome = classifyAttempt(sent.result, webhook.clientErrorsFinal);
+    const attempt = attemptRecord(job, attemptedAt, sent.result, outcome);
+    if (outcome.kind === 'delivered') return this.succeed(job, webhook, attempt);
+    await this.countFailure(job, webhook);
+    if (outcome.kind === 'final') return this.exhaust(job, webhook, attempt, outcome.reason);
+    return this.retry(job, webhook, attempt, outcome.reason, outcome.retryAfterMs);
+  }
 
+  private async succeed(job: DeliveryJob, webhook: WebhookSettings, attempt: AttemptRecord): Promise<void> {
+    await this.record(job, 'succeeded', attempt, null);
+    if (this.failing.delete(webhook.id) || webhook.consecutiveFailures > 0) await this.webhooks.resetFailures(webhook.id);
+  }
+
+  private async retry(job: DeliveryJob, webhook: WebhookSettings, attempt: AttemptRecord, reason: string, retryAfterMs: number): Promise<void> {
+    const delayMs = nextRetryDelay({ schedule: webhook.retrySchedule }, job.attempt, retryAfterMs);
+    if (delayMs === null) return this.exhaust(job, webhook, attempt, reason);
     const retry = retryMessage(job, Topics.webhookDeliveries, delayMs, this.tiers);
     await this.producer.send(retry.topic, [retry.message]);
-    await this.finish(job, 'pending', attempt, new Date(Date.now() + delayMs));
-    this.logger.log({ msg: 'attempt failed; retry scheduled', deliveryId: job.delivery_id, eventId: job.event.id, destinationId: webhook.id, attempt: job.attempt, reason: outcome.reason, delayMs });
+    await this.record(job, 'pending', attempt, new Date(Date.now() + delayMs));
+    this.logger.log({ msg: 'attempt failed; retry scheduled', deliveryId: job.delivery_id, eventId: job.event.id, destinationId: webhook.id, attempt: job.attempt, reason, delayMs });
   }
 
   private async exhaust(job: DeliveryJob, webhook: WebhookSettings, attempt: AttemptRecord, reason: string): Promise<void> {
     await this.producer.send(Topics.dead, [{ key: webhook.id, value: serializeJob(job), headers: { [Headers.reason]: reason } }]);
-    if (!OPERATIONAL_TYPES.has(job.event.type)) {
-      const exhausted = {
-        type: 'delivery.exhausted',
-        org_id: job.event.org_id,
-        project_id: job.event.project_id,
-        data: { delivery_id: job.delivery_id, event_id: job.event.id, event_type: job.event.type, webhook_id: webhook.id, attempts: job.attempt, error: reason },
-      };
-      await this.producer.send(Topics.events, [{ key: job.event.org_id, value: JSON.stringify(exhausted) }]);
-    }
-    await this.finish(job, 'failed', attempt, null);
+    await this.emit(job, 'delivery.exhausted', { delivery_id: job.delivery_id, event_id: job.event.id, event_type: job.event.type, webhook_id: webhook.id, attempts: job.attempt, error: reason });
+    await this.record(job, 'failed', attempt, null);
     this.logger.warn({ msg: 'delivery failed for good', deliveryId: job.delivery_id, eventId: job.event.id, destinationId: webhook.id, attempts: job.attempt, reason });
   }
 
-  private finish(job: DeliveryJob, status: DeliveryStatus, attempt: AttemptRecord, nextAttemptAt: Date | null): Promise<void> {
+  /** A failed request counts toward auto-pause; the failure that reaches the threshold announces it. */
+  private async countFailure(job: DeliveryJob, webhook: WebhookSettings): Promise<void> {
+    this.failing.add(webhook.id);
+    if (!(await this.webhooks.recordFailure(webhook.id))) return;
+    this.directory.forget(webhook.id);
+    await this.emit(job, 'webhook.paused', { webhook_id: webhook.id, url: webhook.url, consecutive_failures: webhook.pauseAfterFailures });
+    this.logger.warn({ msg: 'webhook paused after consecutive failures', destinationId: webhook.id, eventId: job.event.id });
+  }
+
+  /** Publishes an operational event like any producer would, so operators can subscribe to it. */
+  private async emit(job: DeliveryJob, type: string, data: Record<string, unknown>): Promise<void> {
+    if (OPERATIONAL_TYPES.has(job.event.type)) return;
+    const event = { type, org_id: job.event.org_id, project_id: job.event.project_id, data };
+    await this.producer.send(Topics.events, [{ key: job.event.org_id, value: JSON.stringify(event) }]);
+  }
+
+  private record(job: DeliveryJob, status: DeliveryStatus, attempt: AttemptRecord, nextAttemptAt: Date | null): Promise<void> {
     return this.deliveries.recordAttempt(deliveryRef(job), status, attempt, nextAttemptAt);
   }
 }
@@ -90,6 +127,6 @@ function attemptRecord(job: DeliveryJob, attemptedAt: Date, result: SendResult, 
   };
 }
 
-function noAttempt(job: DeliveryJob, error: string): AttemptRecord {
+function noRequest(job: DeliveryJob, error: string): AttemptRecord {
   return { attempt: job.attempt, attemptedAt: new Date(), statusCode: null, latencyMs: 0, responseBody: null, error, succeeded: false };
 }

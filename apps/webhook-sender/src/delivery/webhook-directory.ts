@@ -9,6 +9,8 @@ export interface WebhookSettings extends WebhookTarget {
   retrySchedule: string[];
   clientErrorsFinal: boolean;
   paused: boolean;
+  consecutiveFailures: number;
+  pauseAfterFailures: number;
 }
 
 /** How long a webhook's settings are reused; short, so pause, rotation and edits apply at once. */
@@ -34,6 +36,11 @@ export class WebhookDirectory {
     return settings;
   }
 
+  /** Drops the cached settings, e.g. right after this process paused the webhook. */
+  forget(id: string): void {
+    this.cache.delete(id);
+  }
+
   private toSettings(webhook: WebhookEntity, secrets: string[]): WebhookSettings {
     return {
       id: webhook.id,
@@ -46,6 +53,8 @@ export class WebhookDirectory {
       retrySchedule: webhook.retrySchedule,
       clientErrorsFinal: webhook.clientErrorsFinal,
       paused: webhook.pausedAt !== null,
+      consecutiveFailures: webhook.consecutiveFailures,
+      pauseAfterFailures: webhook.pauseAfterFailures,
     };
   }
 }

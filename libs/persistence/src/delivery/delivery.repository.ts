@@ -1,6 +1,10 @@
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { HeraldEvent } from '@herald/events';
+import { EventLogEntity } from '../event-log/event-log.entity';
+import { toEvent } from '../event-log/event-log.repository';
 import { DeliveryEntity, type DeliveryStatus } from './delivery.entity';
 import { DeliveryAttemptEntity } from './delivery-attempt.entity';
+import { DeliveryLog } from './delivery-log';
 
 export interface DeliveryRef {
   id: string;
@@ -21,24 +25,92 @@ export interface AttemptRecord {
   succeeded: boolean;
 }
 
+/** A delivery with the event it carries: enough to rebuild its job. */
+export interface StoredDelivery {
+  delivery: DeliveryEntity;
+  event: HeraldEvent;
+}
+
+export class UnknownWebhookError extends Error {
+  override name = 'UnknownWebhookError';
+}
+
 export class DeliveryRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly log: DeliveryLog;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.log = new DeliveryLog(dataSource);
+  }
+
+  /** Writes what the log still holds (at shutdown). */
+  flushLog(): Promise<void> {
+    return this.log.flush();
+  }
 
   /**
-   * Records one attempt and the delivery's resulting status together. The delivery row is
-   * created on first sight, so a retry that reaches a fresh database still logs.
+   * Records one attempt and the delivery's resulting status together; resolves once durable.
+   * Concurrent calls are written in batches (DeliveryLog), so logging keeps up with sending.
    */
-  async recordAttempt(ref: DeliveryRef, status: DeliveryStatus, attempt: AttemptRecord, nextAttemptAt: Date | null): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+  recordAttempt(ref: DeliveryRef, status: DeliveryStatus, attempt: AttemptRecord, nextAttemptAt: Date | null): Promise<void> {
+    return this.log.record({ ref, status, attempt, nextAttemptAt });
+  }
+
+  /** Deletes attempts older than `before`, a chunk at a time so no long lock is held. Returns how many. */
+  async deleteAttemptsBefore(before: Date, chunk = 5_000): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const [, count] = await this.dataSource.query(
+        'DELETE FROM delivery_attempts WHERE id IN (SELECT id FROM delivery_attempts WHERE attempted_at < $1 LIMIT $2)',
+        [before, chunk],
+      );
+      total += count;
+      if (count < chunk) return total;
+    }
+  }
+
+  /**
+   * Stores the delivery as held if its webhook is paused, and says whether it did. The webhook
+   * row is locked, so a concurrent resume either sees this held row or unpauses first.
+   */
+  async holdIfPaused(ref: DeliveryRef, attemptsMade: number): Promise<boolean> {
+    return this.dataSource.transaction(async (manager) => {
+      const [webhook] = await manager.query('SELECT paused_at FROM webhooks WHERE id = $1 FOR UPDATE', [ref.destinationId]);
+      if (!webhook?.paused_at) return false;
       await manager
         .createQueryBuilder()
         .insert()
         .into(DeliveryEntity)
-        .values({ ...ref, status, attempts: attempt.attempt, lastAttemptAt: attempt.attemptedAt, nextAttemptAt })
-        .orUpdate(['status', 'attempts', 'last_attempt_at', 'next_attempt_at', 'updated_at'], ['id'])
+        .values({ ...ref, status: 'held', attempts: attemptsMade, nextAttemptAt: null })
+        .orUpdate(['status', 'attempts', 'next_attempt_at', 'updated_at'], ['id'])
         .execute();
-      await manager.getRepository(DeliveryAttemptEntity).insert({ deliveryId: ref.id, ...attempt });
+      return true;
     });
+  }
+
+  /**
+   * Unpauses a webhook and hands its held deliveries, oldest first, to `publish` inside one
+   * transaction: if publishing fails nothing changes, and a hold racing with the resume is
+   * either included or not held at all.
+   */
+  async resumeWebhook(webhookId: string, publish: (held: StoredDelivery[]) => Promise<void>): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      const [webhook] = await manager.query('SELECT id FROM webhooks WHERE id = $1 AND deleted_at IS NULL FOR UPDATE', [webhookId]);
+      if (!webhook) throw new UnknownWebhookError(`no webhook ${webhookId}`);
+      const held = await manager.getRepository(DeliveryEntity).find({ where: { destinationId: webhookId, status: 'held' }, order: { createdAt: 'ASC', id: 'ASC' } });
+      const stored = await withEvents(manager, held);
+      await publish(stored);
+      if (held.length) await manager.getRepository(DeliveryEntity).update(held.map((d) => d.id), { status: 'pending' });
+      await manager.query('UPDATE webhooks SET paused_at = NULL, consecutive_failures = 0, updated_at = now() WHERE id = $1', [webhookId]);
+      return held.length;
+    });
+  }
+
+  /** A delivery and its event, for sending it again by hand. */
+  async findWithEvent(id: string): Promise<StoredDelivery | null> {
+    const delivery = await this.findById(id);
+    if (!delivery) return null;
+    const [stored] = await withEvents(this.dataSource.manager, [delivery]);
+    return stored ?? null;
   }
 
   findById(id: string): Promise<DeliveryEntity | null> {
@@ -48,4 +120,21 @@ export class DeliveryRepository {
   attempts(deliveryId: string): Promise<DeliveryAttemptEntity[]> {
     return this.dataSource.getRepository(DeliveryAttemptEntity).find({ where: { deliveryId }, order: { attempt: 'ASC', id: 'ASC' } });
   }
+}
+
+async function withEvents(manager: EntityManager, deliveries: DeliveryEntity[]): Promise<StoredDelivery[]> {
+  if (deliveries.length === 0) return [];
+  const rows = await manager
+    .getRepository(EventLogEntity)
+    .createQueryBuilder('e')
+    .where('(e.org_id, e.id) IN (SELECT unnest(CAST(:orgs AS text[])), unnest(CAST(:ids AS text[])))', {
+      orgs: deliveries.map((d) => d.orgId),
+      ids: deliveries.map((d) => d.eventId),
+    })
+    .getMany();
+  const events = new Map(rows.map((row) => [`${row.orgId}/${row.id}`, toEvent(row)]));
+  return deliveries.flatMap((delivery) => {
+    const event = events.get(`${delivery.orgId}/${delivery.eventId}`);
+    return event ? [{ delivery, event }] : [];
+  });
 }

@@ -42,4 +42,28 @@ export class WebhookRepository {
     });
     return rows.map((r) => r.secret);
   }
+
+  /**
+   * Counts one more failed attempt in a row. Returns true only to the caller whose failure
+   * reached the threshold and paused the webhook, so exactly one `webhook.paused` goes out.
+   */
+  async recordFailure(id: string): Promise<boolean> {
+    // One statement, so concurrent failures are serialised on the row lock and only one pauses.
+    // TypeORM answers an UPDATE with [rows, affected].
+    const [rows]: [{ paused_now: boolean }[], number] = await this.dataSource.query(
+      `UPDATE webhooks
+         SET consecutive_failures = consecutive_failures + 1,
+             paused_at = CASE
+               WHEN paused_at IS NULL AND pause_after_failures > 0 AND consecutive_failures + 1 >= pause_after_failures THEN now()
+               ELSE paused_at END
+       WHERE id = $1
+       RETURNING paused_at IS NOT NULL AND paused_at = now() AS paused_now`,
+      [id],
+    );
+    return rows[0]?.paused_now === true;
+  }
+
+  async resetFailures(id: string): Promise<void> {
+    await this.dataSource.query('UPDATE webhooks SET consecutive_failures = 0 WHERE id = $1 AND consecutive_failures <> 0', [id]);
+  }
 }

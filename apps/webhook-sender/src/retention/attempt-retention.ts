@@ -1,0 +1,41 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
+import { DeliveryRepository } from '@herald/persistence';
+
+const EVERY_MS = 60 * 60_000;
+
+/**
+ * Deletes delivery attempts past the retention period, hourly. Every replica may run it: the
+ * deletes are idempotent and chunked.
+ */
+@Injectable()
+export class AttemptRetention implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('retention');
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly deliveries: DeliveryRepository,
+    @Inject(HERALD_CONFIG) private readonly config: HeraldConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.run(), EVERY_MS);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  async run(now = new Date()): Promise<number> {
+    const before = new Date(now.getTime() - this.config.HERALD_ATTEMPT_RETENTION_DAYS * 86_400_000);
+    try {
+      const deleted = await this.deliveries.deleteAttemptsBefore(before);
+      if (deleted) this.logger.log({ msg: 'deleted old delivery attempts', deleted, before: before.toISOString() });
+      return deleted;
+    } catch (error) {
+      this.logger.error({ msg: 'retention run failed', error: String(error) });
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,58 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+/** What tools/dev/services.mjs returns (it is plain ESM, shared with `npm start`). */
+export interface ExitInfo {
+  name: string;
+  code: number | null;
+  signal: string | null;
+  forced: boolean;
+}
+
+export interface RunningStack {
+  services: { name: string; port: number; pid: number; url: string }[];
+  stop(opts?: { timeoutMs?: number }): Promise<ExitInfo[]>;
+  stopOne(name: string, opts?: { timeoutMs?: number; signal?: string }): Promise<Omit<ExitInfo, 'name'>>;
+  tail(name: string, lines?: number): string;
+}
+
+interface ServicesModule {
+  SERVICES: readonly string[];
+  startServices(options: {
+    env: Record<string, string>;
+    portBase?: number;
+    ports?: Record<string, number>;
+    services?: readonly string[];
+    onLine?: (name: string, line: string) => void;
+  }): Promise<RunningStack>;
+}
+
+export const root = path.resolve(__dirname, '..', '..');
+
+export function servicesModule(): Promise<ServicesModule> {
+  return import(pathToFileURL(path.join(root, 'tools/dev/services.mjs')).href) as Promise<ServicesModule>;
+}
+
+/** Compiles the services and migrates the test database, as `npm start` does before starting them. */
+export function buildAndMigrate(): void {
+  execFileSync(process.execPath, ['tools/build.mjs'], { cwd: root, stdio: 'pipe' });
+  execFileSync(process.execPath, ['dist/apps/ingest/src/cli.js', 'migrate'], { cwd: root, env: process.env, stdio: 'pipe' });
+}
+
+/** Environment every service of a test stack gets: the test broker and database, loopback receivers allowed. */
+export function stackEnv(extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    KAFKA_BROKERS: process.env.KAFKA_BROKERS!,
+    DATABASE_URL: process.env.DATABASE_URL!,
+    HERALD_ALLOW_LOOPBACK_DESTINATIONS: 'true',
+    LOG_LEVEL: 'warn',
+    ...extra,
+  };
+}
+
+/** Starts the five services as processes; resolves when every /readyz answers 200. */
+export async function startStack(portBase: number, env: Record<string, string> = {}): Promise<RunningStack> {
+  const { startServices } = await servicesModule();
+  return startServices({ env: stackEnv(env), portBase, onLine: () => undefined });
+}

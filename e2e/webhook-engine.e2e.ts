@@ -1,0 +1,181 @@
+import type { Producer } from 'kafkajs';
+import { deliveryId, DeliveryControl } from '@herald/deliveries';
+import { KafkaProducer, Topics } from '@herald/kafka';
+import { createDataSource, DeliveryRepository, OrgRepository, WebhookRepository, type NewWebhook } from '@herald/persistence';
+import { generateSecret } from '@herald/signing';
+import { eventually, readTopic, startReceiver, testKafka, type Receiver, type ReceiverReply } from '@herald/testing';
+import { servicesModule, stackEnv, startStack, buildAndMigrate, type RunningStack } from './support/stack';
+
+/**
+ * The delivery engine through the five real services: retry schedule, circuit breaker,
+ * auto-pause with held deliveries and ordered replay, and a kill -9 of the sender mid-flight.
+ */
+const PORT_BASE = 4200;
+const ENGINE_ENV = { HERALD_BREAKER_VOLUME: '5', HERALD_BREAKER_WINDOW_MS: '30000', HERALD_BREAKER_RESET_MS: '60000' };
+
+describe('webhook delivery engine', () => {
+  const kafka = testKafka();
+  const dataSource = createDataSource(process.env.DATABASE_URL!, 4);
+  let producer: Producer;
+  let stack: RunningStack;
+  const receivers: Receiver[] = [];
+
+  const receiver = async (reply?: (index: number) => ReceiverReply) => {
+    const r = await startReceiver(reply ? (_req, i) => reply(i) : undefined);
+    receivers.push(r);
+    return r;
+  };
+
+  const webhook = (hook: NewWebhook) => new WebhookRepository(dataSource).create(hook, generateSecret());
+  const org = (id: string) => new OrgRepository(dataSource).upsert(id);
+  const publish = (orgId: string, events: { id: string; type: string; data?: Record<string, unknown> }[]) =>
+    producer.send({ topic: Topics.events, messages: events.map((e) => ({ key: orgId, value: JSON.stringify({ ...e, org_id: orgId, data: e.data ?? {} }) })) });
+
+  beforeAll(async () => {
+    buildAndMigrate();
+    await dataSource.initialize();
+    stack = await startStack(PORT_BASE, ENGINE_ENV);
+    producer = kafka.producer();
+    await producer.connect();
+  }, 180_000);
+
+  afterAll(async () => {
+    await producer?.disconnect();
+    await stack?.stop();
+    await Promise.all(receivers.map((r) => r.close()));
+    await dataSource.destroy();
+  }, 60_000);
+
+  it('retries 500, 500, 500 on the schedule and delivers on the fourth attempt with one webhook-id', async () => {
+    await org('org_retry');
+    const target = await receiver((i) => (i < 3 ? { status: 500, body: `fail ${i}` } : { status: 204 }));
+    await webhook({ id: 'wh_retry', orgId: 'org_retry', url: target.url, retrySchedule: ['1s', '2s', '4s'] });
+    await publish('org_retry', [{ id: 'r-1', type: 'deploy.failed' }]);
+
+    const requests = await target.waitForRequests(4, 30_000);
+    const gaps = requests.slice(1).map((r, i) => r.receivedAt - requests[i].receivedAt);
+    [1000, 2000, 4000].forEach((due, i) => {
+      expect(gaps[i]).toBeGreaterThanOrEqual(due * 0.9 - 50);
+      expect(gaps[i]).toBeLessThanOrEqual(due * 1.1 + 1500);
+    });
+    const id = deliveryId({ org_id: 'org_retry', id: 'r-1' }, 'wh_retry');
+    expect(new Set(requests.map((r) => r.headers['webhook-id']))).toEqual(new Set([id]));
+    expect(new Set(requests.map((r) => r.body)).size).toBe(1);
+
+    const deliveries = new DeliveryRepository(dataSource);
+    const attempts = await eventually(async () => ((await deliveries.findById(id))?.status === 'succeeded' ? deliveries.attempts(id) : undefined));
+    expect(attempts.map((a) => [a.attempt, a.statusCode, a.succeeded])).toEqual([
+      [1, 500, false],
+      [2, 500, false],
+      [3, 500, false],
+      [4, 204, true],
+    ]);
+    expect(attempts.map((a) => a.responseBody)).toEqual(['fail 0', 'fail 1', 'fail 2', '']);
+  }, 60_000);
+
+  it('trips the breaker of a hanging endpoint while a healthy one of the same org keeps receiving', async () => {
+    await org('org_breaker');
+    const hanging = await receiver(() => ({ status: 200, delayMs: 20_000 }));
+    const healthy = await receiver();
+    await webhook({ id: 'wh_hanging', orgId: 'org_breaker', url: hanging.url, timeoutMs: 1000, retrySchedule: ['1h'], pauseAfterFailures: 100 });
+    await webhook({ id: 'wh_healthy', orgId: 'org_breaker', url: healthy.url });
+
+    const latencies: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const sentAt = Date.now();
+      await publish('org_breaker', [{ id: `b-${i}`, type: 'deploy.failed' }]);
+      const [request] = (await healthy.waitForRequests(i + 1, 10_000)).slice(i);
+      latencies.push(request.receivedAt - sentAt);
+      await new Promise((r) => setTimeout(r, 400));
+    }
+    // The healthy endpoint never waited on the hanging one's 1 s timeouts.
+    expect(Math.max(...latencies)).toBeLessThan(900);
+
+    const deliveries = new DeliveryRepository(dataSource);
+    const errors = await eventually(async () => {
+      const all = await Promise.all(Array.from({ length: 10 }, (_, i) => deliveries.attempts(deliveryId({ org_id: 'org_breaker', id: `b-${i}` }, 'wh_hanging'))));
+      const flat = all.flat();
+      return flat.length === 10 ? flat.map((a) => a.error) : undefined;
+    }, 20_000);
+    const timedOut = errors.filter((e) => e?.includes('timed out'));
+    const skipped = errors.filter((e) => e?.startsWith('circuit breaker open'));
+    expect(timedOut.length).toBe(5); // HERALD_BREAKER_VOLUME
+    expect(skipped.length).toBe(5);
+    // Only the attempts before the breaker opened reached the hanging endpoint.
+    expect(hanging.requests.length).toBe(timedOut.length);
+  }, 60_000);
+
+  it('pauses after ten consecutive failures, holds what arrives, and replays it in order on resume', async () => {
+    await org('org_pause');
+    let healthy = false;
+    const target = await receiver(() => (healthy ? { status: 204 } : { status: 503 }));
+    await webhook({ id: 'wh_pause', orgId: 'org_pause', url: target.url, retrySchedule: ['1h'], eventTypes: ['deploy.failed'] });
+    await publish(
+      'org_pause',
+      Array.from({ length: 10 }, (_, i) => ({ id: `p-${i}`, type: 'deploy.failed' })),
+    );
+    const webhooks = new WebhookRepository(dataSource);
+    await eventually(async () => ((await webhooks.findById('wh_pause'))?.pausedAt ? true : undefined), 30_000);
+    // Five requests failed, then the breaker opened and five more failed fast: ten in a row.
+    const failedBeforePause = target.requests.length;
+    expect(failedBeforePause).toBe(5);
+    expect((await webhooks.findById('wh_pause'))?.consecutiveFailures).toBe(10);
+
+    const accepted = await readTopic(kafka, Topics.accepted, (seen) => seen.some((m) => m.value?.toString().includes('"webhook.paused"') && m.key === 'org_pause'), 20_000);
+    const paused = JSON.parse(accepted.find((m) => m.value?.toString().includes('"webhook.paused"') && m.key === 'org_pause')!.value!.toString());
+    expect(paused).toMatchObject({ type: 'webhook.paused', org_id: 'org_pause', data: { webhook_id: 'wh_pause' } });
+
+    await publish('org_pause', [11, 12, 13].map((n) => ({ id: `p-${n}`, type: 'deploy.failed' })));
+    const deliveries = new DeliveryRepository(dataSource);
+    const heldIds = [11, 12, 13].map((n) => deliveryId({ org_id: 'org_pause', id: `p-${n}` }, 'wh_pause'));
+    await eventually(async () => {
+      const rows = await Promise.all(heldIds.map((id) => deliveries.findById(id)));
+      return rows.every((row) => row?.status === 'held') ? true : undefined;
+    }, 20_000);
+    expect(target.requests).toHaveLength(failedBeforePause);
+
+    healthy = true;
+    const kafkaProducer = new KafkaProducer(kafka);
+    await kafkaProducer.connect();
+    const result = await new DeliveryControl(deliveries, kafkaProducer).resume('wh_pause');
+    await kafkaProducer.disconnect();
+    expect(result).toEqual({ replayed: 3 });
+
+    const replayed = (await target.waitForRequests(failedBeforePause + 3, 20_000)).slice(failedBeforePause);
+    expect(replayed.map((r) => JSON.parse(r.body).id)).toEqual(['p-11', 'p-12', 'p-13']);
+    expect(replayed.map((r) => r.headers['webhook-id'])).toEqual(heldIds);
+    expect((await webhooks.findById('wh_pause'))?.pausedAt).toBeNull();
+  }, 90_000);
+
+  it('loses nothing when the sender is killed with -9 mid-flight: every delivery arrives, duplicates share their webhook-id', async () => {
+    await org('org_crash');
+    const target = await receiver(() => ({ status: 204, delayMs: 5 }));
+    const hooks = Array.from({ length: 10 }, (_, i) => `wh_crash_${i}`);
+    for (const id of hooks) await webhook({ id, orgId: 'org_crash', url: target.url });
+    await publish(
+      'org_crash',
+      Array.from({ length: 100 }, (_, i) => ({ id: `c-${i}`, type: 'deploy.failed', data: { n: i } })),
+    );
+    await target.waitForRequests(150, 60_000);
+    await stack.stopOne('webhook-sender', { signal: 'SIGKILL' });
+    const killedAt = target.requests.length;
+    const { startServices } = await servicesModule();
+    const restarted = await startServices({ env: stackEnv(ENGINE_ENV), services: ['webhook-sender'], ports: { 'webhook-sender': PORT_BASE + 2 }, onLine: () => undefined });
+    try {
+      const expected = new Set(hooks.flatMap((hook) => Array.from({ length: 100 }, (_, i) => deliveryId({ org_id: 'org_crash', id: `c-${i}` }, hook))));
+      await eventually(() => (new Set(target.requests.map((r) => r.headers['webhook-id'])).size === expected.size ? true : undefined), 120_000, 500);
+      const byId = new Map<string, Set<string>>();
+      for (const request of target.requests) {
+        const id = String(request.headers['webhook-id']);
+        expect(expected.has(id)).toBe(true);
+        byId.set(id, (byId.get(id) ?? new Set()).add(request.body));
+      }
+      expect(byId.size).toBe(1000);
+      // A duplicate is the same delivery again: same id, same bytes.
+      expect([...byId.values()].every((bodies) => bodies.size === 1)).toBe(true);
+      console.log(`kill -9 after ${killedAt} requests: ${target.requests.length} requests for 1000 deliveries (${target.requests.length - 1000} duplicates)`);
+    } finally {
+      await restarted.stop();
+    }
+  }, 180_000);
+});
