@@ -1,4 +1,5 @@
 import { runService } from '@herald/runtime';
 import { IngestModule } from './ingest.module';
 
-void runService({ name: 'ingest', module: IngestModule, consumer: { concurrency: 16 } });
+// Events need no order among themselves: every message of a partition may run at once.
+void runService({ name: 'ingest', module: IngestModule, consumer: { concurrency: 64, ordering: 'none' } });

@@ -21,7 +21,7 @@ export const ConfigSchema = z.object({
   KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().min(1).default(6),
   KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).default(1),
   DATABASE_URL: z.string().default('postgres://postgres@127.0.0.1:5432/herald'),
-  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).default(10),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).default(20),
   /** JSON array of extra event type definitions appended to the built-in catalog. */
   HERALD_EVENT_TYPES: z.string().optional(),
   /** Deployment-wide brand for signature headers, e.g. `X-OEC-`. */

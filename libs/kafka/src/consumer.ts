@@ -16,7 +16,15 @@ export interface Deferral {
   deferUntil: number;
 }
 
-export type HandlerResult = void | Deferral;
+/**
+ * Returned by a handler whose side effects are done but whose record keeping is still being
+ * written: the next message with the same key may start now, while the offset waits for `durable`.
+ */
+export interface Settling {
+  durable: Promise<void>;
+}
+
+export type HandlerResult = void | Deferral | Settling;
 export type MessageHandler = (message: InboundMessage) => Promise<HandlerResult>;
 
 export interface ConsumerOptions {
@@ -28,6 +36,8 @@ export interface ConsumerOptions {
    * order; others run side by side, across batches, so one slow key does not hold up the partition.
    */
   concurrency?: number;
+  /** `key` (default): same-key messages run in order. `none`: every message is independent. */
+  ordering?: 'key' | 'none';
   partitionsConsumedConcurrently?: number;
   sessionTimeoutMs?: number;
   /** The oldest message in flight being older than this marks the consumer as not live. */
@@ -49,6 +59,12 @@ const MAX_SPAN = 10_000;
 
 export function defer(until: number): Deferral {
   return { deferUntil: until };
+}
+
+export function settling(durable: Promise<void>): Settling {
+  // Handled here as well, so a rejection before the runner attaches its own handler is not "unhandled".
+  durable.catch(() => undefined);
+  return { durable };
 }
 
 function toInbound(topic: string, partition: number, message: KafkaMessage): InboundMessage {
@@ -243,7 +259,7 @@ export class ConsumerRunner {
     const entry: Entry = { offset: BigInt(message.offset), startedAt: Date.now(), done: false };
     work.entries.push(entry);
     const generation = work.generation;
-    const key = message.key ?? `#${message.offset}`;
+    const key = this.options.ordering === 'none' || message.key === null ? `#${message.offset}` : message.key;
     const task: Promise<void> = (work.chains.get(key) ?? Promise.resolve())
       .then(async () => {
         if (work.generation !== generation) return;
@@ -252,6 +268,7 @@ export class ConsumerRunner {
         try {
           const result = await this.options.handler(message);
           if (result && typeof result === 'object' && 'deferUntil' in result) this.halt(work, { offset: entry.offset, until: result.deferUntil });
+          else if (result && typeof result === 'object' && 'durable' in result) this.track(work, entry, result.durable);
           else entry.done = true;
         } finally {
           work.running--;
@@ -265,6 +282,20 @@ export class ConsumerRunner {
       });
     work.chains.set(key, task);
     work.tasks.add(task);
+  }
+
+  /** The message counts as done once `durable` resolves; drain and rewind wait for it too. */
+  private track(work: PartitionWork, entry: Entry, durable: Promise<void>): void {
+    const tracked: Promise<void> = durable
+      .then(() => {
+        entry.done = true;
+      })
+      .catch((error: unknown) => this.halt(work, { offset: entry.offset, until: null, error }))
+      .finally(() => {
+        work.tasks.delete(tracked);
+        this.settled(work);
+      });
+    work.tasks.add(tracked);
   }
 
   private halt(work: PartitionWork, halt: Halt): void {

@@ -1,5 +1,5 @@
 export { createKafka } from './client';
-export { ConsumerRunner, defer, type ConsumerHealth, type ConsumerOptions, type Deferral, type HandlerResult, type InboundMessage, type MessageHandler } from './consumer';
+export { ConsumerRunner, defer, settling, type ConsumerHealth, type ConsumerOptions, type Deferral, type HandlerResult, type InboundMessage, type MessageHandler, type Settling } from './consumer';
 export { KAFKA, KafkaModule, kafkaTransport, RETRY_TIERS } from './kafka.module';
 export { KafkaProducer, type OutboundMessage } from './producer';
 export { ensureTopics, Headers, parseDuration, retryTiers, tierFor, topicConfigs, Topics, type RetryTier, type TopologyOptions } from './topology';

@@ -6,20 +6,38 @@ export interface OutboundMessage {
   headers?: IHeaders;
 }
 
+interface Queued {
+  topic: string;
+  messages: OutboundMessage[];
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * One produce request in flight: kafkajs' idempotent producer breaks its sequence numbers when
+ * requests overlap (OUT_OF_ORDER_SEQUENCE_NUMBER, retried forever). Sends that arrive meanwhile
+ * wait and go out together in the next request, so throughput comes from batching instead.
+ */
+const MAX_IN_FLIGHT = 1;
+
 /**
  * The one way Herald services write to Kafka: idempotent, acks from all in-sync replicas,
- * so a resolved send is durable and an offset may be committed behind it.
+ * so a resolved send is durable and an offset may be committed behind it. Concurrent sends
+ * are coalesced: while requests are in flight, new messages queue and leave together in one
+ * request, so many small sends cost few round trips without adding delay when idle.
  */
 export class KafkaProducer {
   private readonly producer: Producer;
   private connected = false;
+  private queue: Queued[] = [];
+  private inFlight = 0;
 
   constructor(kafka: Kafka) {
     // Idempotence needs unbounded retries; a send that cannot complete stalls its handler, and
     // liveness (stall timeout) reports it, rather than the message being dropped.
     this.producer = kafka.producer({
       idempotent: true,
-      maxInFlightRequests: 5,
+      maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
       createPartitioner: Partitioners.DefaultPartitioner,
       retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 200, maxRetryTime: 30_000 },
@@ -40,15 +58,55 @@ export class KafkaProducer {
     await this.producer.disconnect();
   }
 
-  async send(topic: string, messages: OutboundMessage[]): Promise<void> {
-    if (messages.length === 0) return;
-    await this.producer.send({ topic, acks: -1, messages });
+  /** Resolves once every message is acknowledged by all in-sync replicas. */
+  send(topic: string, messages: OutboundMessage[]): Promise<void> {
+    return this.sendBatch([{ topic, messages }]);
   }
 
-  /** Several topics in one request, e.g. a fan-out to webhook and email deliveries. */
-  async sendBatch(batches: { topic: string; messages: OutboundMessage[] }[]): Promise<void> {
-    const topicMessages = batches.filter((b) => b.messages.length > 0);
-    if (topicMessages.length === 0) return;
-    await this.producer.sendBatch({ acks: -1, topicMessages });
+  /** Several topics at once, e.g. a fan-out to webhook and email deliveries. */
+  sendBatch(batches: { topic: string; messages: OutboundMessage[] }[]): Promise<void> {
+    const nonEmpty = batches.filter((b) => b.messages.length > 0);
+    if (nonEmpty.length === 0) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      // One caller's batches succeed or fail together: count down their parts.
+      let pending = nonEmpty.length;
+      let failed = false;
+      for (const { topic, messages } of nonEmpty) {
+        this.queue.push({
+          topic,
+          messages,
+          resolve: () => --pending === 0 && !failed && resolve(),
+          reject: (error) => {
+            if (!failed) reject(error);
+            failed = true;
+          },
+        });
+      }
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.inFlight < MAX_IN_FLIGHT && this.queue.length > 0) {
+      const batch = this.queue;
+      this.queue = [];
+      this.inFlight++;
+      const byTopic = new Map<string, OutboundMessage[]>();
+      for (const part of batch) {
+        const list = byTopic.get(part.topic);
+        if (list) list.push(...part.messages);
+        else byTopic.set(part.topic, [...part.messages]);
+      }
+      this.producer
+        .sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) })
+        .then(
+          () => batch.forEach((part) => part.resolve()),
+          (error: unknown) => batch.forEach((part) => part.reject(error)),
+        )
+        .finally(() => {
+          this.inFlight--;
+          this.pump();
+        });
+    }
   }
 }

@@ -44,7 +44,9 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
   }
 
   private async dispatch(message: InboundMessage): Promise<HandlerResult> {
-    const handler = this.getHandlerByPattern(message.topic);
+    // Topic patterns are plain strings, so the registry is keyed by the topic itself; Nest's
+    // getHandlerByPattern would re-normalise the pattern for every message (a hot-path cost).
+    const handler = this.messageHandlers.get(message.topic);
     if (!handler) throw new Error(`no handler for topic ${message.topic}`);
     const result: unknown = await handler(message, new BaseRpcContext([message]));
     return (isObservable(result) ? await lastValueFrom(result, { defaultValue: undefined }) : result) as HandlerResult;

@@ -1,14 +1,6 @@
 export { canonicalJson } from './canonical-json';
 export { DEFAULT_ROTATION_GRACE_MS, graceExpiry, signingSecrets, type StoredSecret } from './rotation';
-export {
-  DEFAULT_HEADER_PREFIX,
-  generateSecret,
-  isValidSecret,
-  SIGNATURE_SCHEMES,
-  signWebhook,
-  verifyWebhook,
-  WebhookVerificationError,
-  type SignatureScheme,
-  type SignInput,
-  type VerifyInput,
-} from './schemes';
+export { DEFAULT_HEADER_PREFIX, SIGNATURE_SCHEMES, type SignatureScheme } from './schemes';
+export { generateSecret, isValidSecret } from './secrets';
+export { signWebhook, type SignInput } from './sign';
+export { verifyWebhook, WebhookVerificationError, type HeaderSource, type VerificationFailure, type VerifyInput } from './verify';

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { acceptEvent, EventCatalog, InvalidEventError, parseEventJson, type HeraldEvent } from '@herald/events';
 import { Headers, KafkaProducer, Topics, type InboundMessage } from '@herald/kafka';
 import { EventLogRepository, OrgRepository } from '@herald/persistence';
+import { PublishOrder } from './publish-order';
 
 /**
  * The one path every event takes in, from Kafka or REST: validate, assign id, dedupe on the
@@ -10,6 +11,7 @@ import { EventLogRepository, OrgRepository } from '@herald/persistence';
 @Injectable()
 export class IntakeService {
   private readonly logger = new Logger('intake');
+  private readonly order = new PublishOrder();
 
   constructor(
     private readonly catalog: EventCatalog,
@@ -18,14 +20,23 @@ export class IntakeService {
     private readonly producer: KafkaProducer,
   ) {}
 
+  /** Events of one org reach the accepted topic in the order they came in, though many are in flight. */
   async publish(input: unknown): Promise<HeraldEvent> {
     const accepted = acceptEvent(input, this.catalog);
-    if (!(await this.orgs.exists(accepted.org_id))) throw new InvalidEventError('org_id', `unknown org '${accepted.org_id}'`);
-    const { event, published } = await this.eventLog.recordOnce(accepted);
-    if (published) return event;
-    await this.producer.send(Topics.accepted, [{ key: event.org_id, value: JSON.stringify(event) }]);
-    await this.eventLog.markPublished(event);
-    return event;
+    const turn = this.order.take(accepted.org_id);
+    try {
+      if (!(await this.orgs.exists(accepted.org_id))) throw new InvalidEventError('org_id', `unknown org '${accepted.org_id}'`);
+      const { event, published } = await this.eventLog.recordOnce(accepted);
+      if (published) return event;
+      await turn.ready;
+      const sent = this.producer.send(Topics.accepted, [{ key: event.org_id, value: JSON.stringify(event) }]);
+      turn.release();
+      await sent;
+      await this.eventLog.markPublished(event);
+      return event;
+    } finally {
+      turn.release();
+    }
   }
 
   /** Kafka intake: anything that is not a valid event goes to the DLQ with the reason, and the offset moves on. */

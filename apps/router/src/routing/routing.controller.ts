@@ -1,7 +1,7 @@
 import { Controller, Logger } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { parseAcceptedEvent, type HeraldEvent } from '@herald/events';
-import { Headers, KafkaProducer, Topics, type InboundMessage } from '@herald/kafka';
+import { Headers, KafkaProducer, Topics, type InboundMessage, type Settling } from '@herald/kafka';
 import { RoutingService } from './routing.service';
 
 @Controller()
@@ -14,7 +14,7 @@ export class RoutingController {
   ) {}
 
   @EventPattern(Topics.accepted)
-  async handle(@Payload() message: InboundMessage): Promise<void> {
+  async handle(@Payload() message: InboundMessage): Promise<Settling | void> {
     let event: HeraldEvent;
     try {
       event = parseAcceptedEvent(message.value);
@@ -26,6 +26,6 @@ export class RoutingController {
       ]);
       return;
     }
-    await this.routing.route(event);
+    return this.routing.route(event);
   }
 }

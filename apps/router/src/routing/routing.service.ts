@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { deliveryId, serializeJob, type DeliveryJob } from '@herald/deliveries';
 import { EventCatalog, type HeraldEvent } from '@herald/events';
-import { KafkaProducer, Topics, type OutboundMessage } from '@herald/kafka';
+import { KafkaProducer, settling, Topics, type OutboundMessage, type Settling } from '@herald/kafka';
 import { matchSubscriptions } from './match';
 import { SubscriptionCache } from './subscriptions';
 
@@ -18,7 +18,8 @@ export class RoutingService {
     private readonly producer: KafkaProducer,
   ) {}
 
-  async route(event: HeraldEvent): Promise<number> {
+  /** Queues the event's jobs on the producer; the returned promise settles when Kafka has them. */
+  async route(event: HeraldEvent): Promise<Settling> {
     const { subscriptions, toggles } = await this.subscriptions.forOrg(event.org_id);
     const matched = matchSubscriptions(event, subscriptions, this.catalog, toggles);
     const batches = new Map<string, OutboundMessage[]>();
@@ -27,8 +28,7 @@ export class RoutingService {
       const topic = TOPIC_BY_KIND[destination.kind];
       batches.set(topic, [...(batches.get(topic) ?? []), { key: destination.id, value: serializeJob(job) }]);
     }
-    await this.producer.sendBatch([...batches].map(([topic, messages]) => ({ topic, messages })));
     this.logger.debug({ msg: 'routed', eventId: event.id, destinations: matched.length });
-    return matched.length;
+    return settling(this.producer.sendBatch([...batches].map(([topic, messages]) => ({ topic, messages }))));
   }
 }

@@ -1,7 +1,7 @@
 import { Controller, Logger } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { InvalidDeliveryJobError, parseDeliveryJob } from '@herald/deliveries';
-import { Headers, KafkaProducer, Topics, type InboundMessage } from '@herald/kafka';
+import { Headers, KafkaProducer, Topics, type InboundMessage, type Settling } from '@herald/kafka';
 import { WebhookDeliveryService } from './webhook-delivery.service';
 
 @Controller()
@@ -14,7 +14,7 @@ export class DeliveryController {
   ) {}
 
   @EventPattern(Topics.webhookDeliveries)
-  async handle(@Payload() message: InboundMessage): Promise<void> {
+  async handle(@Payload() message: InboundMessage): Promise<Settling | void> {
     let job;
     try {
       job = parseDeliveryJob(message.value);
@@ -24,6 +24,6 @@ export class DeliveryController {
       await this.producer.send(Topics.dead, [{ key: message.key, value: message.value ?? '', headers: { [Headers.reason]: error.message, [Headers.sourceTopic]: message.topic } }]);
       return;
     }
-    await this.delivery.deliver(job);
+    return this.delivery.deliver(job);
   }
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { HERALD_CONFIG, HERALD_VERSION, type HeraldConfig } from '@herald/config';
 import { nextRetryDelay, retryMessage, serializeJob, type DeliveryJob } from '@herald/deliveries';
-import { Headers, KafkaProducer, RETRY_TIERS, Topics, type RetryTier } from '@herald/kafka';
+import { Headers, KafkaProducer, RETRY_TIERS, settling, Topics, type RetryTier, type Settling } from '@herald/kafka';
 import { DeliveryRepository, WebhookRepository, type AttemptRecord, type DeliveryRef, type DeliveryStatus } from '@herald/persistence';
 import { classifyAttempt, HttpSender, prepareRequest, type AttemptOutcome, type SendResult } from '@herald/webhook-transport';
 import { EndpointBreakers } from './endpoint-breakers';
@@ -14,7 +14,9 @@ const isFailure = (result: SendResult) => classifyAttempt(result, false).kind !=
 
 /**
  * One delivery attempt, top to bottom: look up the webhook → hold if paused → prepare (format,
- * sign) → send through the endpoint's breaker → classify → record → retry, exhaust or finish.
+ * sign) → send through the endpoint's breaker → classify → retry, exhaust or finish → record.
+ * The log record is returned as still settling: the endpoint's next delivery may start while
+ * it is written, and the Kafka offset waits for it.
  */
 @Injectable()
 export class WebhookDeliveryService {
@@ -34,7 +36,7 @@ export class WebhookDeliveryService {
     @Inject(HERALD_CONFIG) private readonly config: HeraldConfig,
   ) {}
 
-  async deliver(job: DeliveryJob): Promise<void> {
+  async deliver(job: DeliveryJob): Promise<Settling | void> {
     let webhook = await this.directory.get(job.destination.id);
     if (!webhook) return this.record(job, 'failed', noRequest(job, 'webhook no longer exists'), null);
     if (webhook.paused) {
@@ -62,25 +64,25 @@ export class WebhookDeliveryService {
     return this.retry(job, webhook, attempt, outcome.reason, outcome.retryAfterMs);
   }
 
-  private async succeed(job: DeliveryJob, webhook: WebhookSettings, attempt: AttemptRecord): Promise<void> {
-    await this.record(job, 'succeeded', attempt, null);
+  private async succeed(job: DeliveryJob, webhook: WebhookSettings, attempt: AttemptRecord): Promise<Settling> {
     if (this.failing.delete(webhook.id) || webhook.consecutiveFailures > 0) await this.webhooks.resetFailures(webhook.id);
+    return this.record(job, 'succeeded', attempt, null);
   }
 
-  private async retry(job: DeliveryJob, webhook: WebhookSettings, attempt: AttemptRecord, reason: string, retryAfterMs: number): Promise<void> {
+  private async retry(job: DeliveryJob, webhook: WebhookSettings, attempt: AttemptRecord, reason: string, retryAfterMs: number): Promise<Settling> {
     const delayMs = nextRetryDelay({ schedule: webhook.retrySchedule }, job.attempt, retryAfterMs);
     if (delayMs === null) return this.exhaust(job, webhook, attempt, reason);
     const retry = retryMessage(job, Topics.webhookDeliveries, delayMs, this.tiers);
     await this.producer.send(retry.topic, [retry.message]);
-    await this.record(job, 'pending', attempt, new Date(Date.now() + delayMs));
     this.logger.log({ msg: 'attempt failed; retry scheduled', deliveryId: job.delivery_id, eventId: job.event.id, destinationId: webhook.id, attempt: job.attempt, reason, delayMs });
+    return this.record(job, 'pending', attempt, new Date(Date.now() + delayMs));
   }
 
-  private async exhaust(job: DeliveryJob, webhook: WebhookSettings, attempt: AttemptRecord, reason: string): Promise<void> {
+  private async exhaust(job: DeliveryJob, webhook: WebhookSettings, attempt: AttemptRecord, reason: string): Promise<Settling> {
     await this.producer.send(Topics.dead, [{ key: webhook.id, value: serializeJob(job), headers: { [Headers.reason]: reason } }]);
     await this.emit(job, 'delivery.exhausted', { delivery_id: job.delivery_id, event_id: job.event.id, event_type: job.event.type, webhook_id: webhook.id, attempts: job.attempt, error: reason });
-    await this.record(job, 'failed', attempt, null);
     this.logger.warn({ msg: 'delivery failed for good', deliveryId: job.delivery_id, eventId: job.event.id, destinationId: webhook.id, attempts: job.attempt, reason });
+    return this.record(job, 'failed', attempt, null);
   }
 
   /** A failed request counts toward auto-pause; the failure that reaches the threshold announces it. */
@@ -99,8 +101,8 @@ export class WebhookDeliveryService {
     await this.producer.send(Topics.events, [{ key: job.event.org_id, value: JSON.stringify(event) }]);
   }
 
-  private record(job: DeliveryJob, status: DeliveryStatus, attempt: AttemptRecord, nextAttemptAt: Date | null): Promise<void> {
-    return this.deliveries.recordAttempt(deliveryRef(job), status, attempt, nextAttemptAt);
+  private record(job: DeliveryJob, status: DeliveryStatus, attempt: AttemptRecord, nextAttemptAt: Date | null): Settling {
+    return settling(this.deliveries.recordAttempt(deliveryRef(job), status, attempt, nextAttemptAt));
   }
 }
 

@@ -14,58 +14,49 @@ interface Pending extends LogEntry {
   reject: (error: unknown) => void;
 }
 
-export interface DeliveryLogOptions {
-  /** Longest a record waits for company before its batch is written. */
-  maxDelayMs?: number;
-  maxBatch?: number;
-}
+/** Batches written at once; more records wait and go together in the next batch. */
+const MAX_CONCURRENT_WRITES = 2;
 
 /**
  * Group commit for the delivery log: records from concurrent deliveries are written together,
  * one multi-row upsert of deliveries and one multi-row insert of attempts per batch, in one
- * transaction. Each `record` resolves only once its batch is committed, so the caller's Kafka
- * offset still moves only after the log is durable.
+ * transaction. A record is written at once when the log is idle, and queues behind the writes
+ * in progress when it is busy, so batches grow with load and add no delay without it. Each
+ * `record` resolves only once its batch is committed, so the caller's Kafka offset moves only
+ * after the log is durable.
  */
 export class DeliveryLog {
   private queue: Pending[] = [];
-  private timer: NodeJS.Timeout | undefined;
-  private flushing: Promise<void> = Promise.resolve();
-  private readonly maxDelayMs: number;
-  private readonly maxBatch: number;
+  private writing = 0;
+  private idle: (() => void)[] = [];
 
-  constructor(
-    private readonly dataSource: DataSource,
-    { maxDelayMs = 10, maxBatch = 500 }: DeliveryLogOptions = {},
-  ) {
-    this.maxDelayMs = maxDelayMs;
-    this.maxBatch = maxBatch;
-  }
+  constructor(private readonly dataSource: DataSource) {}
 
   record(entry: LogEntry): Promise<void> {
     return new Promise((resolve, reject) => {
       this.queue.push({ ...entry, resolve, reject });
-      if (this.queue.length >= this.maxBatch) this.flushSoon(0);
-      else this.flushSoon(this.maxDelayMs);
+      // Let the records of this tick join the same batch.
+      if (this.queue.length === 1) setImmediate(() => this.pump());
     });
   }
 
-  /** Writes whatever is queued; resolves when it is committed. */
+  /** Resolves once everything recorded so far is written (at shutdown). */
   flush(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    const batch = this.queue;
-    this.queue = [];
-    // Batches are written one after another, so a later status never lands before an earlier one.
-    this.flushing = this.flushing.then(() => (batch.length ? this.write(batch) : undefined));
-    return this.flushing;
+    this.pump();
+    if (this.writing === 0 && this.queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idle.push(resolve));
   }
 
-  private flushSoon(delayMs: number): void {
-    if (delayMs === 0) {
-      void this.flush();
-      return;
+  private pump(): void {
+    while (this.writing < MAX_CONCURRENT_WRITES && this.queue.length > 0) {
+      const batch = this.queue.splice(0, 1000);
+      this.writing++;
+      void this.write(batch).finally(() => {
+        this.writing--;
+        this.pump();
+        if (this.writing === 0 && this.queue.length === 0) this.idle.splice(0).forEach((wake) => wake());
+      });
     }
-    this.timer ??= setTimeout(() => void this.flush(), delayMs);
   }
 
   private async write(batch: Pending[]): Promise<void> {
@@ -76,7 +67,8 @@ export class DeliveryLog {
         const seen = latest.get(entry.ref.id);
         if (!seen || seen.attempt.attempt <= entry.attempt.attempt) latest.set(entry.ref.id, entry);
       }
-      const rows = [...latest.values()];
+      // Sorted, so two concurrent batches lock shared rows in the same order (no deadlock).
+      const rows = [...latest.values()].sort((a, b) => (a.ref.id < b.ref.id ? -1 : 1));
       await this.dataSource.transaction(async (manager) => {
         await manager.query(
           `INSERT INTO deliveries (id, org_id, event_id, event_type, destination_kind, destination_id, status, attempts, last_attempt_at, next_attempt_at)
