@@ -44,6 +44,26 @@ export const ConfigSchema = z.object({
   HERALD_ENCRYPTION_KEYS: z.string().optional(),
   /** Liveness fails when a consumer with work made no progress for this long. */
   HERALD_STALL_TIMEOUT_MS: z.coerce.number().int().min(1000).default(120_000),
+  /** The deployment's SMTP server as one URL: smtp://user:password@host:587 (STARTTLS), smtps://… (implicit TLS)… */
+  SMTP_URL: z.string().regex(/^smtps?:\/\/[^/]+\/?$/, 'must look like smtp://user:password@host:port or smtps://…').optional(),
+  /** …or in parts. Email channels with their own SMTP host use theirs instead. */
+  SMTP_HOST: z.string().optional(),
+  /** Default 587, or 465 with SMTP_SECURITY=tls. */
+  SMTP_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  SMTP_USER: z.string().optional(),
+  SMTP_PASSWORD: z.string().optional(),
+  /** starttls (required; the default), tls (implicit, port 465) or none. */
+  SMTP_SECURITY: z.enum(['starttls', 'tls', 'none']).optional(),
+  /** Sender of every email sent through the deployment's server, e.g. `Herald <alerts@example.com>`. */
+  SMTP_FROM: z.string().optional(),
+  /** Connection, greeting and idle-socket timeout of one SMTP attempt. */
+  HERALD_SMTP_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  /** Delays between email attempts; its length is the number of retries. */
+  HERALD_EMAIL_RETRY_SCHEDULE: csv
+    .pipe(z.array(z.string().regex(/^\d+(ms|s|m|h|d)$/, 'each delay looks like 5s, 2m or 1h')))
+    .default(['5s', '30s', '2m', '10m', '1h', '6h']),
+  /** Where people manage their notifications; emails link to `<this>/settings/notifications`. */
+  HERALD_PUBLIC_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:3000'),
 });
 
 export type HeraldConfig = z.infer<typeof ConfigSchema>;

@@ -20,6 +20,15 @@ interface Queued {
  */
 const MAX_IN_FLIGHT = 1;
 
+/** Coalesced requests stay well under the broker's default 1 MiB record-batch limit. */
+const MAX_REQUEST_BYTES = 512 * 1024;
+
+function sizeOf(part: Queued): number {
+  let bytes = 0;
+  for (const m of part.messages) bytes += m.value.length + (m.key?.length ?? 0) + 64;
+  return bytes;
+}
+
 /**
  * The one way Herald services write to Kafka: idempotent, acks from all in-sync replicas,
  * so a resolved send is durable and an offset may be committed behind it. Concurrent sends
@@ -88,8 +97,10 @@ export class KafkaProducer {
 
   private pump(): void {
     while (this.inFlight < MAX_IN_FLIGHT && this.queue.length > 0) {
-      const batch = this.queue;
-      this.queue = [];
+      let taken = 0;
+      let bytes = 0;
+      while (taken < this.queue.length && (taken === 0 || bytes + sizeOf(this.queue[taken]) <= MAX_REQUEST_BYTES)) bytes += sizeOf(this.queue[taken++]);
+      const batch = this.queue.splice(0, taken);
       this.inFlight++;
       const byTopic = new Map<string, OutboundMessage[]>();
       for (const part of batch) {
