@@ -16,14 +16,90 @@ export interface EventTypeDefinition {
 /**
  * Every event type the seeds name. Extend at deploy time with HERALD_EVENT_TYPES
  * (a JSON array of EventTypeDefinition) rather than editing this list.
+ *
+ * Names are kept as each seed spells them, lower-cased, with two normalisations:
+ * Reoclo's `deploy_started|succeeded|failed` are the same events as oec.sh's `deploy.*`
+ * and live there; oxo-flow's `WorkflowFailed`/`RuleFailed`... become `workflow.failed`/`rule.failed`.
+ *
+ * Default on/off: seed 001's table wins where it names the event. Everywhere else one
+ * rule: a type is on unless it is a progress step that a terminal event always follows
+ * (queued, started, triggered, skipped, a status tick), because those double the volume
+ * and say nothing a person must act on. So failures, security, successes and rare
+ * lifecycle events (created, deleted, cancelled, approvals) are on. An org's toggle
+ * overrides the default (the router checks it before any subscription filter).
  */
 export const BUILTIN_EVENT_TYPES: readonly EventTypeDefinition[] = [
-  { type: 'deploy.started', category: 'deployments', severity: 'info', description: 'A deployment started.', enabledByDefault: false },
-  { type: 'deploy.succeeded', category: 'deployments', severity: 'success', description: 'A deployment finished successfully.', enabledByDefault: true },
-  { type: 'deploy.failed', category: 'deployments', severity: 'failure', description: 'A deployment failed.', enabledByDefault: true },
+  // Herald's own operational events.
   { type: 'ping', category: 'system', severity: 'info', description: 'A test delivery sent from the admin API.', enabledByDefault: true },
   { type: 'webhook.paused', category: 'system', severity: 'failure', description: 'A webhook was paused after repeated failures.', enabledByDefault: true },
   { type: 'delivery.exhausted', category: 'system', severity: 'failure', description: 'A delivery failed for good after its last retry.', enabledByDefault: true },
+
+  // oec.sh (seed 000) and Reoclo (seed 001): deploy.*
+  { type: 'deploy.started', category: 'deployments', severity: 'info', description: 'A deployment started.', enabledByDefault: false },
+  { type: 'deploy.succeeded', category: 'deployments', severity: 'success', description: 'A deployment finished successfully.', enabledByDefault: true },
+  { type: 'deploy.completed', category: 'deployments', severity: 'success', description: 'A deployment completed successfully.', enabledByDefault: true },
+  { type: 'deploy.failed', category: 'deployments', severity: 'failure', description: 'A deployment failed.', enabledByDefault: true },
+  { type: 'deploy.cancelled', category: 'deployments', severity: 'info', description: 'A deployment was cancelled.', enabledByDefault: true },
+
+  // OEC.sh public API (seed 002) and Versioner (seed 004): deployment.*
+  { type: 'deployment.pending', category: 'deployments', severity: 'info', description: 'A deployment was queued.', enabledByDefault: false },
+  { type: 'deployment.started', category: 'deployments', severity: 'info', description: 'A deployment is in progress.', enabledByDefault: false },
+  { type: 'deployment.succeeded', category: 'deployments', severity: 'success', description: 'A deployment finished successfully.', enabledByDefault: true },
+  { type: 'deployment.completed', category: 'deployments', severity: 'success', description: 'A deployment completed successfully.', enabledByDefault: true },
+  { type: 'deployment.failed', category: 'deployments', severity: 'failure', description: 'A deployment failed.', enabledByDefault: true },
+  { type: 'deployment.preflight_failed', category: 'deployments', severity: 'failure', description: 'A deployment failed its preflight checks before it started.', enabledByDefault: true },
+  { type: 'deployment.aborted', category: 'deployments', severity: 'info', description: 'A deployment was cancelled.', enabledByDefault: true },
+
+  // Versioner (seed 004): build.*
+  { type: 'build.pending', category: 'builds', severity: 'info', description: 'A build was queued.', enabledByDefault: false },
+  { type: 'build.started', category: 'builds', severity: 'info', description: 'A build is in progress.', enabledByDefault: false },
+  { type: 'build.completed', category: 'builds', severity: 'success', description: 'A build succeeded.', enabledByDefault: true },
+  { type: 'build.failed', category: 'builds', severity: 'failure', description: 'A build failed.', enabledByDefault: true },
+  { type: 'build.aborted', category: 'builds', severity: 'info', description: 'A build was cancelled.', enabledByDefault: true },
+
+  // oec.sh (seeds 000, 002): environments and servers.
+  { type: 'environment.created', category: 'environments', severity: 'info', description: 'A new environment was provisioned.', enabledByDefault: true },
+  { type: 'environment.deleted', category: 'environments', severity: 'info', description: 'An environment was deleted.', enabledByDefault: true },
+  { type: 'environment.status_changed', category: 'environments', severity: 'info', description: "An environment's run status changed.", enabledByDefault: false },
+  { type: 'server.degraded', category: 'infrastructure', severity: 'failure', description: 'A server is degraded.', enabledByDefault: true },
+
+  // oec.sh (seed 000): automation rules.
+  { type: 'automation_rule.triggered', category: 'automation', severity: 'info', description: 'An automation rule matched its trigger and started.', enabledByDefault: false },
+  { type: 'automation_rule.completed', category: 'automation', severity: 'success', description: 'An automation rule ran all its actions successfully.', enabledByDefault: true },
+  { type: 'automation_rule.failed', category: 'automation', severity: 'failure', description: 'An automation rule failed during execution.', enabledByDefault: true },
+
+  // Reoclo (seed 001): all on by its defaults table. Expiry warnings need action, so they read as failures.
+  { type: 'monitoring_dns_changed', category: 'monitoring', severity: 'info', description: 'DNS records changed for a domain.', enabledByDefault: true },
+  { type: 'monitoring_ssl_expiring', category: 'monitoring', severity: 'failure', description: 'An SSL certificate is expiring soon.', enabledByDefault: true },
+  { type: 'monitoring_domain_expiring', category: 'monitoring', severity: 'failure', description: 'A domain registration is expiring.', enabledByDefault: true },
+  { type: 'monitoring_uptime_down', category: 'monitoring', severity: 'failure', description: 'A monitor detected downtime.', enabledByDefault: true },
+  { type: 'monitoring_uptime_recovered', category: 'monitoring', severity: 'success', description: 'A monitor recovered from downtime.', enabledByDefault: true },
+  { type: 'incident_created', category: 'incidents', severity: 'failure', description: 'A new incident was created.', enabledByDefault: true },
+  { type: 'incident_updated', category: 'incidents', severity: 'info', description: "An incident's status was updated.", enabledByDefault: true },
+  { type: 'incident_resolved', category: 'incidents', severity: 'success', description: 'An incident was resolved.', enabledByDefault: true },
+  { type: 'scheduled_op_failed', category: 'scheduled_operations', severity: 'failure', description: 'A scheduled operation run failed.', enabledByDefault: true },
+  { type: 'scheduled_op_auto_paused', category: 'scheduled_operations', severity: 'failure', description: 'A scheduled operation was auto-paused after consecutive failures.', enabledByDefault: true },
+  { type: 'security_ip_conflict', category: 'security', severity: 'failure', description: "A server's IP address changed unexpectedly.", enabledByDefault: true },
+
+  // oxo-flow (seed 003): workflow and rule execution.
+  { type: 'workflow.started', category: 'workflows', severity: 'info', description: 'A workflow execution began.', enabledByDefault: false },
+  { type: 'workflow.completed', category: 'workflows', severity: 'success', description: 'All rules of a workflow completed successfully.', enabledByDefault: true },
+  { type: 'workflow.failed', category: 'workflows', severity: 'failure', description: 'A workflow failed.', enabledByDefault: true },
+  { type: 'workflow.cancelled', category: 'workflows', severity: 'info', description: 'A workflow execution was cancelled.', enabledByDefault: true },
+  { type: 'rule.started', category: 'workflows', severity: 'info', description: 'A workflow rule began execution.', enabledByDefault: false },
+  { type: 'rule.completed', category: 'workflows', severity: 'success', description: 'A workflow rule completed successfully.', enabledByDefault: true },
+  { type: 'rule.failed', category: 'workflows', severity: 'failure', description: 'A workflow rule failed after all retries.', enabledByDefault: true },
+  { type: 'rule.skipped', category: 'workflows', severity: 'info', description: 'A workflow rule was skipped (outputs up to date).', enabledByDefault: false },
+
+  // Versioner (seed 004): governance — Deployment Request lifecycle and version sign-offs.
+  { type: 'dr.created', category: 'governance', severity: 'info', description: 'A Deployment Request was created.', enabledByDefault: true },
+  { type: 'dr.activated', category: 'governance', severity: 'info', description: 'A Deployment Request moved to In Progress; approvals began.', enabledByDefault: true },
+  { type: 'dr.deactivated', category: 'governance', severity: 'info', description: 'A Deployment Request was reverted to draft.', enabledByDefault: true },
+  { type: 'dr.approved', category: 'governance', severity: 'success', description: 'An approval slot of a Deployment Request was filled.', enabledByDefault: true },
+  { type: 'dr.rejected', category: 'governance', severity: 'failure', description: 'An approval slot of a Deployment Request was denied.', enabledByDefault: true },
+  { type: 'dr.completed', category: 'governance', severity: 'success', description: 'A Deployment Request was marked complete.', enabledByDefault: true },
+  { type: 'dr.cancelled', category: 'governance', severity: 'info', description: 'A Deployment Request was cancelled.', enabledByDefault: true },
+  { type: 'version.approved', category: 'governance', severity: 'success', description: 'A quality sign-off was recorded on a version.', enabledByDefault: true },
 ];
 
 export class EventCatalog {
