@@ -75,7 +75,8 @@ export class SmtpTransports {
         responseCode: replyCode(info.response),
         response: info.response,
         accepted: info.accepted.map(String),
-        rejected: (info.rejectedErrors ?? []).map((error) => ({ address: String(error.recipient), response: error.response ?? error.message })),
+        // nodemailer tags each refused RCPT TO with the address it was for.
+        rejected: (info.rejectedErrors ?? []).map((error) => ({ address: String((error as { recipient?: string }).recipient), response: error.response ?? error.message })),
       };
     } catch (error) {
       return { kind: 'failed', latencyMs: latencyMs(), ...classifySmtpError(error) };
@@ -113,7 +114,7 @@ export class SmtpTransports {
       tls,
       disableFileAccess: true,
       disableUrlAccess: true,
-      ...(settings.origin === 'channel' ? { getSocket: guardedSocket(this.policy) } : {}),
+      ...(settings.origin === 'channel' ? { getSocket: guardedSocket(settings, this.policy) } : {}),
     });
     this.pools.set(key, { pool, usedAt: now });
     return pool;
@@ -130,11 +131,10 @@ export class SmtpTransports {
 }
 
 /** Opens the TCP connection itself, so the host's addresses are checked before any byte is sent. */
-function guardedSocket(policy: DestinationPolicy): SMTPPool.Options['getSocket'] {
-  return (options, callback) => {
-    const host = options.host ?? '';
+function guardedSocket({ host, port }: SmtpSettings, policy: DestinationPolicy): SMTPPool.Options['getSocket'] {
+  return (_options, callback) => {
     if (isIP(host) && isForbiddenAddress(host, policy)) return callback(new UnsafeDestinationError(`SMTP host ${host} is not publicly routable`), null);
-    callback(null, { connection: connect({ host, port: options.port, lookup: guardedLookup(policy) }) });
+    callback(null, { connection: connect({ host, port, lookup: guardedLookup(policy) }) });
   };
 }
 

@@ -127,29 +127,51 @@ export class EventCatalog {
   }
 }
 
+const SEVERITIES = ['success', 'failure', 'info'] as const satisfies readonly Severity[];
+
+const text = () => z.string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string') });
+
+// Strict objects: a misspelt key (`enabled_by_default`) fails start instead of being ignored.
 const ExtensionSchema = z.array(
-  z.object({
-    type: z.string().regex(/^[a-z][a-z0-9_.-]*$/, 'must be lower-case letters, digits, _ . -'),
-    category: z.string().min(1),
-    severity: z.enum(['success', 'failure', 'info']),
-    description: z.string().default(''),
-    enabledByDefault: z.boolean().default(true),
-  }),
+  z.strictObject({
+    type: text()
+      .max(128, 'must be at most 128 characters')
+      .regex(/^[a-z][a-z0-9_.-]*$/, 'must start with a lower-case letter and contain only a-z, 0-9, _ . -'),
+    category: text().trim().min(1, 'must not be empty').max(64, 'must be at most 64 characters'),
+    severity: z.enum(SEVERITIES, `must be one of ${SEVERITIES.join(', ')}`),
+    description: text().max(500, 'must be at most 500 characters').default(''),
+    enabledByDefault: z.boolean('must be true or false').default(true),
+  }, 'must be an object'),
+  'must be a JSON array of event type definitions',
 );
 
-/** Reads HERALD_EVENT_TYPES; an absent value adds nothing, a bad one fails start with the reason. */
+const where = (path: readonly PropertyKey[]): string =>
+  path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`)).join('');
+
+/**
+ * Reads HERALD_EVENT_TYPES (a JSON array of EventTypeDefinition); an absent or blank value adds
+ * nothing, a bad one throws naming the entry and field (`HERALD_EVENT_TYPES[1].severity: ...`) so
+ * the service fails to start with the reason. An entry may redefine a built-in type (to change its
+ * default, say), but the same type twice in the value is a mistake.
+ */
 export function parseEventTypeExtensions(json: string | undefined): EventTypeDefinition[] {
   if (!json?.trim()) return [];
   let value: unknown;
   try {
     value = JSON.parse(json);
-  } catch {
-    throw new Error('HERALD_EVENT_TYPES is not valid JSON');
+  } catch (error) {
+    throw new Error(`HERALD_EVENT_TYPES is not valid JSON: ${(error as Error).message}`);
   }
   const parsed = ExtensionSchema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new Error(`HERALD_EVENT_TYPES[${issue.path.join('.')}]: ${issue.message}`);
+    const field = issue.code === 'unrecognized_keys' ? `${where(issue.path)}: unknown field(s) ${issue.keys.join(', ')}` : `${where(issue.path)}: ${issue.message}`;
+    throw new Error(`HERALD_EVENT_TYPES${field}`);
   }
+  const seen = new Set<string>();
+  parsed.data.forEach((definition, index) => {
+    if (seen.has(definition.type)) throw new Error(`HERALD_EVENT_TYPES[${index}].type: '${definition.type}' is defined twice`);
+    seen.add(definition.type);
+  });
   return parsed.data;
 }

@@ -99,9 +99,9 @@ export class DeliveryRepository {
       const held = await manager.getRepository(DeliveryEntity).find({ where: { destinationId: webhookId, status: 'held' }, order: { createdAt: 'ASC', id: 'ASC' } });
       const stored = await withEvents(manager, held);
       await publish(stored);
-      if (held.length) await manager.getRepository(DeliveryEntity).update(held.map((d) => d.id), { status: 'pending' });
+      if (stored.length) await manager.getRepository(DeliveryEntity).update(stored.map((s) => s.delivery.id), { status: 'pending' });
       await manager.query('UPDATE webhooks SET paused_at = NULL, consecutive_failures = 0, updated_at = now() WHERE id = $1', [webhookId]);
-      return held.length;
+      return stored.length;
     });
   }
 
