@@ -181,6 +181,7 @@ async function main() {
     ['deliveries / raw ceiling', `${((f.deliveriesPerSec / results.rawCeilingPerSec) * 100).toFixed(1)} %`],
     [`latency produce→receiver at ${l.rate} events/s (ms) p50 / p95 / p99 / max`, `${l.p50} / ${l.p95} / ${l.p99} / ${l.max}`],
     ['latency sample', `${l.received} of ${l.rate * l.seconds}`],
+    ['HERALD_ENDPOINT_CONCURRENCY (requests in flight per endpoint)', process.env.HERALD_ENDPOINT_CONCURRENCY ?? '1 (default: in order)'],
     ...Object.entries(results.rssMb).map(([name, mb]) => [`RSS ${name} (MiB)`, String(mb)]),
   ];
   const width = Math.max(...rows.map(([k]) => k.length));

@@ -96,10 +96,11 @@ export function summarizeEvent(event: HeraldEvent): EventSummary {
     });
   details.push(...extras.slice(0, MAX_EXTRA_DETAILS));
 
+  // Each part bounded on its own, so a long product name cannot push the environment out of a subject line.
   const subject = firstValue(data, SUBJECT_KEYS);
   const environment = firstValue(data, ENVIRONMENT_KEYS);
-  const about = [subject, environment].filter((part) => part !== null).join(' · ') || null;
-  return { title: eventTitle(event.type), about: about && truncate(about, 120), details, link };
+  const about = [subject && truncate(subject, 80), environment && truncate(environment, 60)].filter((part) => part !== null).join(' · ') || null;
+  return { title: eventTitle(event.type), about, details, link };
 }
 
 function firstValue(data: Record<string, unknown>, keys: readonly string[]): string | null {

@@ -78,7 +78,7 @@ ${rows}
 ${button}
 </td></tr>
 <tr><td style="padding:16px 24px;border-top:1px solid #d0d7de;font-family:${FONT};font-size:12px;line-height:18px;color:#57606a;">
-${footerReason(content, e)} <a href="${e(content.settingsUrl)}" style="color:#0969da;">Manage notification settings</a><br>
+${footerReason(content, e)} <a href="${e(content.settingsUrl)}" style="color:#0550ae;">Manage notification settings</a><br>
 Event ${e(content.event.id)}
 </td></tr>
 </table>

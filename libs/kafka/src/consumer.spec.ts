@@ -32,9 +32,9 @@ describe('ConsumerRunner', () => {
     return offsets.partitions.sort((a, b) => a.partition - b.partition).map((p) => p.offset);
   }
 
-  async function run(topic: string, handler: MessageHandler, concurrency = 1) {
+  async function run(topic: string, handler: MessageHandler, concurrency = 1, perKeyConcurrency = 1) {
     const groupId = `test-${randomUUID()}`;
-    const runner = new ConsumerRunner(kafka, { groupId, topics: [topic], handler, concurrency });
+    const runner = new ConsumerRunner(kafka, { groupId, topics: [topic], handler, concurrency, perKeyConcurrency });
     await runner.start();
     return { groupId, runner };
   }
@@ -99,6 +99,30 @@ describe('ConsumerRunner', () => {
     await until(() => runner.health().lastProgressAt !== null);
     await runner.stop();
     expect(await committed(groupId, topic)).toEqual(['21']);
+  });
+
+  it('runs up to perKeyConcurrency messages of one key at once, each lane in order', async () => {
+    const topic = await topicWith(Array.from({ length: 6 }, (_, i) => ({ key: 'a', value: String(i) })));
+    let running = 0;
+    let most = 0;
+    const seen: number[] = [];
+    const { runner } = await run(
+      topic,
+      async (m) => {
+        running++;
+        most = Math.max(most, running);
+        await new Promise((r) => setTimeout(r, 100));
+        seen.push(Number(m.value!.toString()));
+        running--;
+      },
+      8,
+      2,
+    );
+    await until(() => seen.length === 6);
+    await runner.stop();
+    expect(most).toBe(2);
+    expect(seen.filter((n) => n % 2 === 0)).toEqual([0, 2, 4]);
+    expect(seen.filter((n) => n % 2 === 1)).toEqual([1, 3, 5]);
   });
 
   it('retries a failing message after a pause instead of skipping it, and commits nothing past it', async () => {

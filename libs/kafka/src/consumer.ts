@@ -38,6 +38,11 @@ export interface ConsumerOptions {
   concurrency?: number;
   /** `key` (default): same-key messages run in order. `none`: every message is independent. */
   ordering?: 'key' | 'none';
+  /**
+   * With `key` ordering: how many messages of one key may run at once (default 1, strict order).
+   * Above 1, a key's messages are dealt round-robin to that many lanes, each in order.
+   */
+  perKeyConcurrency?: number;
   partitionsConsumedConcurrently?: number;
   sessionTimeoutMs?: number;
   /** The oldest message in flight being older than this marks the consumer as not live. */
@@ -100,6 +105,8 @@ interface Halt {
 class PartitionWork {
   readonly entries: Entry[] = [];
   readonly chains = new Map<string, Promise<void>>();
+  /** Messages seen per key, to deal them to lanes when a key may run several at once. */
+  readonly dealt = new Map<string, number>();
   readonly tasks = new Set<Promise<void>>();
   /** Handlers executing now (not those queued behind a message with the same key). */
   running = 0;
@@ -259,7 +266,7 @@ export class ConsumerRunner {
     const entry: Entry = { offset: BigInt(message.offset), startedAt: Date.now(), done: false };
     work.entries.push(entry);
     const generation = work.generation;
-    const key = this.options.ordering === 'none' || message.key === null ? `#${message.offset}` : message.key;
+    const key = this.laneOf(work, message);
     const task: Promise<void> = (work.chains.get(key) ?? Promise.resolve())
       .then(async () => {
         if (work.generation !== generation) return;
@@ -282,6 +289,15 @@ export class ConsumerRunner {
       });
     work.chains.set(key, task);
     work.tasks.add(task);
+  }
+
+  private laneOf(work: PartitionWork, message: InboundMessage): string {
+    if (this.options.ordering === 'none' || message.key === null) return `#${message.offset}`;
+    const lanes = this.options.perKeyConcurrency ?? 1;
+    if (lanes <= 1) return message.key;
+    const n = work.dealt.get(message.key) ?? 0;
+    work.dealt.set(message.key, n + 1);
+    return `${message.key}\u0000${n % lanes}`;
   }
 
   /** The message counts as done once `durable` resolves; drain and rewind wait for it too. */

@@ -13,7 +13,7 @@ export interface ServiceOptions {
   name: string;
   module: Type<unknown>;
   /** Consume the topics of the module's `@EventPattern` handlers; false for HTTP-only processes. */
-  consumer?: { concurrency?: number; ordering?: 'key' | 'none'; partitionsConsumedConcurrently?: number } | false;
+  consumer?: { concurrency?: number; ordering?: 'key' | 'none'; perKeyConcurrency?: number; partitionsConsumedConcurrently?: number } | false;
 }
 
 export function createLogger(config: HeraldConfig, name: string): ConsoleLogger {

@@ -1,0 +1,42 @@
+/** What a shortened text ends with, in every format. */
+export const TRUNCATION_MARKER = '…';
+
+/**
+ * Shortens text to at most `max` UTF-16 code units (what Slack, Discord and Teams count, or
+ * more than they count), ending with the marker when anything was cut. Never splits a
+ * surrogate pair, so an emoji is kept or dropped whole.
+ */
+export function truncate(text: string, max: number, marker: string = TRUNCATION_MARKER): string {
+  if (text.length <= max) return text;
+  if (max <= 0) return '';
+  if (max <= marker.length) return marker.slice(0, max);
+  let end = max - marker.length;
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end -= 1;
+  return text.slice(0, end).trimEnd() + marker;
+}
+
+/** Bytes of a body as it goes on the wire (compact JSON, UTF-8). */
+export function jsonBytes(value: unknown): number {
+  return Buffer.byteLength(JSON.stringify(value), 'utf8');
+}
+
+const ACRONYMS: Readonly<Record<string, string>> = {
+  api: 'API', ci: 'CI', dns: 'DNS', dr: 'DR', http: 'HTTP', id: 'ID', ids: 'IDs', ip: 'IP', sha: 'SHA', ssl: 'SSL', tls: 'TLS', url: 'URL', urls: 'URLs', uuid: 'UUID',
+};
+
+/** The words of a key, whatever its style: `git_sha`, `gitSha`, `git-sha`, `git.sha` → ['git', 'sha']. */
+export function keyWords(key: string): string[] {
+  return key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .split(/[\s_.\-/]+/)
+    .filter(Boolean)
+    .map((word) => word.toLowerCase());
+}
+
+/** `primary_url` → `Primary URL`. */
+export function humanizeKey(key: string): string {
+  const words = keyWords(key).map((word) => ACRONYMS[word] ?? word);
+  if (words.length === 0) return key;
+  return words.map((word, i) => (i === 0 ? word.charAt(0).toUpperCase() + word.slice(1) : word)).join(' ');
+}
