@@ -25,7 +25,10 @@ export const DEFAULT_MAX_VALUE_LENGTH = 1000;
  * matches at the top level or as the last part of a nested key (`deployment.git_branch`).
  */
 const KNOWN_FIELDS: ReadonlyArray<readonly [key: string, label: string]> = [
-  ['status', 'Status'],
+  ['rule_name', 'Rule'],
+  ['dr_name', 'Deployment request'],
+  ['workflow', 'Workflow'],
+  ['rule', 'Rule'],
   ['environment', 'Environment'],
   ['environment_name', 'Environment'],
   ['environment_names', 'Environments'],
@@ -35,12 +38,9 @@ const KNOWN_FIELDS: ReadonlyArray<readonly [key: string, label: string]> = [
   ['product_name', 'Product'],
   ['application', 'Application'],
   ['application_name', 'Application'],
-  ['rule_name', 'Rule'],
-  ['workflow', 'Workflow'],
-  ['rule', 'Rule'],
+  ['status', 'Status'],
   ['action_type', 'Action'],
   ['trigger_type', 'Trigger'],
-  ['dr_name', 'Deployment request'],
   ['approval_type', 'Approval'],
   ['approver_role', 'Approver role'],
   ['slot_status', 'Slot status'],
@@ -150,11 +150,11 @@ function candidates(data: Record<string, unknown>): Candidate[] {
 }
 
 /**
- * The key details of an event, generically: known fields first in a fixed order (environment,
- * project, rule, branch, commit, actor, error, duration...), then the other fields as they
- * come, ids last; nested objects flattened one level, values stringified and bounded. Echoes
- * of the envelope (`event_type` equal to the type, `occurred_at` equal to its time) are left
- * out, and a label repeated with the same value shows once.
+ * The key details of an event, generically: known fields first in a fixed order (rule,
+ * environment, project, status, branch, commit, actor, error, duration...), then the other
+ * fields as they come, ids last; nested objects flattened one level, values stringified and
+ * bounded. Echoes of the envelope (`event_type` equal to the type, `occurred_at` equal to its
+ * time) are left out, and a label repeated with the same value shows once.
  */
 export function extractKeyDetails(event: Pick<HeraldEvent, 'type' | 'occurred_at' | 'data'>, options: KeyDetailOptions = {}): KeyDetail[] {
   const maxDetails = options.maxDetails ?? Number.POSITIVE_INFINITY;

@@ -37,6 +37,6 @@ export function keyWords(key: string): string[] {
 /** `primary_url` → `Primary URL`. */
 export function humanizeKey(key: string): string {
   const words = keyWords(key).map((word) => ACRONYMS[word] ?? word);
-  if (words.length === 0) return key;
+  if (words.length === 0) return 'Field';
   return words.map((word, i) => (i === 0 ? word.charAt(0).toUpperCase() + word.slice(1) : word)).join(' ');
 }
