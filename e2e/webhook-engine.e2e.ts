@@ -2,7 +2,7 @@ import type { Producer } from 'kafkajs';
 import { deliveryId, DeliveryControl } from '@herald/deliveries';
 import { KafkaProducer, Topics } from '@herald/kafka';
 import { createDataSource, DeliveryRepository, OrgRepository, WebhookRepository, type NewWebhook } from '@herald/persistence';
-import { generateSecret } from '@herald/signing';
+import { generateSecret, verifyWebhook, type SignatureScheme } from '@herald/signing';
 import { eventually, readTopic, startReceiver, testKafka, type Receiver, type ReceiverReply } from '@herald/testing';
 import { servicesModule, stackEnv, startStack, buildAndMigrate, type RunningStack } from './support/stack';
 
@@ -44,6 +44,42 @@ describe('webhook delivery engine', () => {
     await stack?.stop();
     await Promise.all(receivers.map((r) => r.close()));
     await dataSource.destroy();
+  }, 60_000);
+
+  it('delivers every format and signing scheme, each verifiable by its receiver', async () => {
+    await org('org_formats');
+    const target = await receiver();
+    const secrets = new Map<string, string>();
+    const schemes: SignatureScheme[] = ['standard', 'hmac-sha256', 'timestamped', 'github'];
+    for (const scheme of schemes) {
+      const secret = generateSecret();
+      secrets.set(scheme, secret);
+      await new WebhookRepository(dataSource).create({ id: `wh_raw_${scheme}`, orgId: 'org_formats', url: `${target.url}/raw/${scheme}`, signingScheme: scheme }, secret);
+    }
+    for (const format of ['slack', 'teams', 'discord']) await webhook({ id: `wh_${format}`, orgId: 'org_formats', url: `${target.url}/${format}`, format });
+    await publish('org_formats', [{ id: 'fmt-1', type: 'deploy.failed', data: { environment: 'production', error: 'exit 1', url: 'https://example.com/d/1' } }]);
+
+    const requests = await target.waitForRequests(7, 30_000);
+    const byPath = new Map(requests.map((r) => [r.path, r]));
+    for (const scheme of schemes) {
+      const request = byPath.get(`/raw/${scheme}`)!;
+      expect(JSON.parse(request.body)).toMatchObject({ id: 'fmt-1', type: 'deploy.failed', org_id: 'org_formats' });
+      expect(verifyWebhook({ scheme, secret: secrets.get(scheme)!, headers: request.headers, body: request.body })).toBe(true);
+      expect(() => verifyWebhook({ scheme, secret: generateSecret(), headers: request.headers, body: request.body })).toThrow();
+    }
+    const slack = JSON.parse(byPath.get('/slack')!.body);
+    expect(slack.blocks[0]).toMatchObject({ type: 'header' });
+    expect(JSON.stringify(slack)).toContain('production');
+    const teams = JSON.parse(byPath.get('/teams')!.body);
+    expect(teams).toMatchObject({ type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: { type: 'AdaptiveCard' } }] });
+    const discord = JSON.parse(byPath.get('/discord')!.body);
+    expect(discord.embeds[0]).toMatchObject({ color: 0xe74c3c });
+    for (const format of ['slack', 'teams', 'discord']) {
+      const headers = byPath.get(`/${format}`)!.headers;
+      expect(headers['webhook-signature']).toBeUndefined();
+      expect(headers['x-herald-signature']).toBeUndefined();
+      expect(headers['webhook-id']).toBe(deliveryId({ org_id: 'org_formats', id: 'fmt-1' }, `wh_${format}`));
+    }
   }, 60_000);
 
   it('retries 500, 500, 500 on the schedule and delivers on the fourth attempt with one webhook-id', async () => {

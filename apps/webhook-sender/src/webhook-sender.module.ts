@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { HeraldConfigModule } from '@herald/config';
+import { EventCatalogModule } from '@herald/events';
 import { KafkaModule } from '@herald/kafka';
 import { ObservabilityModule } from '@herald/observability';
 import { PersistenceModule } from '@herald/persistence';
@@ -11,7 +12,7 @@ import { WebhookDirectory } from './delivery/webhook-directory';
 import { AttemptRetention } from './retention/attempt-retention';
 
 @Module({
-  imports: [HeraldConfigModule, ObservabilityModule.forService('webhook-sender'), KafkaModule.forService('webhook-sender'), PersistenceModule],
+  imports: [HeraldConfigModule, EventCatalogModule, ObservabilityModule.forService('webhook-sender'), KafkaModule.forService('webhook-sender'), PersistenceModule],
   controllers: [DeliveryController],
   providers: [WebhookDeliveryService, WebhookDirectory, EndpointBreakers, HttpSender, AttemptRetention],
 })

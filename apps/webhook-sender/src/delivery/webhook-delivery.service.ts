@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { HERALD_CONFIG, HERALD_VERSION, type HeraldConfig } from '@herald/config';
 import { nextRetryDelay, retryMessage, serializeJob, type DeliveryJob } from '@herald/deliveries';
+import { EventCatalog } from '@herald/events';
 import { Headers, KafkaProducer, RETRY_TIERS, settling, Topics, type RetryTier, type Settling } from '@herald/kafka';
 import { DeliveryRepository, WebhookRepository, type AttemptRecord, type DeliveryRef, type DeliveryStatus } from '@herald/persistence';
 import { classifyAttempt, HttpSender, prepareRequest, type AttemptOutcome, type SendResult } from '@herald/webhook-transport';
@@ -32,6 +33,7 @@ export class WebhookDeliveryService {
     private readonly deliveries: DeliveryRepository,
     private readonly webhooks: WebhookRepository,
     private readonly producer: KafkaProducer,
+    private readonly catalog: EventCatalog,
     @Inject(RETRY_TIERS) private readonly tiers: RetryTier[],
     @Inject(HERALD_CONFIG) private readonly config: HeraldConfig,
   ) {}
@@ -47,7 +49,7 @@ export class WebhookDeliveryService {
       webhook = { ...webhook, paused: false };
     }
 
-    const request = prepareRequest(job, webhook, { headerPrefix: this.config.HERALD_HEADER_PREFIX, userAgent: this.userAgent });
+    const request = prepareRequest(job, webhook, { headerPrefix: this.config.HERALD_HEADER_PREFIX, userAgent: this.userAgent, definition: this.catalog.get(job.event.type) });
     const attemptedAt = new Date();
     const sent = await this.breakers.send(webhook.id, isFailure, () => this.http.post(request));
     if (sent.kind === 'open') {
@@ -90,7 +92,8 @@ export class WebhookDeliveryService {
     this.failing.add(webhook.id);
     if (!(await this.webhooks.recordFailure(webhook.id))) return;
     this.directory.forget(webhook.id);
-    await this.emit(job, 'webhook.paused', { webhook_id: webhook.id, url: webhook.url, consecutive_failures: webhook.pauseAfterFailures });
+    // No URL: for Slack, Teams and Discord the URL is the credential.
+    await this.emit(job, 'webhook.paused', { webhook_id: webhook.id, consecutive_failures: webhook.pauseAfterFailures });
     this.logger.warn({ msg: 'webhook paused after consecutive failures', destinationId: webhook.id, eventId: job.event.id });
   }
 

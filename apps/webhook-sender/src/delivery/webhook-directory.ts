@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
 import { WebhookRepository, type WebhookEntity } from '@herald/persistence';
+import { isWebhookFormat } from '@herald/formatters';
 import type { SignatureScheme } from '@herald/signing';
 import type { WebhookTarget } from '@herald/webhook-transport';
 
@@ -46,7 +47,8 @@ export class WebhookDirectory {
       id: webhook.id,
       orgId: webhook.orgId,
       url: webhook.url,
-      format: webhook.format,
+      // The API only stores known formats; anything else is sent raw rather than dropped.
+      format: isWebhookFormat(webhook.format) ? webhook.format : 'raw',
       signingScheme: webhook.signingScheme as SignatureScheme,
       timeoutMs: webhook.timeoutMs ?? this.config.HERALD_WEBHOOK_TIMEOUT_MS,
       secrets,
