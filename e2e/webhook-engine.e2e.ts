@@ -109,6 +109,33 @@ describe('webhook delivery engine', () => {
     expect(attempts.map((a) => a.responseBody)).toEqual(['fail 0', 'fail 1', 'fail 2', '']);
   }, 60_000);
 
+  it('fails a delivery for good after its last retry: dead-letter topic, failed status, delivery.exhausted event', async () => {
+    await org('org_exhaust');
+    const target = await receiver(() => ({ status: 404, body: 'no such hook' }));
+    // 4xx are retried unless the webhook makes them final: here one retry, then the schedule is used up.
+    await webhook({ id: 'wh_exhaust', orgId: 'org_exhaust', url: target.url, retrySchedule: ['1s'], eventTypes: ['deploy.failed'] });
+    await publish('org_exhaust', [{ id: 'x-1', type: 'deploy.failed' }]);
+    await target.waitForRequests(2, 20_000);
+
+    const id = deliveryId({ org_id: 'org_exhaust', id: 'x-1' }, 'wh_exhaust');
+    const deliveries = new DeliveryRepository(dataSource);
+    await eventually(async () => ((await deliveries.findById(id))?.status === 'failed' ? true : undefined), 20_000);
+    const dead = await readTopic(kafka, Topics.dead, (seen) => seen.some((m) => m.value?.toString().includes(id)), 20_000);
+    expect(dead.find((m) => m.value?.toString().includes(id))!.headers['herald-reason']).toBe('HTTP 404');
+    const accepted = await readTopic(kafka, Topics.accepted, (seen) => seen.some((m) => m.value?.toString().includes('"delivery.exhausted"') && m.value.toString().includes(id)), 20_000);
+    const exhausted = JSON.parse(accepted.find((m) => m.value?.toString().includes('"delivery.exhausted"') && m.value.toString().includes(id))!.value!.toString());
+    expect(exhausted).toMatchObject({ type: 'delivery.exhausted', org_id: 'org_exhaust', data: { delivery_id: id, webhook_id: 'wh_exhaust', attempts: 2, error: 'HTTP 404' } });
+    // With client errors final, a 404 ends it on the first attempt.
+    const final = await receiver(() => ({ status: 404 }));
+    await webhook({ id: 'wh_final', orgId: 'org_exhaust', url: final.url, retrySchedule: ['1s'], clientErrorsFinal: true, eventTypes: ['deploy.succeeded'] });
+    await new Promise((r) => setTimeout(r, 1200)); // the router's view of the org refreshes every second
+    await publish('org_exhaust', [{ id: 'x-2', type: 'deploy.succeeded' }]);
+    const finalId = deliveryId({ org_id: 'org_exhaust', id: 'x-2' }, 'wh_final');
+    await eventually(async () => ((await deliveries.findById(finalId))?.status === 'failed' ? true : undefined), 20_000);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(final.requests).toHaveLength(1);
+  }, 60_000);
+
   it('trips the breaker of a hanging endpoint while a healthy one of the same org keeps receiving', async () => {
     await org('org_breaker');
     const hanging = await receiver(() => ({ status: 200, delayMs: 20_000 }));
