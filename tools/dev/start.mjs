@@ -4,6 +4,8 @@
 //                             data kept in the cache (a broker started by `npm run kafka -- start` is reused)
 //   DATABASE_URL=...          default postgres://postgres@127.0.0.1:5432/herald (embedded PostgreSQL if none answers)
 //   HERALD_PORT_BASE=3000     ingest 3000, router 3001, webhook-sender 3002, email-sender 3003, retry-scheduler 3004
+//   SMTP_URL / SMTP_HOST      send email there; otherwise a local sink (tools/dev/mail-sink.mjs) saves each message
+//                             as an .eml file in tmp/mail/
 //
 // Ctrl-C (or SIGTERM): every service gets SIGTERM and up to 30 s to finish in-flight work, commit and leave its
 // group; then Kafka and any embedded PostgreSQL this started are stopped. A second Ctrl-C kills the services.
@@ -11,6 +13,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { startKafka, kafkaStatus, defaultKafkaDataDir } from '../kafka/kafka.mjs';
+import { startMailSink } from './mail-sink.mjs';
 import { ensurePostgres } from './postgres.mjs';
 import { startServices, servicePorts, repoRoot, SERVICES } from './services.mjs';
 
@@ -118,6 +121,7 @@ async function main() {
   await step(null);
   say(`PostgreSQL: ${redact(pg.url)}${pg.embedded ? ' (embedded)' : ''} ready in ${seconds(t)}`);
 
+  const smtpEnv = await step(devSmtp());
   const env = { ...process.env, KAFKA_BROKERS: brokers, DATABASE_URL: pg.url, NODE_ENV: nodeEnv };
   t = Date.now();
   await step(runNode([path.join(repoRoot, 'dist', 'apps', 'ingest', 'src', 'cli.js'), 'migrate'], { env, name: 'migrate' }));
@@ -126,7 +130,7 @@ async function main() {
   const ports = servicePorts();
   t = Date.now();
   services = await startServices({
-    env: { KAFKA_BROKERS: brokers, DATABASE_URL: pg.url, NODE_ENV: nodeEnv },
+    env: { KAFKA_BROKERS: brokers, DATABASE_URL: pg.url, NODE_ENV: nodeEnv, ...smtpEnv },
     ports,
     onExit: ({ name, code, signal }) => {
       if (shutdown) return;
@@ -142,6 +146,21 @@ async function main() {
   say(`OpenAPI     ${base}/api/v1/docs   (JSON: ${base}/api/v1/docs-json)`);
   for (const name of SERVICES) say(`${`${name}`.padEnd(16)}http://127.0.0.1:${ports[name]}/metrics   /healthz   /readyz`);
   say('Ctrl-C to stop');
+}
+
+/** The SMTP settings of the environment, or a local sink that saves every email as an .eml file. */
+async function devSmtp() {
+  if (process.env.SMTP_URL || process.env.SMTP_HOST) {
+    say(`SMTP: ${process.env.SMTP_URL ? redact(process.env.SMTP_URL) : process.env.SMTP_HOST} (from the environment)`);
+    return {};
+  }
+  const sink = await startMailSink({
+    dir: path.join(repoRoot, 'tmp', 'mail'),
+    onMessage: (file, { to }) => console.log(`mail-sink | ${path.relative(repoRoot, file)} (to ${to.join(', ')})`),
+  });
+  cleanups.push({ name: 'mail sink', stop: sink.stop });
+  say(`SMTP: none configured; a local sink on ${sink.url} saves every email as an .eml file in ${sink.dir}`);
+  return { SMTP_URL: sink.url, SMTP_SECURITY: 'none', SMTP_FROM: 'Herald <herald@localhost>' };
 }
 
 function redact(url) {

@@ -1,11 +1,17 @@
 import { Module } from '@nestjs/common';
 import { HeraldConfigModule } from '@herald/config';
+import { DeliveryOutcomes } from '@herald/deliveries';
+import { EmailModule } from '@herald/email';
+import { EventCatalogModule } from '@herald/events';
 import { KafkaModule } from '@herald/kafka';
 import { ObservabilityModule } from '@herald/observability';
+import { PersistenceModule } from '@herald/persistence';
 import { EmailDeliveryController } from './delivery/email-delivery.controller';
+import { EmailDeliveryService } from './delivery/email-delivery.service';
 
 @Module({
-  imports: [HeraldConfigModule, ObservabilityModule.forService('email-sender'), KafkaModule.forService('email-sender')],
+  imports: [HeraldConfigModule, EventCatalogModule, ObservabilityModule.forService('email-sender'), KafkaModule.forService('email-sender'), PersistenceModule, EmailModule],
   controllers: [EmailDeliveryController],
+  providers: [EmailDeliveryService, DeliveryOutcomes],
 })
 export class EmailSenderModule {}

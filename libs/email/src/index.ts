@@ -1,6 +1,4 @@
 export { EmailModule } from './email.module';
-export { escapeHtml, safeHttpUrl } from './escape';
-export { eventTitle, summarizeEvent, type EventDetail, type EventSummary } from './event-summary';
 export { Mailer, type EmailChannel, type MailerConfig, type TestEmailResult } from './mailer';
 export { renderEmail, SEVERITY_COLOURS, type EmailContent, type RenderedEmail } from './render';
 export { classifySmtpError, type SmtpFailure } from './smtp-errors';

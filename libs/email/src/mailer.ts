@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { OnApplicationShutdown } from '@nestjs/common';
 import type { HeraldConfig } from '@herald/config';
-import type { EventCatalog, HeraldEvent, Severity } from '@herald/events';
+import type { EventCatalog, EventTypeDefinition, HeraldEvent } from '@herald/events';
 import type { EmailChannelEntity } from '@herald/persistence';
-import { renderEmail } from './render';
+import { renderEmail, type EmailContent } from './render';
 import { classifySmtpError } from './smtp-errors';
 import { smtpSettingsForChannel, smtpSettingsFromConfig, type SmtpSettings } from './smtp-settings';
 import { SmtpTransports, type OutgoingEmail, type RejectedRecipient, type SmtpResult, type SmtpTransportOptions } from './smtp-transports';
@@ -30,7 +30,11 @@ export type MailerConfig = Pick<
   'SMTP_URL' | 'SMTP_HOST' | 'SMTP_PORT' | 'SMTP_USER' | 'SMTP_PASSWORD' | 'SMTP_SECURITY' | 'SMTP_FROM' | 'HERALD_SMTP_TIMEOUT_MS' | 'HERALD_ALLOW_LOOPBACK_DESTINATIONS' | 'HERALD_PUBLIC_URL' | 'HERALD_HEADER_PREFIX'
 >;
 
-const TEST_DESCRIPTION = 'A test email from Herald: this channel can deliver notifications.';
+const TEST_EMAIL_TYPE: Pick<EventTypeDefinition, 'severity' | 'category' | 'description'> = {
+  severity: 'info',
+  category: 'system',
+  description: 'A test email from Herald: this channel can deliver notifications.',
+};
 
 /**
  * Composes notification emails and sends them through the channel's SMTP server or the
@@ -54,8 +58,7 @@ export class Mailer implements OnApplicationShutdown {
 
   /** The notification for one delivery; its Message-ID is derived from the delivery id. */
   compose(event: HeraldEvent, deliveryId: string, channel: EmailChannel): OutgoingEmail {
-    const type = this.catalog.get(event.type);
-    return this.message(event, channel, `<${deliveryId}@${this.messageIdDomain}>`, type?.severity ?? 'info', type?.description);
+    return this.message(event, channel, `<${deliveryId}@${this.messageIdDomain}>`, this.catalog.get(event.type));
   }
 
   /** One SMTP attempt; never throws for SMTP or configuration trouble, it reports it. */
@@ -81,7 +84,7 @@ export class Mailer implements OnApplicationShutdown {
       created_at: now,
       data: { channel: channel.name || channel.id, recipients: channel.recipients },
     };
-    const email = this.message(event, channel, `<${event.id}@${this.messageIdDomain}>`, 'info', TEST_DESCRIPTION);
+    const email = this.message(event, channel, `<${event.id}@${this.messageIdDomain}>`, TEST_EMAIL_TYPE);
     let server: string | null = null;
     try {
       const settings = smtpSettingsForChannel(channel, this.deployment);
@@ -101,10 +104,10 @@ export class Mailer implements OnApplicationShutdown {
     this.transports.close();
   }
 
-  private message(event: HeraldEvent, channel: EmailChannel, messageId: string, severity: Severity, description: string | undefined): OutgoingEmail {
+  private message(event: HeraldEvent, channel: EmailChannel, messageId: string, definition: EmailContent['definition']): OutgoingEmail {
     const settingsUrl = new URL('settings/notifications', withSlash(this.config.HERALD_PUBLIC_URL));
     settingsUrl.searchParams.set('channel', channel.id);
-    const rendered = renderEmail({ event, severity, description, settingsUrl: settingsUrl.toString(), channelName: channel.name || undefined });
+    const rendered = renderEmail({ event, definition, settingsUrl: settingsUrl.toString(), channelName: channel.name || undefined });
     return {
       to: channel.recipients,
       ...rendered,

@@ -41,6 +41,8 @@ export interface TestSmtpServer {
   port: number;
   /** Messages accepted, in arrival order. */
   messages: ReceivedMail[];
+  /** Messages refused after their DATA (by `onMessage`), in arrival order. */
+  refused: ReceivedMail[];
   /** Messages offered (DATA received), accepted or refused. */
   offered(): number;
   /** SMTP connections opened to this server so far. */
@@ -55,6 +57,7 @@ const replyError = ({ code, message }: SmtpReply) => Object.assign(new Error(mes
 /** A real SMTP server on loopback (the nodemailer project's smtp-server) that keeps what it accepts. */
 export async function startSmtpServer(options: TestSmtpServerOptions = {}): Promise<TestSmtpServer> {
   const messages: ReceivedMail[] = [];
+  const refused: ReceivedMail[] = [];
   const waiters = new Set<() => void>();
   let offered = 0;
   let connections = 0;
@@ -83,11 +86,10 @@ export async function startSmtpServer(options: TestSmtpServerOptions = {}): Prom
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
         const reply = options.onMessage?.(offered++);
-        if (reply) return callback(replyError(reply));
         const raw = Buffer.concat(chunks);
         simpleParser(raw).then(
           (parsed) => {
-            messages.push({
+            const mail: ReceivedMail = {
               envelopeFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
               envelopeTo: session.envelope.rcptTo.map((r) => r.address),
               raw,
@@ -95,7 +97,12 @@ export async function startSmtpServer(options: TestSmtpServerOptions = {}): Prom
               secure: session.secure,
               user: typeof session.user === 'string' ? session.user : null,
               receivedAt: Date.now(),
-            });
+            };
+            if (reply) {
+              refused.push(mail);
+              return callback(replyError(reply));
+            }
+            messages.push(mail);
             for (const wake of waiters) wake();
             callback(null, `2.0.0 Ok: queued as test-${messages.length}`);
           },
@@ -111,6 +118,7 @@ export async function startSmtpServer(options: TestSmtpServerOptions = {}): Prom
     host: '127.0.0.1',
     port,
     messages,
+    refused,
     offered: () => offered,
     connections: () => connections,
     waitForMessages(count, timeoutMs = 30_000) {

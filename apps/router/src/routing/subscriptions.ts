@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { OrgRepository, WebhookRepository } from '@herald/persistence';
+import { EmailChannelRepository, OrgRepository, WebhookRepository } from '@herald/persistence';
 import type { Subscription } from './match';
 
 interface OrgSubscriptions {
@@ -18,6 +18,7 @@ export class SubscriptionCache {
 
   constructor(
     private readonly webhooks: WebhookRepository,
+    private readonly emailChannels: EmailChannelRepository,
     private readonly orgs: OrgRepository,
   ) {}
 
@@ -33,14 +34,11 @@ export class SubscriptionCache {
   }
 
   private async load(orgId: string): Promise<OrgSubscriptions> {
-    const [webhooks, toggles] = await Promise.all([this.webhooks.listForOrg(orgId), this.orgs.eventTypeToggles(orgId)]);
-    const subscriptions: Subscription[] = webhooks.map((w) => ({
-      kind: 'webhook',
-      id: w.id,
-      eventTypes: w.eventTypes,
-      projectIds: w.projectIds,
-      enabled: w.enabled,
-    }));
+    const [webhooks, emailChannels, toggles] = await Promise.all([this.webhooks.listForOrg(orgId), this.emailChannels.listForOrg(orgId), this.orgs.eventTypeToggles(orgId)]);
+    const subscriptions: Subscription[] = [
+      ...webhooks.map((w) => ({ kind: 'webhook' as const, id: w.id, eventTypes: w.eventTypes, projectIds: w.projectIds, enabled: w.enabled })),
+      ...emailChannels.map((c) => ({ kind: 'email' as const, id: c.id, eventTypes: c.eventTypes, projectIds: c.projectIds, enabled: c.enabled })),
+    ];
     return { subscriptions, toggles, loadedAt: Date.now() };
   }
 }

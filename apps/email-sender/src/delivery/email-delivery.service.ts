@@ -1,0 +1,74 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
+import { DeliveryOutcomes, nextRetryDelay, type DeliveryJob, type RetryPolicy } from '@herald/deliveries';
+import { Mailer, type SmtpResult } from '@herald/email';
+import { Topics, type Settling } from '@herald/kafka';
+import { EmailChannelRepository, type AttemptRecord } from '@herald/persistence';
+
+/**
+ * One email delivery attempt, top to bottom: look up the channel → compose the message (its
+ * Message-ID derived from the delivery id) → send over SMTP → a 2xx answer succeeds, a
+ * temporary failure retries on HERALD_EMAIL_RETRY_SCHEDULE, a permanent one (or the end of the
+ * schedule) fails the delivery → record the attempt with the server's reply.
+ */
+@Injectable()
+export class EmailDeliveryService {
+  private readonly logger = new Logger('email-delivery');
+  private readonly policy: RetryPolicy;
+
+  constructor(
+    private readonly channels: EmailChannelRepository,
+    private readonly mailer: Mailer,
+    private readonly outcomes: DeliveryOutcomes,
+    @Inject(HERALD_CONFIG) config: HeraldConfig,
+  ) {
+    this.policy = { schedule: config.HERALD_EMAIL_RETRY_SCHEDULE };
+  }
+
+  async deliver(job: DeliveryJob): Promise<Settling> {
+    const channel = await this.channels.findById(job.destination.id);
+    if (!channel) return this.outcomes.record(job, 'failed', notSent(job, 'email channel no longer exists'), null);
+
+    const email = this.mailer.compose(job.event, job.delivery_id, channel);
+    const attemptedAt = new Date();
+    const result = await this.mailer.send(channel, email);
+    const attempt = attemptRecord(job, attemptedAt, result);
+
+    if (result.kind === 'sent') {
+      if (result.rejected.length > 0) {
+        this.logger.warn({ msg: 'recipients rejected; sent to the others', deliveryId: job.delivery_id, destinationId: channel.id, rejected: result.rejected });
+      }
+      return this.outcomes.record(job, 'succeeded', attempt, null);
+    }
+    if (!result.retryable) return this.exhaust(job, attempt, result.reason);
+    return this.retry(job, attempt, result.reason);
+  }
+
+  private async retry(job: DeliveryJob, attempt: AttemptRecord, reason: string): Promise<Settling> {
+    const delayMs = nextRetryDelay(this.policy, job.attempt);
+    if (delayMs === null) return this.exhaust(job, attempt, reason);
+    await this.outcomes.scheduleRetry(job, Topics.emailDeliveries, delayMs);
+    this.logger.log({ msg: 'attempt failed; retry scheduled', deliveryId: job.delivery_id, eventId: job.event.id, destinationId: job.destination.id, attempt: job.attempt, reason, delayMs });
+    return this.outcomes.record(job, 'pending', attempt, new Date(Date.now() + delayMs));
+  }
+
+  private async exhaust(job: DeliveryJob, attempt: AttemptRecord, reason: string): Promise<Settling> {
+    await this.outcomes.exhaust(job, reason, { email_channel_id: job.destination.id });
+    this.logger.warn({ msg: 'delivery failed for good', deliveryId: job.delivery_id, eventId: job.event.id, destinationId: job.destination.id, attempts: job.attempt, reason });
+    return this.outcomes.record(job, 'failed', attempt, null);
+  }
+}
+
+/** The log keeps the SMTP reply code and line where the HTTP status and body go for webhooks. */
+function attemptRecord(job: DeliveryJob, attemptedAt: Date, result: SmtpResult): AttemptRecord {
+  const base = { attempt: job.attempt, attemptedAt, statusCode: result.responseCode, latencyMs: result.latencyMs };
+  if (result.kind === 'sent') {
+    const rejected = result.rejected.map((r) => `${r.address} (${r.response})`).join('; ');
+    return { ...base, responseBody: result.response, error: rejected ? `rejected recipients: ${rejected}` : null, succeeded: true };
+  }
+  return { ...base, responseBody: result.response, error: result.reason, succeeded: false };
+}
+
+function notSent(job: DeliveryJob, error: string): AttemptRecord {
+  return { attempt: job.attempt, attemptedAt: new Date(), statusCode: null, latencyMs: 0, responseBody: null, error, succeeded: false };
+}
