@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { HeraldConfigModule } from '@herald/config';
+import { DeliveryOutcomes } from '@herald/deliveries';
 import { EventCatalogModule } from '@herald/events';
 import { KafkaModule } from '@herald/kafka';
 import { ObservabilityModule } from '@herald/observability';
@@ -14,6 +15,6 @@ import { AttemptRetention } from './retention/attempt-retention';
 @Module({
   imports: [HeraldConfigModule, EventCatalogModule, ObservabilityModule.forService('webhook-sender'), KafkaModule.forService('webhook-sender'), PersistenceModule],
   controllers: [DeliveryController],
-  providers: [WebhookDeliveryService, WebhookDirectory, EndpointBreakers, HttpSender, AttemptRetention],
+  providers: [WebhookDeliveryService, DeliveryOutcomes, WebhookDirectory, EndpointBreakers, HttpSender, AttemptRetention],
 })
 export class WebhookSenderModule {}

@@ -1,15 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { HERALD_CONFIG, HERALD_VERSION, type HeraldConfig } from '@herald/config';
-import { nextRetryDelay, retryMessage, serializeJob, type DeliveryJob } from '@herald/deliveries';
+import { deliveryRef, DeliveryOutcomes, nextRetryDelay, type DeliveryJob } from '@herald/deliveries';
 import { EventCatalog } from '@herald/events';
-import { Headers, KafkaProducer, RETRY_TIERS, settling, Topics, type RetryTier, type Settling } from '@herald/kafka';
-import { DeliveryRepository, WebhookRepository, type AttemptRecord, type DeliveryRef, type DeliveryStatus } from '@herald/persistence';
+import { Topics, type Settling } from '@herald/kafka';
+import { DeliveryRepository, WebhookRepository, type AttemptRecord } from '@herald/persistence';
 import { classifyAttempt, HttpSender, prepareRequest, type AttemptOutcome, type SendResult } from '@herald/webhook-transport';
 import { EndpointBreakers } from './endpoint-breakers';
 import { WebhookDirectory, type WebhookSettings } from './webhook-directory';
-
-/** Operational events are not reported about themselves, so a dead ops endpoint cannot loop. */
-const OPERATIONAL_TYPES = new Set(['delivery.exhausted', 'webhook.paused']);
 
 const isFailure = (result: SendResult) => classifyAttempt(result, false).kind !== 'delivered';
 
@@ -30,17 +27,16 @@ export class WebhookDeliveryService {
     private readonly directory: WebhookDirectory,
     private readonly breakers: EndpointBreakers,
     private readonly http: HttpSender,
+    private readonly outcomes: DeliveryOutcomes,
     private readonly deliveries: DeliveryRepository,
     private readonly webhooks: WebhookRepository,
-    private readonly producer: KafkaProducer,
     private readonly catalog: EventCatalog,
-    @Inject(RETRY_TIERS) private readonly tiers: RetryTier[],
     @Inject(HERALD_CONFIG) private readonly config: HeraldConfig,
   ) {}
 
   async deliver(job: DeliveryJob): Promise<Settling | void> {
     let webhook = await this.directory.get(job.destination.id);
-    if (!webhook) return this.record(job, 'failed', noRequest(job, 'webhook no longer exists'), null);
+    if (!webhook) return this.outcomes.record(job, 'failed', noRequest(job, 'webhook no longer exists'), null);
     if (webhook.paused) {
       if (await this.deliveries.holdIfPaused(deliveryRef(job), job.attempt - 1)) return;
       // Resumed since we last looked: a resumed endpoint starts with a closed breaker.
@@ -49,7 +45,8 @@ export class WebhookDeliveryService {
       webhook = { ...webhook, paused: false };
     }
 
-    const request = prepareRequest(job, webhook, { headerPrefix: this.config.HERALD_HEADER_PREFIX, userAgent: this.userAgent, definition: this.catalog.get(job.event.type) });
+    const definition = this.catalog.get(job.event.type);
+    const request = prepareRequest(job, webhook, { headerPrefix: this.config.HERALD_HEADER_PREFIX, userAgent: this.userAgent, definition });
     const attemptedAt = new Date();
     const sent = await this.breakers.send(webhook.id, isFailure, () => this.http.post(request));
     if (sent.kind === 'open') {
@@ -68,23 +65,21 @@ export class WebhookDeliveryService {
 
   private async succeed(job: DeliveryJob, webhook: WebhookSettings, attempt: AttemptRecord): Promise<Settling> {
     if (this.failing.delete(webhook.id) || webhook.consecutiveFailures > 0) await this.webhooks.resetFailures(webhook.id);
-    return this.record(job, 'succeeded', attempt, null);
+    return this.outcomes.record(job, 'succeeded', attempt, null);
   }
 
   private async retry(job: DeliveryJob, webhook: WebhookSettings, attempt: AttemptRecord, reason: string, retryAfterMs: number): Promise<Settling> {
     const delayMs = nextRetryDelay({ schedule: webhook.retrySchedule }, job.attempt, retryAfterMs);
     if (delayMs === null) return this.exhaust(job, webhook, attempt, reason);
-    const retry = retryMessage(job, Topics.webhookDeliveries, delayMs, this.tiers);
-    await this.producer.send(retry.topic, [retry.message]);
+    await this.outcomes.scheduleRetry(job, Topics.webhookDeliveries, delayMs);
     this.logger.log({ msg: 'attempt failed; retry scheduled', deliveryId: job.delivery_id, eventId: job.event.id, destinationId: webhook.id, attempt: job.attempt, reason, delayMs });
-    return this.record(job, 'pending', attempt, new Date(Date.now() + delayMs));
+    return this.outcomes.record(job, 'pending', attempt, new Date(Date.now() + delayMs));
   }
 
   private async exhaust(job: DeliveryJob, webhook: WebhookSettings, attempt: AttemptRecord, reason: string): Promise<Settling> {
-    await this.producer.send(Topics.dead, [{ key: webhook.id, value: serializeJob(job), headers: { [Headers.reason]: reason } }]);
-    await this.emit(job, 'delivery.exhausted', { delivery_id: job.delivery_id, event_id: job.event.id, event_type: job.event.type, webhook_id: webhook.id, attempts: job.attempt, error: reason });
+    await this.outcomes.exhaust(job, reason, { webhook_id: webhook.id });
     this.logger.warn({ msg: 'delivery failed for good', deliveryId: job.delivery_id, eventId: job.event.id, destinationId: webhook.id, attempts: job.attempt, reason });
-    return this.record(job, 'failed', attempt, null);
+    return this.outcomes.record(job, 'failed', attempt, null);
   }
 
   /** A failed request counts toward auto-pause; the failure that reaches the threshold announces it. */
@@ -93,31 +88,9 @@ export class WebhookDeliveryService {
     if (!(await this.webhooks.recordFailure(webhook.id))) return;
     this.directory.forget(webhook.id);
     // No URL: for Slack, Teams and Discord the URL is the credential.
-    await this.emit(job, 'webhook.paused', { webhook_id: webhook.id, consecutive_failures: webhook.pauseAfterFailures });
+    await this.outcomes.emit(job, 'webhook.paused', { webhook_id: webhook.id, consecutive_failures: webhook.pauseAfterFailures });
     this.logger.warn({ msg: 'webhook paused after consecutive failures', destinationId: webhook.id, eventId: job.event.id });
   }
-
-  /** Publishes an operational event like any producer would, so operators can subscribe to it. */
-  private async emit(job: DeliveryJob, type: string, data: Record<string, unknown>): Promise<void> {
-    if (OPERATIONAL_TYPES.has(job.event.type)) return;
-    const event = { type, org_id: job.event.org_id, project_id: job.event.project_id, data };
-    await this.producer.send(Topics.events, [{ key: job.event.org_id, value: JSON.stringify(event) }]);
-  }
-
-  private record(job: DeliveryJob, status: DeliveryStatus, attempt: AttemptRecord, nextAttemptAt: Date | null): Settling {
-    return settling(this.deliveries.recordAttempt(deliveryRef(job), status, attempt, nextAttemptAt));
-  }
-}
-
-function deliveryRef(job: DeliveryJob): DeliveryRef {
-  return {
-    id: job.delivery_id,
-    orgId: job.event.org_id,
-    eventId: job.event.id,
-    eventType: job.event.type,
-    destinationKind: job.destination.kind,
-    destinationId: job.destination.id,
-  };
 }
 
 function attemptRecord(job: DeliveryJob, attemptedAt: Date, result: SendResult, outcome: AttemptOutcome): AttemptRecord {
