@@ -34,7 +34,6 @@ export interface DiscordEmbed {
 }
 
 export interface DiscordMessage {
-  content?: string;
   embeds: [DiscordEmbed];
   /** Nothing in an event may ping @everyone or a role. */
   allowed_mentions: { parse: [] };
