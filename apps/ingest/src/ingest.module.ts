@@ -4,9 +4,11 @@ import { EventCatalogModule } from '@herald/events';
 import { KafkaModule } from '@herald/kafka';
 import { ObservabilityModule } from '@herald/observability';
 import { PersistenceModule } from '@herald/persistence';
+import { AdminModule } from './admin/admin.module';
 import { IntakeModule } from './intake/intake.module';
 
+/** Kafka intake and the admin REST API (/api/v1), sharing one IntakeService. */
 @Module({
-  imports: [HeraldConfigModule, EventCatalogModule, ObservabilityModule.forService('ingest'), KafkaModule.forService('ingest'), PersistenceModule, IntakeModule],
+  imports: [HeraldConfigModule, EventCatalogModule, ObservabilityModule.forService('ingest'), KafkaModule.forService('ingest'), PersistenceModule, IntakeModule, AdminModule],
 })
 export class IngestModule {}

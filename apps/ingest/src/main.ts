@@ -1,5 +1,6 @@
 import { runService } from '@herald/runtime';
+import { setupAdminHttp } from './admin/admin-http';
 import { IngestModule } from './ingest.module';
 
 // Events need no order among themselves: every message of a partition may run at once.
-void runService({ name: 'ingest', module: IngestModule, consumer: { concurrency: 64, ordering: 'none' } });
+void runService({ name: 'ingest', module: IngestModule, consumer: { concurrency: 64, ordering: 'none' }, configure: setupAdminHttp });

@@ -66,6 +66,20 @@ export const ConfigSchema = z.object({
     .default(['5s', '30s', '2m', '10m', '1h', '6h']),
   /** Where people manage their notifications; emails link to `<this>/settings/notifications`. */
   HERALD_PUBLIC_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:3000'),
+  /** Admin API: requests per API key per minute, across every ingest replica (counted in Postgres). */
+  HERALD_API_RATE_LIMIT: z.coerce.number().int().min(1).default(300),
+  /** Admin API: webhook creations, edits, deletions, tests, rotations and resumes per API key per minute (seed 000). */
+  HERALD_API_WEBHOOK_MUTATION_LIMIT: z.coerce.number().int().min(1).default(10),
+  /** Per-org limits (seed 000). */
+  HERALD_MAX_WEBHOOKS_PER_ORG: z.coerce.number().int().min(1).default(100),
+  HERALD_MAX_EVENTS_PER_WEBHOOK: z.coerce.number().int().min(1).default(10),
+  HERALD_MAX_EMAIL_CHANNELS_PER_ORG: z.coerce.number().int().min(1).default(10),
+  HERALD_MAX_RECIPIENTS_PER_CHANNEL: z.coerce.number().int().min(1).default(20),
+  HERALD_MAX_EVENTS_PER_CHANNEL: z.coerce.number().int().min(1).default(10),
+  /** How long a rotated-out webhook secret keeps signing beside the new one, e.g. 24h, 30m, 0s. */
+  HERALD_SECRET_ROTATION_GRACE: z.string().regex(/^\d+(ms|s|m|h|d)$/, 'looks like 24h, 30m or 0s').default('24h'),
+  /** A YAML file declaring orgs, webhooks, email channels and event toggles, applied when ingest starts. */
+  HERALD_CONFIG_FILE: z.string().optional(),
 });
 
 export type HeraldConfig = z.infer<typeof ConfigSchema>;

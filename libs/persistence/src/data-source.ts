@@ -1,17 +1,21 @@
 import { DataSource } from 'typeorm';
+import { ApiKeyEntity } from './api-key/api-key.entity';
 import { DeliveryEntity } from './delivery/delivery.entity';
 import { DeliveryAttemptEntity } from './delivery/delivery-attempt.entity';
 import { EmailChannelEntity } from './email-channel/email-channel.entity';
 import { EventLogEntity } from './event-log/event-log.entity';
+import { IdempotencyRecordEntity } from './idempotency-record/idempotency-record.entity';
 import { InitialSchema1763860000000 } from './migrations/1763860000000-initial-schema';
 import { EmailChannels1763870000000 } from './migrations/1763870000000-email-channels';
+import { AdminApi1763884000000 } from './migrations/1763884000000-admin-api';
 import { OrgEntity } from './org/org.entity';
 import { OrgEventTypeEntity } from './org/org-event-type.entity';
+import { RateLimitCounterEntity } from './rate-limit-counter/rate-limit-counter.entity';
 import { WebhookEntity } from './webhook/webhook.entity';
 import { WebhookSecretEntity } from './webhook/webhook-secret.entity';
 
-export const ENTITIES = [OrgEntity, OrgEventTypeEntity, EventLogEntity, WebhookEntity, WebhookSecretEntity, DeliveryEntity, DeliveryAttemptEntity, EmailChannelEntity];
-export const MIGRATIONS = [InitialSchema1763860000000, EmailChannels1763870000000];
+export const ENTITIES = [OrgEntity, OrgEventTypeEntity, EventLogEntity, WebhookEntity, WebhookSecretEntity, DeliveryEntity, DeliveryAttemptEntity, EmailChannelEntity, ApiKeyEntity, IdempotencyRecordEntity, RateLimitCounterEntity];
+export const MIGRATIONS = [InitialSchema1763860000000, EmailChannels1763870000000, AdminApi1763884000000];
 
 export function createDataSource(url: string, poolSize = 10): DataSource {
   return new DataSource({

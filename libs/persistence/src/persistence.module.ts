@@ -2,11 +2,14 @@ import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nest
 import { DataSource } from 'typeorm';
 import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
 import { HealthRegistry } from '@herald/observability';
+import { ApiKeyRepository } from './api-key/api-key.repository';
 import { createDataSource } from './data-source';
 import { EmailChannelRepository } from './email-channel/email-channel.repository';
 import { DeliveryRepository } from './delivery/delivery.repository';
 import { EventLogRepository } from './event-log/event-log.repository';
+import { IdempotencyRecordRepository } from './idempotency-record/idempotency-record.repository';
 import { OrgRepository } from './org/org.repository';
+import { RateLimitCounterRepository } from './rate-limit-counter/rate-limit-counter.repository';
 import { WebhookRepository } from './webhook/webhook.repository';
 
 @Injectable()
@@ -22,7 +25,16 @@ class DataSourceLifecycle implements OnApplicationShutdown {
   }
 }
 
-const repositories = [OrgRepository, EventLogRepository, WebhookRepository, DeliveryRepository, EmailChannelRepository];
+const repositories = [
+  OrgRepository,
+  EventLogRepository,
+  WebhookRepository,
+  DeliveryRepository,
+  EmailChannelRepository,
+  ApiKeyRepository,
+  IdempotencyRecordRepository,
+  RateLimitCounterRepository,
+];
 
 @Global()
 @Module({

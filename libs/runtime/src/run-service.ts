@@ -14,6 +14,8 @@ export interface ServiceOptions {
   module: Type<unknown>;
   /** Consume the topics of the module's `@EventPattern` handlers; false for HTTP-only processes. */
   consumer?: { concurrency?: number; ordering?: 'key' | 'none'; perKeyConcurrency?: number; partitionsConsumedConcurrently?: number } | false;
+  /** HTTP setup that must happen before the app initialises (body parsers, docs routes). */
+  configure?: (app: INestApplication) => void;
 }
 
 export function createLogger(config: HeraldConfig, name: string): ConsoleLogger {
@@ -30,10 +32,11 @@ export function createLogger(config: HeraldConfig, name: string): ConsoleLogger 
  * group, then HTTP. SIGTERM/SIGINT run the reverse: consumers finish and commit, then the
  * producer and database close.
  */
-export async function runService({ name, module, consumer = {} }: ServiceOptions): Promise<INestApplication> {
+export async function runService({ name, module, consumer = {}, configure }: ServiceOptions): Promise<INestApplication> {
   const config = loadConfig();
   const app = await NestFactory.create(module, { logger: createLogger(config, name), abortOnError: false });
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  configure?.(app);
   await app.init();
   if (consumer) {
     app.connectMicroservice({ strategy: kafkaTransport(app.get<Kafka>(KAFKA), config, name, app.get(HealthRegistry), consumer) }, { inheritAppConfig: true });

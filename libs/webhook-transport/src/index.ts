@@ -2,3 +2,4 @@ export { checkDestinationUrl, checkResolvedDestination, guardedLookup, isForbidd
 export { HttpSender, parseRetryAfter, type HttpRequest, type SendResult } from './http-sender';
 export { classifyAttempt, type AttemptOutcome } from './outcome';
 export { prepareRequest, type PrepareOptions, type WebhookTarget } from './prepare';
+export { webhookTarget, type StoredWebhook } from './target';

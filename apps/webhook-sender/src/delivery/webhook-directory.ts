@@ -1,9 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
 import { WebhookRepository, type WebhookEntity } from '@herald/persistence';
-import { isWebhookFormat } from '@herald/formatters';
-import type { SignatureScheme } from '@herald/signing';
-import type { WebhookTarget } from '@herald/webhook-transport';
+import { webhookTarget, type WebhookTarget } from '@herald/webhook-transport';
 
 export interface WebhookSettings extends WebhookTarget {
   orgId: string;
@@ -44,14 +42,8 @@ export class WebhookDirectory {
 
   private toSettings(webhook: WebhookEntity, secrets: string[]): WebhookSettings {
     return {
-      id: webhook.id,
+      ...webhookTarget(webhook, secrets, this.config.HERALD_WEBHOOK_TIMEOUT_MS),
       orgId: webhook.orgId,
-      url: webhook.url,
-      // The API only stores known formats; anything else is sent raw rather than dropped.
-      format: isWebhookFormat(webhook.format) ? webhook.format : 'raw',
-      signingScheme: webhook.signingScheme as SignatureScheme,
-      timeoutMs: webhook.timeoutMs ?? this.config.HERALD_WEBHOOK_TIMEOUT_MS,
-      secrets,
       retrySchedule: webhook.retrySchedule,
       clientErrorsFinal: webhook.clientErrorsFinal,
       paused: webhook.pausedAt !== null,

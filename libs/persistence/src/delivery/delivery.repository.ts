@@ -1,6 +1,7 @@
 import { DataSource, type EntityManager } from 'typeorm';
 import type { HeraldEvent } from '@herald/events';
 import { EventLogEntity } from '../event-log/event-log.entity';
+import { keysetPage, type Page, type PageRequest } from '../paging/keyset';
 import { toEvent } from '../event-log/event-log.repository';
 import { DeliveryEntity, type DeliveryStatus } from './delivery.entity';
 import { DeliveryAttemptEntity } from './delivery-attempt.entity';
@@ -29,6 +30,18 @@ export interface AttemptRecord {
 export interface StoredDelivery {
   delivery: DeliveryEntity;
   event: HeraldEvent;
+}
+
+/** Which deliveries a log page shows: always one org's, optionally narrowed. */
+export interface DeliveryFilter {
+  orgId: string;
+  destinationId?: string;
+  status?: DeliveryStatus;
+  eventType?: string;
+  /** created_at >= since */
+  since?: Date;
+  /** created_at < until */
+  until?: Date;
 }
 
 export class UnknownWebhookError extends Error {
@@ -115,6 +128,32 @@ export class DeliveryRepository {
 
   findById(id: string): Promise<DeliveryEntity | null> {
     return this.dataSource.getRepository(DeliveryEntity).findOneBy({ id });
+  }
+
+  /** The delivery log, newest first by default. */
+  listPage(filter: DeliveryFilter, page: PageRequest): Promise<Page<DeliveryEntity>> {
+    const qb = this.dataSource.getRepository(DeliveryEntity).createQueryBuilder('d').where('d.org_id = :orgId', { orgId: filter.orgId });
+    if (filter.destinationId) qb.andWhere('d.destination_id = :destinationId', { destinationId: filter.destinationId });
+    if (filter.status) qb.andWhere('d.status = :status', { status: filter.status });
+    if (filter.eventType) qb.andWhere('d.event_type = :eventType', { eventType: filter.eventType });
+    if (filter.since) qb.andWhere('d.created_at >= :since', { since: filter.since });
+    if (filter.until) qb.andWhere('d.created_at < :until', { until: filter.until });
+    return keysetPage(qb, 'd', { order: 'DESC', ...page });
+  }
+
+  /** The latest attempt of each delivery that has one, by delivery id. */
+  async latestAttempts(deliveryIds: string[]): Promise<Map<string, DeliveryAttemptEntity>> {
+    if (deliveryIds.length === 0) return new Map();
+    const rows = await this.dataSource
+      .getRepository(DeliveryAttemptEntity)
+      .createQueryBuilder('a')
+      .distinctOn(['a.delivery_id'])
+      .where('a.delivery_id IN (:...ids)', { ids: deliveryIds })
+      .orderBy('a.delivery_id')
+      .addOrderBy('a.attempt', 'DESC')
+      .addOrderBy('a.id', 'DESC')
+      .getMany();
+    return new Map(rows.map((row) => [row.deliveryId, row]));
   }
 
   attempts(deliveryId: string): Promise<DeliveryAttemptEntity[]> {

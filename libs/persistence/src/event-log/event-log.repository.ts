@@ -1,6 +1,19 @@
 import { DataSource, Repository } from 'typeorm';
 import type { HeraldEvent } from '@herald/events';
-import { EventLogEntity } from './event-log.entity';
+import type { DeliveryStatus } from '../delivery/delivery.entity';
+import { keysetPage, type Page, type PageRequest } from '../paging/keyset';
+import { EventLogEntity, type EventStatus } from './event-log.entity';
+
+/** Which events a reconciliation page shows: always one org's, optionally narrowed. */
+export interface EventFilter {
+  orgId: string;
+  type?: string;
+  /** created_at >= since */
+  since?: Date;
+  status?: EventStatus;
+  /** Only events with at least one delivery in this status (e.g. `failed`). */
+  deliveryStatus?: DeliveryStatus;
+}
 
 export class EventLogRepository {
   private readonly repo: Repository<EventLogEntity>;
@@ -33,6 +46,18 @@ export class EventLogRepository {
     if (result.raw.length > 0) return { event, published: false };
     const stored = await this.repo.findOneByOrFail({ orgId: event.org_id, id: event.id });
     return { event: toEvent(stored), published: stored.status === 'published' };
+  }
+
+  /** Oldest first, so a reconciler walks forward from `since`. */
+  listPage(filter: EventFilter, page: PageRequest): Promise<Page<EventLogEntity>> {
+    const qb = this.repo.createQueryBuilder('e').where('e.org_id = :orgId', { orgId: filter.orgId });
+    if (filter.type) qb.andWhere('e.type = :type', { type: filter.type });
+    if (filter.since) qb.andWhere('e.created_at >= :since', { since: filter.since });
+    if (filter.status) qb.andWhere('e.status = :status', { status: filter.status });
+    if (filter.deliveryStatus) {
+      qb.andWhere('EXISTS (SELECT 1 FROM deliveries d WHERE d.org_id = e.org_id AND d.event_id = e.id AND d.status = :deliveryStatus)', { deliveryStatus: filter.deliveryStatus });
+    }
+    return keysetPage(qb, 'e', page);
   }
 
   async markPublished(event: HeraldEvent): Promise<void> {

@@ -1,4 +1,6 @@
 import { DataSource, IsNull, MoreThan, Repository } from 'typeorm';
+import { assertBelowLimit } from '../org/limit-reached.error';
+import { keysetPage, type Page, type PageRequest } from '../paging/keyset';
 import { WebhookEntity } from './webhook.entity';
 import { WebhookSecretEntity } from './webhook-secret.entity';
 
@@ -13,9 +15,13 @@ export class WebhookRepository {
     this.secrets = dataSource.getRepository(WebhookSecretEntity);
   }
 
-  /** Creates a webhook with its first signing secret in one transaction. */
-  async create(webhook: NewWebhook, secret: string): Promise<WebhookEntity> {
+  /**
+   * Creates a webhook with its first signing secret in one transaction; with `limit`, only while
+   * the org has fewer live webhooks than that (else LimitReachedError).
+   */
+  async create(webhook: NewWebhook, secret: string, limit?: number): Promise<WebhookEntity> {
     return this.dataSource.transaction(async (manager) => {
+      if (limit !== undefined) await assertBelowLimit(manager, 'webhooks', webhook.orgId, limit);
       const saved = await manager.getRepository(WebhookEntity).save(manager.getRepository(WebhookEntity).create(webhook));
       await manager.getRepository(WebhookSecretEntity).insert({ webhookId: saved.id, secret });
       return saved;
@@ -29,6 +35,45 @@ export class WebhookRepository {
 
   findById(id: string): Promise<WebhookEntity | null> {
     return this.webhooks.findOneBy({ id });
+  }
+
+  /** The org's webhook with this id; null for another org's (callers answer 404 either way). */
+  findForOrg(orgId: string, id: string): Promise<WebhookEntity | null> {
+    return this.webhooks.findOneBy({ orgId, id });
+  }
+
+  /** Deleted ones too: a declared id must not collide with a deleted webhook's. */
+  findIncludingDeleted(id: string): Promise<WebhookEntity | null> {
+    return this.webhooks.findOne({ where: { id }, withDeleted: true });
+  }
+
+  listPage(orgId: string, page: PageRequest): Promise<Page<WebhookEntity>> {
+    return keysetPage(this.webhooks.createQueryBuilder('w').where('w.org_id = :orgId', { orgId }), 'w', page);
+  }
+
+  async update(id: string, changes: Partial<Omit<NewWebhook, 'id' | 'orgId'>>): Promise<void> {
+    if (Object.keys(changes).length > 0) await this.webhooks.update({ id }, changes);
+  }
+
+  /** Returns false when the org has no such live webhook. */
+  async softDelete(orgId: string, id: string): Promise<boolean> {
+    const result = await this.webhooks.softDelete({ orgId, id, deletedAt: IsNull() });
+    return (result.affected ?? 0) > 0;
+  }
+
+  async restore(id: string): Promise<void> {
+    await this.webhooks.restore({ id });
+  }
+
+  /**
+   * Makes `secret` the one that signs, and lets every older secret sign beside it until
+   * `previousExpireAt` (never later than it would have anyway).
+   */
+  async rotateSecret(webhookId: string, secret: string, previousExpireAt: Date): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query('UPDATE webhook_secrets SET expires_at = $2 WHERE webhook_id = $1 AND (expires_at IS NULL OR expires_at > $2)', [webhookId, previousExpireAt]);
+      await manager.getRepository(WebhookSecretEntity).insert({ webhookId, secret });
+    });
   }
 
   /** Secrets that sign now: newest first, then those still inside their rotation grace window. */

@@ -1,0 +1,45 @@
+import type { INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import type { NextFunction, Request, Response } from 'express';
+import { HERALD_VERSION } from '@herald/config';
+import { API_KEY_SCHEME } from './admin-controller.decorator';
+import { ADMIN_API_MODULES, ADMIN_PREFIX } from './admin.module';
+import { openApiComponents } from './openapi/schemas';
+import { writeProblem } from './problems/problem.filter';
+import { ProblemError } from './problems/problem';
+
+const MAX_BODY = '1mb';
+
+/** The OpenAPI document, generated from the admin controllers' decorators and the zod schemas. */
+export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('Herald admin API')
+    .setDescription(
+      'Manage webhooks, email channels, event types, events, the delivery log and API keys of one org. ' +
+        'Authenticate with `Authorization: Bearer <api key>`. Mutations honour `Idempotency-Key` (24 h). ' +
+        'Every authenticated response carries X-RateLimit-Limit/Remaining/Reset; errors are RFC 9457 problem+json.',
+    )
+    .setVersion(HERALD_VERSION)
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key (hk_…) from `herald api-keys create` or POST /api-keys' }, API_KEY_SCHEME)
+    .build();
+  const document = SwaggerModule.createDocument(app, config, { include: ADMIN_API_MODULES });
+  document.components = { ...document.components, schemas: { ...document.components?.schemas, ...openApiComponents() } };
+  return document;
+}
+
+/**
+ * HTTP setup of the admin API, before the app initialises: a JSON body parser whose failures
+ * answer problem+json (Express would answer HTML), and the docs at /api/v1/docs and
+ * /api/v1/docs-json.
+ */
+export function setupAdminHttp(app: INestApplication): void {
+  const express = app as NestExpressApplication;
+  express.useBodyParser('json', { limit: MAX_BODY });
+  express.use((error: { status?: number; type?: string; message?: string }, request: Request, response: Response, next: NextFunction) => {
+    if (!error?.type?.startsWith('entity.') && !error?.type?.startsWith('charset.') && !error?.type?.startsWith('encoding.')) return next(error);
+    const problem = error.status === 413 ? new ProblemError(413, 'urn:herald:problem:body-too-large', 'Body too large', `the body may be at most ${MAX_BODY}`) : ProblemError.malformedBody('the body is not valid JSON');
+    writeProblem(response, problem.toDetails(request.path));
+  });
+  SwaggerModule.setup(`${ADMIN_PREFIX}/docs`, app, () => buildOpenApiDocument(app), { jsonDocumentUrl: `${ADMIN_PREFIX}/docs-json` });
+}

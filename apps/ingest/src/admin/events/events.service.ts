@@ -1,0 +1,31 @@
+import { Injectable } from '@nestjs/common';
+import type { HeraldEvent } from '@herald/events';
+import { EventLogRepository, toEvent, type EventLogEntity, type Page } from '@herald/persistence';
+import { IntakeService } from '../../intake/intake.service';
+import { ProblemError } from '../problems/problem';
+import type { EventsQuery, LoggedEventView, PublishEvent } from './event.schemas';
+
+/** Publishing through REST is the Kafka intake's own path; listing reads the event log. */
+@Injectable()
+export class EventsService {
+  constructor(
+    private readonly intake: IntakeService,
+    private readonly eventLog: EventLogRepository,
+  ) {}
+
+  publish(orgId: string, input: PublishEvent): Promise<HeraldEvent> {
+    if (input.org_id !== undefined && input.org_id !== orgId) throw ProblemError.invalidField('org_id', "must be the API key's org, or left out");
+    return this.intake.publish({ ...input, org_id: orgId });
+  }
+
+  list(orgId: string, query: EventsQuery): Promise<Page<EventLogEntity>> {
+    return this.eventLog.listPage(
+      { orgId, type: query.type, since: query.since ? new Date(query.since) : undefined, status: query.status, deliveryStatus: query.delivery_status },
+      { limit: query.limit, after: query.cursor },
+    );
+  }
+}
+
+export function loggedEventView(row: EventLogEntity): LoggedEventView {
+  return { ...toEvent(row), status: row.status };
+}
