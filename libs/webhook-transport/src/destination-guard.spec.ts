@@ -59,6 +59,7 @@ describe('checkDestinationUrl', () => {
     expect(() => checkDestinationUrl('http://127.0.0.1:8080/', strict)).toThrow();
     expect(checkDestinationUrl('http://127.0.0.1:8080/', dev).port).toBe('8080');
     expect(() => checkDestinationUrl('http://10.0.0.1/', dev)).toThrow('must use https');
+    expect(() => checkDestinationUrl('http://93.184.216.34/', dev)).toThrow('must use https');
   });
 });
 

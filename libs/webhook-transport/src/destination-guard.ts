@@ -17,12 +17,17 @@ export class UnsafeDestinationError extends Error {
  * multicast, reserved and the like; IPv4-mapped IPv6 is judged as the IPv4 address it carries.
  */
 export function isForbiddenAddress(address: string, policy: DestinationPolicy): boolean {
-  if (!ipaddr.isValid(address)) return true;
-  let parsed = ipaddr.parse(address);
-  if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) parsed = (parsed as ipaddr.IPv6).toIPv4Address();
-  const range = parsed.range();
+  const range = rangeOf(address);
   if (range === 'unicast') return false;
   return !(policy.allowLoopback && range === 'loopback');
+}
+
+/** ipaddr.js's range name, judging IPv4-mapped IPv6 as the IPv4 address it carries; null if not an IP. */
+function rangeOf(address: string): string | null {
+  if (!ipaddr.isValid(address)) return null;
+  let parsed = ipaddr.parse(address);
+  if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) parsed = (parsed as ipaddr.IPv6).toIPv4Address();
+  return parsed.range();
 }
 
 function hostOf(url: URL): string {
@@ -38,7 +43,7 @@ export function checkDestinationUrl(raw: string, policy: DestinationPolicy): URL
     throw new UnsafeDestinationError('is not a valid URL');
   }
   const host = hostOf(url);
-  const loopbackHttp = policy.allowLoopback && url.protocol === 'http:' && (host === 'localhost' || (isIP(host) > 0 && !isForbiddenAddress(host, policy)));
+  const loopbackHttp = policy.allowLoopback && url.protocol === 'http:' && (host === 'localhost' || rangeOf(host) === 'loopback');
   if (url.protocol !== 'https:' && !loopbackHttp) throw new UnsafeDestinationError('must use https');
   if (url.username || url.password) throw new UnsafeDestinationError('must not carry credentials');
   if (isIP(host) && isForbiddenAddress(host, policy)) throw new UnsafeDestinationError(`address ${host} is not publicly routable`);
