@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import type { Producer } from 'kafkajs';
 import { Webhook } from 'standardwebhooks';
 import { deliveryId } from '@herald/deliveries';
@@ -5,7 +6,7 @@ import { Headers, Topics } from '@herald/kafka';
 import { createDataSource, DeliveryRepository, OrgRepository, WebhookRepository } from '@herald/persistence';
 import { generateSecret } from '@herald/signing';
 import { eventually, readTopic, startReceiver, testKafka, type Receiver } from '@herald/testing';
-import { buildAndMigrate, startStack, type RunningStack } from './support/stack';
+import { buildAndMigrate, root, startStack, type RunningStack } from './support/stack';
 
 /**
  * The whole path through five separate processes, as `npm start` runs them:
@@ -108,6 +109,21 @@ describe('walking skeleton: an event produced to Kafka reaches a signed webhook'
     expect(JSON.parse(after.body).id).toBe('deploy-43');
     expect(after.headers['webhook-id']).toBe(deliveryId({ org_id: 'org_e2e', id: 'deploy-43' }, 'wh_e2e'));
   }, 90_000);
+
+  it('publishes through the admin API exactly as through Kafka, all the way to the receiver', async () => {
+    const created = execFileSync(process.execPath, ['dist/apps/ingest/src/cli.js', 'api-keys', 'create', '--org', 'org_e2e', '--role', 'admin'], { cwd: root, env: process.env, encoding: 'utf8' });
+    const { key } = JSON.parse(created.trim().split('\n').at(-1)!) as { key: string };
+    const before = receiver.requests.length;
+    const response = await fetch(`http://127.0.0.1:${PORT_BASE}/api/v1/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ id: 'rest-1', type: 'deploy.failed', data: { environment: 'production' } }),
+    });
+    expect(response.status).toBe(202);
+    const [request] = (await receiver.waitForRequests(before + 1, 30_000)).slice(before);
+    expect(JSON.parse(request.body)).toMatchObject({ id: 'rest-1', type: 'deploy.failed', org_id: 'org_e2e' });
+    expect(() => new Webhook(secret).verify(request.body, request.headers as Record<string, string>)).not.toThrow();
+  }, 60_000);
 
   it('serves liveness, readiness and Prometheus metrics on every service', async () => {
     for (const [i, name] of SERVICES.entries()) {
