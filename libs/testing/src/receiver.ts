@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Arrivals } from './arrivals';
 
 export interface ReceivedRequest {
   method: string;
@@ -30,15 +31,14 @@ export interface Receiver {
  * from the request and how many came before it (default: 200).
  */
 export async function startReceiver(reply: (request: ReceivedRequest, index: number) => ReceiverReply = () => ({ status: 200 })): Promise<Receiver> {
-  const requests: ReceivedRequest[] = [];
-  const waiters = new Set<() => void>();
+  const arrivals = new Arrivals<ReceivedRequest>();
+  const requests = arrivals.items;
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const received: ReceivedRequest = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), receivedAt: Date.now() };
-      const index = requests.push(received) - 1;
-      for (const wake of waiters) wake();
+      const index = arrivals.add(received);
       const answer = reply(received, index);
       setTimeout(() => {
         if (res.destroyed) return;
@@ -55,23 +55,7 @@ export async function startReceiver(reply: (request: ReceivedRequest, index: num
     url: `http://127.0.0.1:${port}`,
     requests,
     waitForRequests(count, timeoutMs = 30_000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          if (requests.length < count) return;
-          cleanup();
-          resolve(requests.slice(0, count));
-        };
-        const timer = setTimeout(() => {
-          cleanup();
-          reject(new Error(`expected ${count} requests within ${timeoutMs} ms, got ${requests.length}`));
-        }, timeoutMs);
-        const cleanup = () => {
-          clearTimeout(timer);
-          waiters.delete(check);
-        };
-        waiters.add(check);
-        check();
-      });
+      return arrivals.waitFor(count, timeoutMs, () => `expected ${count} requests within ${timeoutMs} ms, got ${requests.length}`);
     },
     close: () =>
       new Promise<void>((resolve) => {

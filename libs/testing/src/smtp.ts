@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
+import { Arrivals } from './arrivals';
 
 export interface ReceivedMail {
   envelopeFrom: string;
@@ -56,9 +57,9 @@ const replyError = ({ code, message }: SmtpReply) => Object.assign(new Error(mes
 
 /** A real SMTP server on loopback (the nodemailer project's smtp-server) that keeps what it accepts. */
 export async function startSmtpServer(options: TestSmtpServerOptions = {}): Promise<TestSmtpServer> {
-  const messages: ReceivedMail[] = [];
+  const arrivals = new Arrivals<ReceivedMail>();
+  const messages = arrivals.items;
   const refused: ReceivedMail[] = [];
-  const waiters = new Set<() => void>();
   let offered = 0;
   let connections = 0;
   const server = new SMTPServer({
@@ -102,8 +103,7 @@ export async function startSmtpServer(options: TestSmtpServerOptions = {}): Prom
               refused.push(mail);
               return callback(replyError(reply));
             }
-            messages.push(mail);
-            for (const wake of waiters) wake();
+            arrivals.add(mail);
             callback(null, `2.0.0 Ok: queued as test-${messages.length}`);
           },
           (error: Error) => callback(replyError({ code: 554, message: `unparseable message: ${error.message}` })),
@@ -122,23 +122,7 @@ export async function startSmtpServer(options: TestSmtpServerOptions = {}): Prom
     offered: () => offered,
     connections: () => connections,
     waitForMessages(count, timeoutMs = 30_000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          if (messages.length < count) return;
-          cleanup();
-          resolve(messages.slice(0, count));
-        };
-        const timer = setTimeout(() => {
-          cleanup();
-          reject(new Error(`expected ${count} messages within ${timeoutMs} ms, got ${messages.length} (${offered} offered)`));
-        }, timeoutMs);
-        const cleanup = () => {
-          clearTimeout(timer);
-          waiters.delete(check);
-        };
-        waiters.add(check);
-        check();
-      });
+      return arrivals.waitFor(count, timeoutMs, () => `expected ${count} messages within ${timeoutMs} ms, got ${messages.length} (${offered} offered)`);
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
