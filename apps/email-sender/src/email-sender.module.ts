@@ -4,7 +4,7 @@ import { DeliveryOutcomes } from '@herald/deliveries';
 import { EmailModule } from '@herald/email';
 import { EventCatalogModule } from '@herald/events';
 import { KafkaModule } from '@herald/kafka';
-import { ObservabilityModule } from '@herald/observability';
+import { DeliveryMetrics, ObservabilityModule } from '@herald/observability';
 import { PersistenceModule } from '@herald/persistence';
 import { EmailDeliveryController } from './delivery/email-delivery.controller';
 import { EmailDeliveryService } from './delivery/email-delivery.service';
@@ -12,6 +12,6 @@ import { EmailDeliveryService } from './delivery/email-delivery.service';
 @Module({
   imports: [HeraldConfigModule, EventCatalogModule, ObservabilityModule.forService('email-sender'), KafkaModule.forService('email-sender'), PersistenceModule, EmailModule],
   controllers: [EmailDeliveryController],
-  providers: [EmailDeliveryService, DeliveryOutcomes],
+  providers: [EmailDeliveryService, DeliveryOutcomes, DeliveryMetrics],
 })
 export class EmailSenderModule {}

@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { HeraldConfigModule } from '@herald/config';
 import { EventCatalogModule } from '@herald/events';
 import { KafkaModule } from '@herald/kafka';
-import { ObservabilityModule } from '@herald/observability';
+import { ApiMetrics, ObservabilityModule } from '@herald/observability';
 import { PersistenceModule } from '@herald/persistence';
 import { AdminModule } from './admin/admin.module';
 import { IntakeModule } from './intake/intake.module';
@@ -10,5 +10,6 @@ import { IntakeModule } from './intake/intake.module';
 /** Kafka intake and the admin REST API (/api/v1), sharing one IntakeService. */
 @Module({
   imports: [HeraldConfigModule, EventCatalogModule, ObservabilityModule.forService('ingest'), KafkaModule.forService('ingest'), PersistenceModule, IntakeModule, AdminModule],
+  providers: [ApiMetrics],
 })
 export class IngestModule {}

@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { HeraldConfigModule } from '@herald/config';
 import { EventCatalogModule } from '@herald/events';
 import { KafkaModule } from '@herald/kafka';
-import { ObservabilityModule } from '@herald/observability';
+import { DeliveryMetrics, ObservabilityModule } from '@herald/observability';
 import { PersistenceModule } from '@herald/persistence';
 import { RoutingController } from './routing/routing.controller';
 import { RoutingService } from './routing/routing.service';
@@ -11,6 +11,6 @@ import { SubscriptionCache } from './routing/subscriptions';
 @Module({
   imports: [HeraldConfigModule, EventCatalogModule, ObservabilityModule.forService('router'), KafkaModule.forService('router'), PersistenceModule],
   controllers: [RoutingController],
-  providers: [RoutingService, SubscriptionCache],
+  providers: [RoutingService, SubscriptionCache, DeliveryMetrics],
 })
 export class RouterModule {}

@@ -1,11 +1,17 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { Headers, KafkaProducer, RETRY_TIERS, settling, Topics, type RetryTier, type Settling } from '@herald/kafka';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DeadLetters, KafkaProducer, RETRY_TIERS, settling, Topics, type InboundMessage, type RetryTier, type Settling } from '@herald/kafka';
+import { DeliveryMetrics } from '@herald/observability';
 import { DeliveryRepository, type AttemptRecord, type DeliveryRef, type DeliveryStatus } from '@herald/persistence';
-import { serializeJob, type DeliveryJob } from './job';
+import { InvalidDeliveryJobError, parseDeliveryJob, serializeJob, type DeliveryJob } from './job';
 import { retryMessage } from './retry';
 
 /** Operational events are not reported about themselves, so a dead ops destination cannot loop. */
 const OPERATIONAL_TYPES = new Set(['delivery.exhausted', 'webhook.paused']);
+
+/** The ids every log line about a delivery carries, so one grep follows it end to end. */
+export function deliveryLogFields(job: DeliveryJob): { deliveryId: string; eventId: string; destinationId: string; attempt: number } {
+  return { deliveryId: job.delivery_id, eventId: job.event.id, destinationId: job.destination.id, attempt: job.attempt };
+}
 
 export function deliveryRef(job: DeliveryJob): DeliveryRef {
   return {
@@ -19,27 +25,45 @@ export function deliveryRef(job: DeliveryJob): DeliveryRef {
 }
 
 /**
- * What a sender does once an attempt has an outcome, the same for every kind of destination:
- * park the next attempt in its retry tier, dead-letter an exhausted delivery and announce it,
- * and record the attempt in the delivery log. Needs KafkaModule and PersistenceModule.
+ * What a sender does around an attempt, the same for every kind of destination: read the job
+ * (parking an unreadable one), park the next attempt in its retry tier, dead-letter an
+ * exhausted delivery and announce it, record the attempt in the delivery log, and count it
+ * all. Needs KafkaModule, PersistenceModule and DeliveryMetrics.
  */
 @Injectable()
 export class DeliveryOutcomes {
+  private readonly logger = new Logger('delivery-outcomes');
+
   constructor(
     private readonly deliveries: DeliveryRepository,
     private readonly producer: KafkaProducer,
+    private readonly deadLetters: DeadLetters,
+    private readonly metrics: DeliveryMetrics,
     @Inject(RETRY_TIERS) private readonly tiers: RetryTier[],
   ) {}
+
+  /** The job in a deliveries-topic message; null when it is unreadable and was parked on the dead-letter topic. */
+  async readJob(message: InboundMessage): Promise<DeliveryJob | null> {
+    try {
+      return parseDeliveryJob(message.value);
+    } catch (error) {
+      if (!(error instanceof InvalidDeliveryJobError)) throw error;
+      this.logger.error({ msg: 'unreadable delivery job', reason: error.message, topic: message.topic, partition: message.partition, offset: message.offset });
+      await this.deadLetters.parkInbound(Topics.dead, 'unreadable_job', message, error.message);
+      return null;
+    }
+  }
 
   /** The job's next attempt waits in its retry tier for `delayMs`, then goes back to `returnTo`. */
   async scheduleRetry(job: DeliveryJob, returnTo: string, delayMs: number): Promise<void> {
     const retry = retryMessage(job, returnTo, delayMs, this.tiers);
     await this.producer.send(retry.topic, [retry.message]);
+    this.metrics.retriesScheduled.inc({ channel: job.destination.kind, tier: retry.tier.name });
   }
 
   /** Parks the job on the dead-letter topic with the reason and publishes `delivery.exhausted`. */
   async exhaust(job: DeliveryJob, reason: string, destination: Record<string, unknown>): Promise<void> {
-    await this.producer.send(Topics.dead, [{ key: job.destination.id, value: serializeJob(job), headers: { [Headers.reason]: reason } }]);
+    await this.deadLetters.park(Topics.dead, 'exhausted', { key: job.destination.id, value: serializeJob(job) }, reason);
     await this.emit(job, 'delivery.exhausted', { delivery_id: job.delivery_id, event_id: job.event.id, event_type: job.event.type, ...destination, attempts: job.attempt, error: reason });
   }
 
@@ -51,10 +75,12 @@ export class DeliveryOutcomes {
   }
 
   /**
-   * Records the attempt and the delivery's status. Returned as still settling: the destination's
-   * next delivery may start while it is written, and the Kafka offset waits for it.
+   * Records the attempt and the delivery's status, counting deliveries that reached a final
+   * one. Returned as still settling: the destination's next delivery may start while it is
+   * written, and the Kafka offset waits for it.
    */
-  record(job: DeliveryJob, status: DeliveryStatus, attempt: AttemptRecord, nextAttemptAt: Date | null): Settling {
+  record(job: DeliveryJob, format: string, status: DeliveryStatus, attempt: AttemptRecord, nextAttemptAt: Date | null): Settling {
+    if (status === 'succeeded' || status === 'failed') this.metrics.completed.inc({ channel: job.destination.kind, format, outcome: status });
     return settling(this.deliveries.recordAttempt(deliveryRef(job), status, attempt, nextAttemptAt));
   }
 }

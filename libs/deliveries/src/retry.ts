@@ -27,10 +27,11 @@ export function retryMessage(
   delayMs: number,
   tiers: readonly RetryTier[],
   now = Date.now(),
-): { topic: string; message: OutboundMessage } {
+): { tier: RetryTier; topic: string; message: OutboundMessage } {
   const tier = tierFor(delayMs, tiers);
   const next: DeliveryJob = { ...job, attempt: job.attempt + 1 };
   return {
+    tier,
     topic: tier.topic,
     message: {
       key: job.destination.id,

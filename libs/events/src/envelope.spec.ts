@@ -35,6 +35,27 @@ describe('acceptEvent', () => {
     expect(reasonOf({ type: 'nope.nothing', org_id: 'org_1' })).toBe("type: unknown event type 'nope.nothing'");
     expect(reasonOf('a string')).toMatch(/expected object/);
   });
+
+  it('sorts every rejection into a bounded category for metrics', () => {
+    const categoryOf = (run: () => unknown): string => {
+      try {
+        run();
+      } catch (error) {
+        if (error instanceof InvalidEventError) return error.category;
+        throw error;
+      }
+      throw new Error('accepted');
+    };
+    expect(categoryOf(() => parseEventJson(Buffer.from('{nope')))).toBe('malformed');
+    expect(categoryOf(() => acceptEvent({ org_id: 'org_1' }, catalog))).toBe('invalid_type');
+    expect(categoryOf(() => acceptEvent({ type: 'deploy.failed', org_id: 'org_1', data: [1] }, catalog))).toBe('invalid_data');
+    expect(categoryOf(() => acceptEvent({ type: 'nope.nothing', org_id: 'org_1' }, catalog))).toBe('unknown_type');
+    expect(categoryOf(() => acceptEvent('a string', catalog))).toBe('malformed');
+    expect(new InvalidEventError('org_id', 'unknown org', 'unknown_org').category).toBe('unknown_org');
+    // A producer-chosen key never becomes a label value.
+    expect(new InvalidEventError('data.anything.at.all', 'bad').category).toBe('invalid_data');
+    expect(new InvalidEventError('whatever_key', 'bad').category).toBe('invalid');
+  });
 });
 
 describe('parsing Kafka bytes', () => {

@@ -32,9 +32,18 @@ export class InvalidEventError extends Error {
   constructor(
     readonly field: string,
     readonly reason: string,
+    private readonly code?: 'unknown_type' | 'unknown_org',
   ) {
     super(field ? `${field}: ${reason}` : reason);
     this.name = 'InvalidEventError';
+  }
+
+  /** Which rule the event broke, from a bounded set (a metric label): malformed, unknown_type, unknown_org, invalid_<field>. */
+  get category(): string {
+    if (this.code) return this.code;
+    if (!this.field) return 'malformed';
+    const top = this.field.split('.')[0];
+    return top in EventInputSchema.shape ? `invalid_${top}` : 'invalid';
   }
 }
 
@@ -73,7 +82,7 @@ export function acceptEvent(input: unknown, catalog: EventCatalog, now: Date = n
   const parsed = EventInputSchema.safeParse(input);
   if (!parsed.success) throw firstIssue(parsed.error);
   const event = parsed.data;
-  if (!catalog.has(event.type)) throw new InvalidEventError('type', `unknown event type '${event.type}'`);
+  if (!catalog.has(event.type)) throw new InvalidEventError('type', `unknown event type '${event.type}'`, 'unknown_type');
   const createdAt = now.toISOString();
   return {
     id: event.id ?? newEventId(),

@@ -1,5 +1,6 @@
 export { createKafka } from './client';
 export { ConsumerRunner, defer, settling, type ConsumerHealth, type ConsumerOptions, type Deferral, type HandlerResult, type InboundMessage, type MessageHandler, type Settling } from './consumer';
+export { DeadLetters, type ParkCause, type ParkingTopic } from './dead-letters';
 export { KAFKA, KafkaModule, kafkaTransport, RETRY_TIERS } from './kafka.module';
 export { KafkaProducer, type OutboundMessage } from './producer';
 export { ensureTopics, Headers, parseDuration, retryTiers, tierFor, topicConfigs, Topics, type RetryTier, type TopologyOptions } from './topology';

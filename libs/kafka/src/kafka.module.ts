@@ -1,7 +1,9 @@
 import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
+import type { Registry } from 'prom-client';
 import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
-import { HealthRegistry } from '@herald/observability';
+import { DeadLetterMetrics, HealthRegistry } from '@herald/observability';
+import { DeadLetters } from './dead-letters';
 import { createKafka } from './client';
 import { KafkaProducer } from './producer';
 import { ensureTopics, retryTiers, type RetryTier } from './topology';
@@ -57,9 +59,11 @@ export class KafkaModule {
         { provide: KAFKA, inject: [HERALD_CONFIG], useFactory: (config: HeraldConfig) => createKafka(config, service) },
         { provide: RETRY_TIERS, inject: [HERALD_CONFIG], useFactory: (config: HeraldConfig) => retryTiers(config.HERALD_RETRY_TIERS) },
         { provide: KafkaProducer, inject: [KAFKA], useFactory: (kafka: Kafka) => new KafkaProducer(kafka) },
+        DeadLetterMetrics,
+        DeadLetters,
         KafkaLifecycle,
       ],
-      exports: [KAFKA, RETRY_TIERS, KafkaProducer],
+      exports: [KAFKA, RETRY_TIERS, KafkaProducer, DeadLetters],
     };
   }
 }
@@ -70,7 +74,8 @@ export function kafkaTransport(
   config: HeraldConfig,
   service: string,
   health: HealthRegistry,
+  registry: Registry,
   options: Omit<TransportOptions, 'groupId' | 'stallTimeoutMs'> = {},
 ): KafkaTransport {
-  return new KafkaTransport(kafka, { ...options, groupId: `${config.KAFKA_GROUP_PREFIX}.${service}`, stallTimeoutMs: config.HERALD_STALL_TIMEOUT_MS }, health);
+  return new KafkaTransport(kafka, { ...options, groupId: `${config.KAFKA_GROUP_PREFIX}.${service}`, stallTimeoutMs: config.HERALD_STALL_TIMEOUT_MS }, health, registry);
 }

@@ -1,7 +1,9 @@
 import { BaseRpcContext, CustomTransportStrategy, Server } from '@nestjs/microservices';
-import type { Kafka } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
+import type { Registry } from 'prom-client';
 import { isObservable, lastValueFrom } from 'rxjs';
-import type { HealthRegistry } from '@herald/observability';
+import { sampledGauge, type HealthRegistry } from '@herald/observability';
+import { consumerLag } from './consumer-lag';
 import { ConsumerRunner, type ConsumerOptions, type HandlerResult, type InboundMessage } from './consumer';
 
 export type TransportOptions = Omit<ConsumerOptions, 'topics' | 'handler'>;
@@ -14,11 +16,14 @@ export type TransportOptions = Omit<ConsumerOptions, 'topics' | 'handler'>;
  */
 export class KafkaTransport extends Server implements CustomTransportStrategy {
   private runner?: ConsumerRunner;
+  /** Connected on the first scrape: only for reading the group's committed offsets. */
+  private admin?: Promise<Admin>;
 
   constructor(
     private readonly kafka: Kafka,
     private readonly options: TransportOptions,
     private readonly health: HealthRegistry,
+    private readonly registry: Registry,
   ) {
     super();
   }
@@ -27,12 +32,35 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
     const topics = [...this.messageHandlers.keys()];
     this.runner = new ConsumerRunner(this.kafka, { ...this.options, topics, handler: (message) => this.dispatch(message) });
     this.health.register(`consumer:${this.options.groupId}`, () => this.runner!.health());
+    this.reportLag(topics);
     await this.runner.start();
     callback();
   }
 
   async close(): Promise<void> {
     await this.runner?.stop();
+    await (await this.admin?.catch(() => undefined))?.disconnect();
+  }
+
+  /** Every replica of a group reports the same figure; dashboards take the max per group. */
+  private reportLag(topics: string[]): void {
+    const group = this.options.groupId;
+    sampledGauge(this.registry, 'herald_kafka_consumer_lag', 'Messages the consumer group has yet to process, per topic.', ['group', 'topic'], async () => {
+      const lags = await consumerLag(await this.adminClient(), group, topics);
+      return lags.map(({ topic, lag }) => ({ labels: { group, topic }, value: lag }));
+    });
+  }
+
+  private adminClient(): Promise<Admin> {
+    this.admin ??= (async () => {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      return admin;
+    })().catch((error: unknown) => {
+      this.admin = undefined; // try again at the next scrape
+      throw error;
+    });
+    return this.admin;
   }
 
   on(): void {

@@ -1,3 +1,6 @@
 export { HealthRegistry, type ComponentHealth } from './health';
-export { createRegistry } from './metrics';
+export { counter, histogram, sampledGauge } from './metrics/define';
+export { ApiMetrics, DeadLetterMetrics, DeliveryMetrics, IntakeMetrics, RetryMetrics, type AttemptResult, type DeliveryChannel } from './metrics/herald-metrics';
+export { countApiRequests } from './metrics/api-requests';
+export { createRegistry } from './metrics/registry';
 export { ObservabilityModule } from './observability.module';

@@ -1,7 +1,7 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { Registry } from 'prom-client';
 import { HealthRegistry } from './health';
-import { createRegistry } from './metrics';
+import { createRegistry } from './metrics/registry';
 import { ObservabilityController } from './observability.controller';
 
 /** /healthz, /readyz and /metrics for a service, plus the registries components report to. */

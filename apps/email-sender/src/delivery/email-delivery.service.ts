@@ -1,9 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
-import { DeliveryOutcomes, nextRetryDelay, type DeliveryJob, type RetryPolicy } from '@herald/deliveries';
+import { deliveryLogFields, DeliveryOutcomes, nextRetryDelay, type DeliveryJob, type RetryPolicy } from '@herald/deliveries';
 import { Mailer, type SmtpResult } from '@herald/email';
 import { Topics, type Settling } from '@herald/kafka';
+import { DeliveryMetrics } from '@herald/observability';
 import { EmailChannelRepository, type AttemptRecord } from '@herald/persistence';
+
+/** Emails have one format; the label matches the webhook formats' on the dashboards. */
+const EMAIL = 'email';
 
 /**
  * One email delivery attempt, top to bottom: look up the channel → compose the message (its
@@ -20,6 +24,7 @@ export class EmailDeliveryService {
     private readonly channels: EmailChannelRepository,
     private readonly mailer: Mailer,
     private readonly outcomes: DeliveryOutcomes,
+    private readonly metrics: DeliveryMetrics,
     @Inject(HERALD_CONFIG) config: HeraldConfig,
   ) {
     this.policy = { schedule: config.HERALD_EMAIL_RETRY_SCHEDULE };
@@ -27,18 +32,21 @@ export class EmailDeliveryService {
 
   async deliver(job: DeliveryJob): Promise<Settling> {
     const channel = await this.channels.findById(job.destination.id);
-    if (!channel) return this.outcomes.record(job, 'failed', notSent(job, 'email channel no longer exists'), null);
+    if (!channel) {
+      this.metrics.attempt('email', EMAIL, 'no_request');
+      return this.outcomes.record(job, EMAIL, 'failed', notSent(job, 'email channel no longer exists'), null);
+    }
 
     const email = this.mailer.compose(job.event, job.delivery_id, channel);
     const attemptedAt = new Date();
     const result = await this.mailer.send(channel, email);
     const attempt = attemptRecord(job, attemptedAt, result);
+    this.metrics.attempt('email', EMAIL, result.kind === 'sent' ? 'success' : 'failure', result.latencyMs / 1000);
 
     if (result.kind === 'sent') {
-      if (result.rejected.length > 0) {
-        this.logger.warn({ msg: 'recipients rejected; sent to the others', deliveryId: job.delivery_id, destinationId: channel.id, rejected: result.rejected });
-      }
-      return this.outcomes.record(job, 'succeeded', attempt, null);
+      if (result.rejected.length > 0) this.logger.warn({ msg: 'recipients rejected; sent to the others', ...deliveryLogFields(job), rejected: result.rejected });
+      else this.logger.debug({ msg: 'delivered', ...deliveryLogFields(job), latencyMs: result.latencyMs });
+      return this.outcomes.record(job, EMAIL, 'succeeded', attempt, null);
     }
     if (!result.retryable) return this.exhaust(job, attempt, result.reason);
     return this.retry(job, attempt, result.reason);
@@ -48,14 +56,14 @@ export class EmailDeliveryService {
     const delayMs = nextRetryDelay(this.policy, job.attempt);
     if (delayMs === null) return this.exhaust(job, attempt, reason);
     await this.outcomes.scheduleRetry(job, Topics.emailDeliveries, delayMs);
-    this.logger.log({ msg: 'attempt failed; retry scheduled', deliveryId: job.delivery_id, eventId: job.event.id, destinationId: job.destination.id, attempt: job.attempt, reason, delayMs });
-    return this.outcomes.record(job, 'pending', attempt, new Date(Date.now() + delayMs));
+    this.logger.log({ msg: 'attempt failed; retry scheduled', ...deliveryLogFields(job), reason, delayMs });
+    return this.outcomes.record(job, EMAIL, 'pending', attempt, new Date(Date.now() + delayMs));
   }
 
   private async exhaust(job: DeliveryJob, attempt: AttemptRecord, reason: string): Promise<Settling> {
     await this.outcomes.exhaust(job, reason, { email_channel_id: job.destination.id });
-    this.logger.warn({ msg: 'delivery failed for good', deliveryId: job.delivery_id, eventId: job.event.id, destinationId: job.destination.id, attempts: job.attempt, reason });
-    return this.outcomes.record(job, 'failed', attempt, null);
+    this.logger.warn({ msg: 'delivery failed for good', ...deliveryLogFields(job), reason });
+    return this.outcomes.record(job, EMAIL, 'failed', attempt, null);
   }
 }
 

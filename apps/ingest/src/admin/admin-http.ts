@@ -3,6 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import { HERALD_VERSION } from '@herald/config';
+import { ApiMetrics, countApiRequests } from '@herald/observability';
 import { API_KEY_SCHEME } from './admin-controller.decorator';
 import { ADMIN_API_MODULES, ADMIN_PREFIX } from './admin.module';
 import { openApiComponents } from './openapi/schemas';
@@ -29,12 +30,13 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
 }
 
 /**
- * HTTP setup of the admin API, before the app initialises: a JSON body parser whose failures
- * answer problem+json (Express would answer HTML), and the docs at /api/v1/docs and
- * /api/v1/docs-json.
+ * HTTP setup of the admin API, before the app initialises: request metrics, a JSON body parser
+ * whose failures answer problem+json (Express would answer HTML), and the docs at
+ * /api/v1/docs and /api/v1/docs-json.
  */
 export function setupAdminHttp(app: INestApplication): void {
   const express = app as NestExpressApplication;
+  express.use(countApiRequests(app.get(ApiMetrics)));
   express.useBodyParser('json', { limit: MAX_BODY });
   express.use((error: { status?: number; type?: string; message?: string }, request: Request, response: Response, next: NextFunction) => {
     if (!error?.type?.startsWith('entity.') && !error?.type?.startsWith('charset.') && !error?.type?.startsWith('encoding.')) return next(error);

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { acceptEvent, EventCatalog, InvalidEventError, parseEventJson, type HeraldEvent } from '@herald/events';
-import { Headers, KafkaProducer, Topics, type InboundMessage } from '@herald/kafka';
+import { DeadLetters, KafkaProducer, Topics, type InboundMessage } from '@herald/kafka';
+import { IntakeMetrics } from '@herald/observability';
 import { EventLogRepository, OrgRepository } from '@herald/persistence';
 import { PublishOrder } from './publish-order';
 
@@ -18,14 +19,21 @@ export class IntakeService {
     private readonly orgs: OrgRepository,
     private readonly eventLog: EventLogRepository,
     private readonly producer: KafkaProducer,
+    private readonly deadLetters: DeadLetters,
+    private readonly metrics: IntakeMetrics,
   ) {}
 
+  /** REST intake: an InvalidEventError becomes the caller's 422. */
+  publish(input: unknown): Promise<HeraldEvent> {
+    return this.counted('api', () => this.accept(input));
+  }
+
   /** Events of one org reach the accepted topic in the order they came in, though many are in flight. */
-  async publish(input: unknown): Promise<HeraldEvent> {
+  private async accept(input: unknown): Promise<HeraldEvent> {
     const accepted = acceptEvent(input, this.catalog);
     const turn = this.order.take(accepted.org_id);
     try {
-      if (!(await this.orgs.exists(accepted.org_id))) throw new InvalidEventError('org_id', `unknown org '${accepted.org_id}'`);
+      if (!(await this.orgs.exists(accepted.org_id))) throw new InvalidEventError('org_id', `unknown org '${accepted.org_id}'`, 'unknown_org');
       const { event, published } = await this.eventLog.recordOnce(accepted);
       if (published) return event;
       await turn.ready;
@@ -42,17 +50,22 @@ export class IntakeService {
   /** Kafka intake: anything that is not a valid event goes to the DLQ with the reason, and the offset moves on. */
   async ingestMessage(message: InboundMessage): Promise<void> {
     try {
-      await this.publish(parseEventJson(message.value));
+      await this.counted('kafka', async () => this.accept(parseEventJson(message.value)));
     } catch (error) {
       if (!(error instanceof InvalidEventError)) throw error;
       this.logger.warn({ msg: 'event rejected', reason: error.message, topic: message.topic, partition: message.partition, offset: message.offset });
-      await this.producer.send(Topics.eventsDlq, [
-        {
-          key: message.key,
-          value: message.value ?? '',
-          headers: { ...message.headers, [Headers.reason]: error.message, [Headers.sourceTopic]: message.topic },
-        },
-      ]);
+      await this.deadLetters.parkInbound(Topics.eventsDlq, 'rejected_event', message, error.message);
+    }
+  }
+
+  private async counted(source: 'api' | 'kafka', intake: () => Promise<HeraldEvent>): Promise<HeraldEvent> {
+    try {
+      const event = await intake();
+      this.metrics.ingested.inc({ source });
+      return event;
+    } catch (error) {
+      if (error instanceof InvalidEventError) this.metrics.rejected.inc({ source, reason: error.category });
+      throw error;
     }
   }
 }

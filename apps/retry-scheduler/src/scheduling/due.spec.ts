@@ -7,7 +7,7 @@ describe('decide', () => {
   const ok = { [Headers.returnTo]: Topics.webhookDeliveries };
 
   it('sends back what is due and holds what is not', () => {
-    expect(decide(message({ ...ok, [Headers.dueAt]: '1000' }), 1000)).toEqual({ kind: 'due', returnTo: Topics.webhookDeliveries });
+    expect(decide(message({ ...ok, [Headers.dueAt]: '1000' }), 1000)).toEqual({ kind: 'due', returnTo: Topics.webhookDeliveries, dueAt: 1000 });
     expect(decide(message({ ...ok, [Headers.dueAt]: '5000' }), 1000)).toEqual({ kind: 'wait', until: 5000 });
   });
 

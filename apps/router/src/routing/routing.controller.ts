@@ -1,7 +1,7 @@
 import { Controller, Logger } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { parseAcceptedEvent, type HeraldEvent } from '@herald/events';
-import { Headers, KafkaProducer, Topics, type InboundMessage, type Settling } from '@herald/kafka';
+import { DeadLetters, Topics, type InboundMessage, type Settling } from '@herald/kafka';
 import { RoutingService } from './routing.service';
 
 @Controller()
@@ -10,7 +10,7 @@ export class RoutingController {
 
   constructor(
     private readonly routing: RoutingService,
-    private readonly producer: KafkaProducer,
+    private readonly deadLetters: DeadLetters,
   ) {}
 
   @EventPattern(Topics.accepted)
@@ -21,9 +21,7 @@ export class RoutingController {
     } catch (error) {
       // Only ingest writes this topic, so this is a bug upstream: park it where operators look.
       this.logger.error({ msg: 'unreadable accepted event', offset: message.offset, partition: message.partition });
-      await this.producer.send(Topics.eventsDlq, [
-        { key: message.key, value: message.value ?? '', headers: { [Headers.reason]: String(error), [Headers.sourceTopic]: message.topic } },
-      ]);
+      await this.deadLetters.parkInbound(Topics.eventsDlq, 'unreadable_event', message, String(error));
       return;
     }
     return this.routing.route(event);

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { deliveryId, serializeJob, type DeliveryJob } from '@herald/deliveries';
 import { EventCatalog, type HeraldEvent } from '@herald/events';
 import { KafkaProducer, settling, Topics, type OutboundMessage, type Settling } from '@herald/kafka';
+import { DeliveryMetrics } from '@herald/observability';
 import { matchSubscriptions } from './match';
 import { SubscriptionCache } from './subscriptions';
 
@@ -16,6 +17,7 @@ export class RoutingService {
     private readonly catalog: EventCatalog,
     private readonly subscriptions: SubscriptionCache,
     private readonly producer: KafkaProducer,
+    private readonly metrics: DeliveryMetrics,
   ) {}
 
   /** Queues the event's jobs on the producer; the returned promise settles when Kafka has them. */
@@ -27,6 +29,7 @@ export class RoutingService {
       const job: DeliveryJob = { delivery_id: deliveryId(event, destination.id), attempt: 1, destination: { kind: destination.kind, id: destination.id }, event };
       const topic = TOPIC_BY_KIND[destination.kind];
       batches.set(topic, [...(batches.get(topic) ?? []), { key: destination.id, value: serializeJob(job) }]);
+      this.metrics.routed.inc({ channel: destination.kind });
     }
     this.logger.debug({ msg: 'routed', eventId: event.id, destinations: matched.length });
     return settling(this.producer.sendBatch([...batches].map(([topic, messages]) => ({ topic, messages }))));

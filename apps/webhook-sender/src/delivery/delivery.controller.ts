@@ -1,29 +1,19 @@
-import { Controller, Logger } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import { InvalidDeliveryJobError, parseDeliveryJob } from '@herald/deliveries';
-import { Headers, KafkaProducer, Topics, type InboundMessage, type Settling } from '@herald/kafka';
+import { DeliveryOutcomes } from '@herald/deliveries';
+import { Topics, type InboundMessage, type Settling } from '@herald/kafka';
 import { WebhookDeliveryService } from './webhook-delivery.service';
 
 @Controller()
 export class DeliveryController {
-  private readonly logger = new Logger('webhook-delivery');
-
   constructor(
     private readonly delivery: WebhookDeliveryService,
-    private readonly producer: KafkaProducer,
+    private readonly outcomes: DeliveryOutcomes,
   ) {}
 
   @EventPattern(Topics.webhookDeliveries)
   async handle(@Payload() message: InboundMessage): Promise<Settling | void> {
-    let job;
-    try {
-      job = parseDeliveryJob(message.value);
-    } catch (error) {
-      if (!(error instanceof InvalidDeliveryJobError)) throw error;
-      this.logger.error({ msg: 'unreadable delivery job', reason: error.message, partition: message.partition, offset: message.offset });
-      await this.producer.send(Topics.dead, [{ key: message.key, value: message.value ?? '', headers: { [Headers.reason]: error.message, [Headers.sourceTopic]: message.topic } }]);
-      return;
-    }
-    return this.delivery.deliver(job);
+    const job = await this.outcomes.readJob(message);
+    if (job) return this.delivery.deliver(job);
   }
 }

@@ -1,12 +1,17 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { HERALD_CONFIG, HERALD_VERSION, type HeraldConfig } from '@herald/config';
-import { deliveryRef, DeliveryOutcomes, nextRetryDelay, type DeliveryJob } from '@herald/deliveries';
+import { deliveryLogFields, deliveryRef, DeliveryOutcomes, nextRetryDelay, type DeliveryJob } from '@herald/deliveries';
 import { EventCatalog } from '@herald/events';
 import { Topics, type Settling } from '@herald/kafka';
+import { DeliveryMetrics } from '@herald/observability';
 import { DeliveryRepository, WebhookRepository, type AttemptRecord } from '@herald/persistence';
 import { classifyAttempt, HttpSender, prepareRequest, type AttemptOutcome, type SendResult } from '@herald/webhook-transport';
 import { EndpointBreakers } from './endpoint-breakers';
+import { EndpointHealthMetrics } from './endpoint-health-metrics';
 import { WebhookDirectory, type WebhookSettings } from './webhook-directory';
+
+/** The format label of a delivery whose webhook was deleted before it went out. */
+const UNKNOWN_FORMAT = 'unknown';
 
 const isFailure = (result: SendResult) => classifyAttempt(result, false).kind !== 'delivered';
 
@@ -31,14 +36,22 @@ export class WebhookDeliveryService {
     private readonly deliveries: DeliveryRepository,
     private readonly webhooks: WebhookRepository,
     private readonly catalog: EventCatalog,
+    private readonly metrics: DeliveryMetrics,
+    private readonly endpointMetrics: EndpointHealthMetrics,
     @Inject(HERALD_CONFIG) private readonly config: HeraldConfig,
   ) {}
 
   async deliver(job: DeliveryJob): Promise<Settling | void> {
     let webhook = await this.directory.get(job.destination.id);
-    if (!webhook) return this.outcomes.record(job, 'failed', noRequest(job, 'webhook no longer exists'), null);
+    if (!webhook) {
+      this.metrics.attempt('webhook', UNKNOWN_FORMAT, 'no_request');
+      return this.outcomes.record(job, UNKNOWN_FORMAT, 'failed', noRequest(job, 'webhook no longer exists'), null);
+    }
     if (webhook.paused) {
-      if (await this.deliveries.holdIfPaused(deliveryRef(job), job.attempt - 1)) return;
+      if (await this.deliveries.holdIfPaused(deliveryRef(job), job.attempt - 1)) {
+        this.metrics.held.inc({ channel: 'webhook' });
+        return;
+      }
       // Resumed since we last looked: a resumed endpoint starts with a closed breaker.
       this.directory.forget(webhook.id);
       this.breakers.reset(webhook.id);
@@ -50,6 +63,7 @@ export class WebhookDeliveryService {
     const attemptedAt = new Date();
     const sent = await this.breakers.send(webhook.id, isFailure, () => this.http.post(request));
     if (sent.kind === 'open') {
+      this.metrics.attempt('webhook', webhook.format, 'no_request');
       // Failing fast is still failing: it counts toward auto-pause like the failures that opened it.
       await this.countFailure(job, webhook);
       return this.retry(job, webhook, noRequest(job, 'circuit breaker open: no request sent'), 'circuit breaker open', 0);
@@ -57,6 +71,8 @@ export class WebhookDeliveryService {
 
     const outcome = classifyAttempt(sent.result, webhook.clientErrorsFinal);
     const attempt = attemptRecord(job, attemptedAt, sent.result, outcome);
+    if (sent.result.kind === 'refused') this.metrics.attempt('webhook', webhook.format, 'no_request');
+    else this.metrics.attempt('webhook', webhook.format, attempt.succeeded ? 'success' : 'failure', sent.result.latencyMs / 1000);
     if (outcome.kind === 'delivered') return this.succeed(job, webhook, attempt);
     await this.countFailure(job, webhook);
     if (outcome.kind === 'final') return this.exhaust(job, webhook, attempt, outcome.reason);
@@ -65,21 +81,22 @@ export class WebhookDeliveryService {
 
   private async succeed(job: DeliveryJob, webhook: WebhookSettings, attempt: AttemptRecord): Promise<Settling> {
     if (this.failing.delete(webhook.id) || webhook.consecutiveFailures > 0) await this.webhooks.resetFailures(webhook.id);
-    return this.outcomes.record(job, 'succeeded', attempt, null);
+    this.logger.debug({ msg: 'delivered', ...deliveryLogFields(job), statusCode: attempt.statusCode, latencyMs: attempt.latencyMs });
+    return this.outcomes.record(job, webhook.format, 'succeeded', attempt, null);
   }
 
   private async retry(job: DeliveryJob, webhook: WebhookSettings, attempt: AttemptRecord, reason: string, retryAfterMs: number): Promise<Settling> {
     const delayMs = nextRetryDelay({ schedule: webhook.retrySchedule }, job.attempt, retryAfterMs);
     if (delayMs === null) return this.exhaust(job, webhook, attempt, reason);
     await this.outcomes.scheduleRetry(job, Topics.webhookDeliveries, delayMs);
-    this.logger.log({ msg: 'attempt failed; retry scheduled', deliveryId: job.delivery_id, eventId: job.event.id, destinationId: webhook.id, attempt: job.attempt, reason, delayMs });
-    return this.outcomes.record(job, 'pending', attempt, new Date(Date.now() + delayMs));
+    this.logger.log({ msg: 'attempt failed; retry scheduled', ...deliveryLogFields(job), reason, delayMs });
+    return this.outcomes.record(job, webhook.format, 'pending', attempt, new Date(Date.now() + delayMs));
   }
 
   private async exhaust(job: DeliveryJob, webhook: WebhookSettings, attempt: AttemptRecord, reason: string): Promise<Settling> {
     await this.outcomes.exhaust(job, reason, { webhook_id: webhook.id });
-    this.logger.warn({ msg: 'delivery failed for good', deliveryId: job.delivery_id, eventId: job.event.id, destinationId: webhook.id, attempts: job.attempt, reason });
-    return this.outcomes.record(job, 'failed', attempt, null);
+    this.logger.warn({ msg: 'delivery failed for good', ...deliveryLogFields(job), reason });
+    return this.outcomes.record(job, webhook.format, 'failed', attempt, null);
   }
 
   /** A failed request counts toward auto-pause; the failure that reaches the threshold announces it. */
@@ -87,9 +104,10 @@ export class WebhookDeliveryService {
     this.failing.add(webhook.id);
     if (!(await this.webhooks.recordFailure(webhook.id))) return;
     this.directory.forget(webhook.id);
+    this.endpointMetrics.autoPaused.inc();
     // No URL: for Slack, Teams and Discord the URL is the credential.
     await this.outcomes.emit(job, 'webhook.paused', { webhook_id: webhook.id, consecutive_failures: webhook.pauseAfterFailures });
-    this.logger.warn({ msg: 'webhook paused after consecutive failures', destinationId: webhook.id, eventId: job.event.id });
+    this.logger.warn({ msg: 'webhook paused after consecutive failures', ...deliveryLogFields(job) });
   }
 }
 

@@ -81,6 +81,12 @@ export class DeliveryRepository {
     }
   }
 
+  /** Deliveries waiting for their paused webhook to be resumed. */
+  async countHeld(): Promise<number> {
+    const [row]: { count: string }[] = await this.dataSource.query(`SELECT count(*) FROM deliveries WHERE status = 'held'`);
+    return Number(row.count);
+  }
+
   /**
    * Stores the delivery as held if its webhook is paused, and says whether it did. The webhook
    * row is locked, so a concurrent resume either sees this held row or unpauses first.

@@ -108,6 +108,12 @@ export class WebhookRepository {
     return rows[0]?.paused_now === true;
   }
 
+  /** Webhooks paused now, by auto-pause or an operator. */
+  async countPaused(): Promise<number> {
+    const [row]: { count: string }[] = await this.dataSource.query('SELECT count(*) FROM webhooks WHERE paused_at IS NOT NULL AND deleted_at IS NULL');
+    return Number(row.count);
+  }
+
   async resetFailures(id: string): Promise<void> {
     await this.dataSource.query('UPDATE webhooks SET consecutive_failures = 0 WHERE id = $1 AND consecutive_failures <> 0', [id]);
   }

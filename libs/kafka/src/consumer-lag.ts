@@ -1,0 +1,27 @@
+import type { Admin } from 'kafkajs';
+
+export interface TopicLag {
+  topic: string;
+  lag: number;
+}
+
+/**
+ * Messages a consumer group has yet to process, per topic: the partitions' high watermarks
+ * minus the group's committed offsets. A partition the group never committed counts from its
+ * low watermark, since the group reads from the beginning.
+ */
+export async function consumerLag(admin: Admin, groupId: string, topics: readonly string[]): Promise<TopicLag[]> {
+  const committed = await admin.fetchOffsets({ groupId, topics: [...topics] });
+  return Promise.all(
+    committed.map(async ({ topic, partitions }) => {
+      const watermarks = await admin.fetchTopicOffsets(topic);
+      const offsetOf = new Map(partitions.map((p) => [p.partition, Number(p.offset)]));
+      let lag = 0;
+      for (const { partition, high, low } of watermarks) {
+        const offset = offsetOf.get(partition) ?? -1;
+        lag += Math.max(0, Number(high) - (offset >= 0 ? offset : Number(low)));
+      }
+      return { topic, lag };
+    }),
+  );
+}

@@ -1,0 +1,83 @@
+import { Injectable } from '@nestjs/common';
+import { Registry } from 'prom-client';
+import { counter, histogram } from './define';
+
+// Herald's own metrics, one class per concern; a service's module provides the classes it
+// reports, so each /metrics shows only what that service does. docs/operations.md is the
+// reference; ops/ builds the dashboard and alert rules on these names.
+//
+// Label values are bounded by construction: channels, formats, outcomes, causes, tiers and
+// route templates are fixed sets. Nothing is labelled per org, webhook or endpoint.
+
+/** Seconds, from 5 ms (a loopback receiver) to the longest webhook timeout. */
+const REQUEST_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+/** Seconds after its due time a retry went back: ideally under a second, alarming past a minute. */
+const LATENESS_SECONDS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900];
+
+export type DeliveryChannel = 'webhook' | 'email';
+export type AttemptResult = 'success' | 'failure' | 'no_request';
+
+@Injectable()
+export class IntakeMetrics {
+  readonly ingested;
+  readonly rejected;
+
+  constructor(registry: Registry) {
+    this.ingested = counter(registry, 'herald_events_ingested_total', 'Events accepted by ingest.', ['source']);
+    this.rejected = counter(registry, 'herald_events_rejected_total', 'Events refused by ingest, by reason.', ['source', 'reason']);
+  }
+}
+
+@Injectable()
+export class DeliveryMetrics {
+  readonly routed;
+  readonly attempts;
+  readonly attemptDuration;
+  readonly completed;
+  readonly retriesScheduled;
+  readonly held;
+
+  constructor(registry: Registry) {
+    this.routed = counter(registry, 'herald_deliveries_routed_total', 'Delivery jobs the router created, one per event and destination.', ['channel']);
+    this.attempts = counter(registry, 'herald_delivery_attempts_total', 'Delivery attempts, by result (no_request: breaker open or destination gone).', ['channel', 'format', 'result']);
+    this.attemptDuration = histogram(registry, 'herald_delivery_attempt_duration_seconds', 'Time one HTTP or SMTP attempt took, for attempts that made a request.', ['channel', 'format'], REQUEST_SECONDS);
+    this.completed = counter(registry, 'herald_deliveries_total', 'Deliveries that reached a final state.', ['channel', 'format', 'outcome']);
+    this.retriesScheduled = counter(registry, 'herald_retries_scheduled_total', 'Attempts parked in a retry tier.', ['channel', 'tier']);
+    this.held = counter(registry, 'herald_deliveries_held_total', 'Deliveries held because their webhook is paused.', ['channel']);
+  }
+
+  /** One attempt; `seconds` only when a request was made. */
+  attempt(channel: DeliveryChannel, format: string, result: AttemptResult, seconds?: number): void {
+    this.attempts.inc({ channel, format, result });
+    if (seconds !== undefined) this.attemptDuration.observe({ channel, format }, seconds);
+  }
+}
+
+@Injectable()
+export class RetryMetrics {
+  readonly lateness;
+
+  constructor(registry: Registry) {
+    this.lateness = histogram(registry, 'herald_retry_lateness_seconds', 'How long after its due time a retry was sent back to its deliveries topic.', ['tier'], LATENESS_SECONDS);
+  }
+}
+
+@Injectable()
+export class DeadLetterMetrics {
+  readonly parked;
+
+  constructor(registry: Registry) {
+    this.parked = counter(registry, 'herald_dlq_messages_total', 'Messages parked on the events DLQ or the deliveries dead-letter topic.', ['topic', 'cause']);
+  }
+}
+
+@Injectable()
+export class ApiMetrics {
+  readonly requests;
+  readonly duration;
+
+  constructor(registry: Registry) {
+    this.requests = counter(registry, 'herald_api_requests_total', 'HTTP API requests, by route template and status code.', ['method', 'route', 'status']);
+    this.duration = histogram(registry, 'herald_api_request_duration_seconds', 'HTTP API request duration.', ['method', 'route'], REQUEST_SECONDS);
+  }
+}

@@ -1,0 +1,58 @@
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { Registry } from 'prom-client';
+import { countApiRequests } from './api-requests';
+import { sampledGauge } from './define';
+import { ApiMetrics } from './herald-metrics';
+
+describe('sampledGauge', () => {
+  it('reads at scrape time, reuses a fresh sample, and keeps the last value when a read fails or hangs', async () => {
+    const registry = new Registry();
+    const reads: (() => Promise<number>)[] = [async () => 3, async () => 5, () => Promise.reject(new Error('db down')), () => new Promise<number>(() => undefined)];
+    let now = 1_000_000;
+    jest.spyOn(Date, 'now').mockImplementation(() => now);
+    sampledGauge(registry, 'test_held', 'held', ['channel'], async () => [{ labels: { channel: 'webhook' }, value: await reads.shift()!() }], { cacheMs: 10_000, timeoutMs: 50 });
+    const value = async () => (await registry.getSingleMetricAsString('test_held')).split('\n').find((l) => l.startsWith('test_held{'));
+
+    expect(await value()).toBe('test_held{channel="webhook"} 3');
+    now += 5_000; // still fresh: no read
+    expect(await value()).toBe('test_held{channel="webhook"} 3');
+    now += 10_000;
+    expect(await value()).toBe('test_held{channel="webhook"} 5');
+    now += 10_000; // the read fails
+    expect(await value()).toBe('test_held{channel="webhook"} 5');
+    now += 10_000; // the read never answers: the scrape does not wait for it
+    expect(await value()).toBe('test_held{channel="webhook"} 5');
+    expect(reads).toHaveLength(0);
+    jest.restoreAllMocks();
+  });
+});
+
+describe('countApiRequests', () => {
+  it('labels requests by route template and status, and unmatched paths as unmatched', async () => {
+    const registry = new Registry();
+    const app = express();
+    app.use(countApiRequests(new ApiMetrics(registry)));
+    const router = express.Router();
+    router.get('/webhooks/:id', (_req, res) => void res.status(200).json({}));
+    router.delete('/webhooks/:id', (_req, res) => void res.status(404).json({}));
+    app.use('/api/v1', router);
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      await fetch(`${base}/api/v1/webhooks/wh_1`);
+      await fetch(`${base}/api/v1/webhooks/wh_2`);
+      await fetch(`${base}/api/v1/webhooks/wh_3`, { method: 'DELETE' });
+      await fetch(`${base}/api/v1/nothing/here`);
+    } finally {
+      server.close();
+    }
+    const text = await registry.metrics();
+    expect(text).toContain('herald_api_requests_total{method="GET",route="/api/v1/webhooks/:id",status="200"} 2');
+    expect(text).toContain('herald_api_requests_total{method="DELETE",route="/api/v1/webhooks/:id",status="404"} 1');
+    expect(text).toContain('herald_api_requests_total{method="GET",route="unmatched",status="404"} 1');
+    expect(text).toContain('herald_api_request_duration_seconds_count{method="GET",route="/api/v1/webhooks/:id"} 2');
+    expect(text).not.toContain('wh_1');
+  });
+});
