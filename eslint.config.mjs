@@ -17,6 +17,8 @@ export default tseslint.config(
           depConstraints: [
             { sourceTag: 'scope:app', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+            // Deployment artefacts as code (dashboards, alert rules) and their checks.
+            { sourceTag: 'scope:ops', onlyDependOnLibsWithTags: ['scope:shared'] },
           ],
         },
       ],

@@ -1,4 +1,4 @@
-// One jest project per nx project (apps/*, libs/*) plus the cross-service e2e suite.
+// One jest project per nx project (apps/*, libs/*, ops) plus the cross-service e2e suite.
 // Kafka and PostgreSQL for integration tests are started once, by the global setup.
 const { readdirSync, existsSync } = require('node:fs');
 const path = require('node:path');
@@ -28,7 +28,7 @@ const dirs = ['apps', 'libs'].flatMap((group) =>
 );
 
 module.exports = {
-  projects: [...dirs, 'e2e'].map(project),
+  projects: [...dirs, 'ops', 'e2e'].map(project),
   globalSetup: '<rootDir>/tools/dev/jest-global-setup.js',
   globalTeardown: '<rootDir>/tools/dev/jest-global-teardown.js',
   testTimeout: 60_000,

@@ -1,0 +1,126 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { DASHBOARD_FILE, RULE_FILE } from '../generate';
+
+// docker-compose.yml read as Compose would (merge keys resolved); there is no Docker engine or compose plugin
+// here, so these are the checks `docker compose config` and a first `up` would make, done statically.
+
+interface ComposeService {
+  image?: string;
+  build?: unknown;
+  command?: string[];
+  environment?: Record<string, string>;
+  ports?: string[];
+  volumes?: string[];
+  depends_on?: Record<string, { condition: string }>;
+  healthcheck?: { test: string[] };
+}
+
+const root = path.resolve(__dirname, '..', '..');
+const readYaml = (file: string) => parse(readFileSync(path.join(root, file), 'utf8'), { merge: true });
+const services: Record<string, ComposeService> = readYaml('docker-compose.yml').services;
+const HERALD_SERVICES = ['ingest', 'router', 'webhook-sender', 'email-sender', 'retry-scheduler'];
+/** Runs once and exits; the services wait for it to complete instead of for it to be healthy. */
+const ONE_SHOT = ['migrate'];
+
+/** A short-syntax volume: its source (a named volume or a path on the host) and where it is mounted. */
+function mounts(service: ComposeService): { source: string; target: string }[] {
+  return (service.volumes ?? []).map((volume) => {
+    const [source, target] = volume.split(':');
+    return { source, target };
+  });
+}
+
+/** Where a local path of the repository is mounted in `service`. */
+function mountTarget(service: ComposeService, localPath: string): string | undefined {
+  return mounts(service).find((mount) => path.resolve(root, mount.source) === path.resolve(root, localPath))?.target;
+}
+
+describe('docker-compose.yml', () => {
+  it('has the whole stack', () => {
+    expect(Object.keys(services).sort()).toEqual(
+      [...HERALD_SERVICES, 'kafka', 'postgres', 'migrate', 'mailpit', 'prometheus', 'grafana'].sort(),
+    );
+  });
+
+  it.each(Object.keys(services))('%s has an image or a build, and a health check unless it runs once', (name) => {
+    const service = services[name];
+    expect(service.image ?? service.build).toBeDefined();
+    if (ONE_SHOT.includes(name)) expect(service.healthcheck).toBeUndefined();
+    else expect(service.healthcheck?.test.length).toBeGreaterThan(0);
+  });
+
+  it('starts in an order that exists and has no cycle', () => {
+    const visiting = new Set<string>();
+    const done = new Set<string>();
+    const visit = (name: string, trail: string[]): void => {
+      if (done.has(name)) return;
+      if (visiting.has(name)) throw new Error(`depends_on cycle: ${[...trail, name].join(' → ')}`);
+      visiting.add(name);
+      for (const [dependency, { condition }] of Object.entries(services[name].depends_on ?? {})) {
+        expect(Object.keys(services)).toContain(dependency);
+        // A one-shot service is never healthy; waiting for it to be would block forever.
+        expect(condition).toBe(ONE_SHOT.includes(dependency) ? 'service_completed_successfully' : 'service_healthy');
+        visit(dependency, [...trail, name]);
+      }
+      visiting.delete(name);
+      done.add(name);
+    };
+    for (const name of Object.keys(services)) visit(name, []);
+  });
+
+  it('publishes each host port once', () => {
+    const hostPorts = Object.values(services).flatMap((service) => (service.ports ?? []).map((port) => port.split(':').at(-2)));
+    expect(hostPorts.length).toBeGreaterThan(HERALD_SERVICES.length);
+    expect(hostPorts.filter((port, i) => hostPorts.indexOf(port) !== i)).toEqual([]);
+  });
+
+  it.each(HERALD_SERVICES)('%s is healthy when its /readyz answers on its PORT', (name) => {
+    const port = services[name].environment?.PORT;
+    expect(port).toBeDefined();
+    expect(services[name].healthcheck?.test.join(' ')).toContain(`:${port}/readyz`);
+  });
+
+  it('mounts only paths that exist in the repository', () => {
+    const local = Object.values(services).flatMap(mounts).filter((mount) => /^[./]/.test(mount.source));
+    expect(local.length).toBeGreaterThan(0);
+    expect(local.filter((mount) => !existsSync(path.resolve(root, mount.source)))).toEqual([]);
+  });
+});
+
+describe("docker-compose's Prometheus", () => {
+  const prometheus = services.prometheus;
+  const config = readYaml('ops/prometheus/prometheus.yml');
+  const configTarget = mountTarget(prometheus, 'ops/prometheus/prometheus.yml');
+
+  it('scrapes exactly the five Herald services, on their PORT, as job herald', () => {
+    const herald = config.scrape_configs.find((job: { job_name: string }) => job.job_name === 'herald');
+    const targets = herald.static_configs.flatMap((group: { targets: string[] }) => group.targets);
+    expect(targets.sort()).toEqual(HERALD_SERVICES.map((name) => `${name}:${services[name].environment?.PORT}`).sort());
+  });
+
+  it('reads the mounted configuration and finds the generated rule file beside it', () => {
+    expect(configTarget).toBe('/etc/prometheus/prometheus.yml');
+    const ruleTargets = (config.rule_files as string[]).map((file) => path.posix.resolve(path.posix.dirname(configTarget ?? ''), file));
+    expect(ruleTargets).toEqual([mountTarget(prometheus, RULE_FILE)]);
+  });
+});
+
+describe("docker-compose's Grafana", () => {
+  const grafana = services.grafana;
+
+  it('gets its data source from the prometheus service', () => {
+    expect(mountTarget(grafana, 'ops/grafana/provisioning')).toBe('/etc/grafana/provisioning');
+    const [datasource] = readYaml('ops/grafana/provisioning/datasources/prometheus.yml').datasources;
+    const containerPorts = (services.prometheus.ports ?? []).map((port) => port.split(':').at(-1));
+    expect(containerPorts.map((port) => `http://prometheus:${port}`)).toContain(datasource.url);
+  });
+
+  it('loads the generated dashboard from the mounted dashboards folder', () => {
+    const [provider] = readYaml('ops/grafana/provisioning/dashboards/herald.yml').providers;
+    const dashboards = mountTarget(grafana, path.dirname(DASHBOARD_FILE));
+    expect(provider.options.path).toBe(dashboards);
+    expect(grafana.environment?.GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH).toBe(path.posix.join(dashboards ?? '', path.basename(DASHBOARD_FILE)));
+  });
+});
