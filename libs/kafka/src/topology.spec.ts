@@ -34,4 +34,10 @@ describe('retry tiers', () => {
     expect(configs).toHaveLength(Object.values(Topics).length + tiers.length);
     expect(configs.every((c) => c.numPartitions === 3)).toBe(true);
   });
+
+  it('requires two in-sync replicas for every write once topics are replicated three ways', () => {
+    const floor = (replicationFactor: number) => topicConfigs({ partitions: 3, replicationFactor, tiers }).map((c) => c.configEntries);
+    expect(floor(1).every((entries) => entries?.length === 0)).toBe(true);
+    expect(floor(3).every((entries) => entries?.some((e) => e.name === 'min.insync.replicas' && e.value === '2'))).toBe(true);
+  });
 });

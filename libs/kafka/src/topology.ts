@@ -63,7 +63,10 @@ export interface TopologyOptions {
 
 export function topicConfigs({ partitions, replicationFactor, tiers }: TopologyOptions): ITopicConfig[] {
   const names = [...Object.values(Topics), ...tiers.map((t) => t.topic)];
-  return names.map((topic) => ({ topic, numPartitions: partitions, replicationFactor }));
+  // The producer waits for acks from all in-sync replicas; that survives a broker loss only while the
+  // in-sync set cannot shrink to the leader alone. With three replicas, two must confirm every write.
+  const configEntries = replicationFactor >= 3 ? [{ name: 'min.insync.replicas', value: '2' }] : [];
+  return names.map((topic) => ({ topic, numPartitions: partitions, replicationFactor, configEntries }));
 }
 
 /** Creates whatever topics are missing; safe to run from every service at every start. */
