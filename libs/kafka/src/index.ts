@@ -1,4 +1,4 @@
-export { createKafka } from './client';
+export { createKafka, kafkaConnection, type KafkaConnectionConfig } from './client';
 export { ConsumerRunner, defer, settling, type ConsumerHealth, type ConsumerOptions, type Deferral, type HandlerResult, type InboundMessage, type MessageHandler, type Settling } from './consumer';
 export { DeadLetters, type ParkCause, type ParkingTopic } from './dead-letters';
 export { KAFKA, KafkaModule, kafkaTransport, RETRY_TIERS } from './kafka.module';
