@@ -1,8 +1,9 @@
 import type { Panel } from '@grafana/grafana-foundation-sdk/dashboard';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { parse } from 'yaml';
 import { dashboardQueries, heraldDeliveryDashboard } from '../grafana/dashboard';
-import { DASHBOARD_FILE, generatedFiles } from '../generate';
+import { DASHBOARD_FILE, DASHBOARD_MANIFEST, generatedFiles } from '../generate';
 import { metricFamiliesIn, promqlSyntaxErrors, referencedMetrics } from '../promql';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -46,8 +47,14 @@ const panels = dashboard.panels ?? [];
 const titles = panels.map((panel) => panel.title);
 
 describe('the Herald delivery dashboard', () => {
-  it(`is committed as ${DASHBOARD_FILE} exactly as npm run ops:generate writes it`, () => {
-    expect(readFileSync(path.join(root, DASHBOARD_FILE), 'utf8')).toBe(generatedFiles()[DASHBOARD_FILE]);
+  it.each([DASHBOARD_FILE, DASHBOARD_MANIFEST])('is committed as %s exactly as npm run ops:generate writes it', (file) => {
+    expect(readFileSync(path.join(root, file), 'utf8')).toBe(generatedFiles()[file]);
+  });
+
+  it('ships to Kubernetes as a ConfigMap for Grafana\'s dashboard sidecar, holding the same JSON', () => {
+    const manifest = parse(generatedFiles()[DASHBOARD_MANIFEST]);
+    expect(manifest.metadata.labels).toMatchObject({ grafana_dashboard: '1' });
+    expect(manifest.data['herald-delivery.json']).toBe(readFileSync(path.join(root, DASHBOARD_FILE), 'utf8'));
   });
 
   it('has queries, and every one is valid PromQL', () => {

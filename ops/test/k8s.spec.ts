@@ -90,6 +90,13 @@ async function schemaErrors(object: K8sObject): Promise<string | null> {
   }
 }
 
+/** Herald's settings (the generator appends a hash of the content to the name). */
+const heraldConfig = (objects: K8sObject[]) => {
+  const found = objects.filter((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('herald-config-'));
+  expect(found).toHaveLength(1);
+  return found[0];
+};
+
 const selects = (selector: Labels | undefined, labels: Labels | undefined) =>
   !!selector && Object.keys(selector).length > 0 && Object.entries(selector).every(([key, value]) => labels?.[key] === value);
 
@@ -168,7 +175,7 @@ describe.each(OVERLAYS)('k8s/overlays/%s', (overlay) => {
   });
 
   it('gives every pod the configuration and no Kubernetes API token', () => {
-    const [config] = ofKind('ConfigMap');
+    const config = heraldConfig(objects);
     const pods = [...deployments, ...ofKind('Job')].map((o) => o.spec!.template!.spec);
     for (const pod of pods) {
       expect(pod.serviceAccountName).toBe('herald');
@@ -179,7 +186,7 @@ describe.each(OVERLAYS)('k8s/overlays/%s', (overlay) => {
 
   it('sets only configuration keys Herald reads, with values it accepts', () => {
     const keys = Object.keys(ConfigSchema.shape);
-    const config = ofKind('ConfigMap')[0].data!;
+    const config = heraldConfig(objects).data!;
     const secrets = ofKind('Secret').map((s) => ({ ...s.stringData, ...Object.fromEntries(Object.entries(s.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString()])) }));
     for (const values of [config, ...secrets]) expect(keys).toEqual(expect.arrayContaining(Object.keys(values)));
     expect(ConfigSchema.safeParse({ ...config, ...secrets[0] }).error).toBeUndefined();
@@ -204,6 +211,15 @@ describe.each(OVERLAYS)('k8s/overlays/%s', (overlay) => {
     const admitting = policies.filter((p) => p !== denyAll && p.spec?.ingress);
     expect(admitting.map((p) => p.metadata.name).sort()).toEqual(['herald-allow-prometheus-scrape', 'herald-ingest-allow-http']);
     expect(policies.some((p) => p.spec?.policyTypes?.includes('Egress'))).toBe(true);
+  });
+
+  it('deploys in two steps: the selector in docs/deploy-kubernetes.md leaves out the five services, not what migrations need', () => {
+    // kubectl apply -k … -l 'app.kubernetes.io/component notin (<the services>)': objects without the label match too.
+    const component = (o: K8sObject) => o.metadata.labels?.['app.kubernetes.io/component'];
+    const firstStep = objects.filter((o) => !SERVICES.includes(component(o) ?? ''));
+    expect(firstStep.map((o) => o.kind)).toEqual(expect.arrayContaining(['Namespace', 'ServiceAccount', 'ConfigMap', 'Job', 'NetworkPolicy']));
+    expect(firstStep.filter((o) => ['Deployment', 'Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget'].includes(o.kind))).toEqual([]);
+    expect(firstStep).toContain(heraldConfig(objects));
   });
 
   it('puts every namespaced object in the overlay\'s namespace, which enforces the restricted Pod Security profile', () => {
@@ -234,7 +250,7 @@ describe('k8s/overlays/prod', () => {
   });
 
   it('reaches Kafka over TLS with SCRAM, trusting the cluster CA mounted where KAFKA_SSL_CA_FILE points', () => {
-    const config = ofKind('ConfigMap')[0].data!;
+    const config = heraldConfig(objects).data!;
     expect(config).toMatchObject({ KAFKA_SSL: 'true', KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: 'herald' });
     // The settings pass Herald's own checks once the Secret supplies the password.
     expect(() => kafkaConnection(loadConfig({ ...config, KAFKA_SASL_PASSWORD: 'from-herald-secrets' }), () => 'PEM')).not.toThrow();
@@ -247,8 +263,8 @@ describe('k8s/overlays/prod', () => {
   });
 
   it('replicates topics three ways and never ships the placeholder Secret', () => {
-    expect(ofKind('ConfigMap')[0].data).toMatchObject({ KAFKA_REPLICATION_FACTOR: '3' });
-    const partitions = Number(ofKind('ConfigMap')[0].data!.KAFKA_TOPIC_PARTITIONS);
+    expect(heraldConfig(objects).data).toMatchObject({ KAFKA_REPLICATION_FACTOR: '3' });
+    const partitions = Number(heraldConfig(objects).data!.KAFKA_TOPIC_PARTITIONS);
     // Replicas beyond the partition count would sit idle in their consumer group.
     for (const hpa of ofKind('HorizontalPodAutoscaler')) expect(hpa.spec!.maxReplicas).toBeLessThanOrEqual(partitions);
     expect(ofKind('Secret')).toEqual([]);
