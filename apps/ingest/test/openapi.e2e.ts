@@ -53,6 +53,11 @@ describe('admin API: OpenAPI', () => {
     expect(ui.status).toBe(200);
     expect(await ui.text()).toContain('swagger-ui');
     for (const path of ['/healthz', '/metrics']) expect((await fetch(`${api.url}${path}`)).status).toBe(200);
-    expect((await fetch(`${api.url}/api/v1/healthz`)).status).toBe(404);
+    const unknown = await fetch(`${api.url}/api/v1/healthz`);
+    expect([unknown.status, unknown.headers.get('content-type')]).toEqual([404, expect.stringMatching(/^application\/problem\+json/)]);
+    expect(await unknown.json()).toMatchObject({ type: 'urn:herald:problem:not-found', status: 404, detail: "no route 'GET /api/v1/healthz'" });
+    // Outside the API, Nest's own answer.
+    const outside = await fetch(`${api.url}/nope`);
+    expect([outside.status, outside.headers.get('content-type')]).toEqual([404, expect.stringMatching(/^application\/json/)]);
   });
 });

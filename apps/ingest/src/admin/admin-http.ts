@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
@@ -7,7 +8,7 @@ import { ApiMetrics, countApiRequests } from '@herald/observability';
 import { API_KEY_SCHEME } from './admin-controller.decorator';
 import { ADMIN_API_MODULES, ADMIN_PREFIX } from './admin.module';
 import { openApiComponents } from './openapi/schemas';
-import { writeProblem } from './problems/problem.filter';
+import { UnknownAdminRouteFilter, writeProblem } from './problems/problem.filter';
 import { ProblemError } from './problems/problem';
 
 const MAX_BODY = '1mb';
@@ -31,7 +32,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
 
 /**
  * HTTP setup of the admin API, before the app initialises: request metrics, a JSON body parser
- * whose failures answer problem+json (Express would answer HTML), and the docs at
+ * whose failures answer problem+json (Express would answer HTML), problem+json for unknown
+ * paths under /api/v1, and the docs at
  * /api/v1/docs and /api/v1/docs-json.
  */
 export function setupAdminHttp(app: INestApplication): void {
@@ -43,5 +45,6 @@ export function setupAdminHttp(app: INestApplication): void {
     const problem = error.status === 413 ? new ProblemError(413, 'urn:herald:problem:body-too-large', 'Body too large', `the body may be at most ${MAX_BODY}`) : ProblemError.malformedBody('the body is not valid JSON');
     writeProblem(response, problem.toDetails(request.path));
   });
+  app.useGlobalFilters(new UnknownAdminRouteFilter(`/${ADMIN_PREFIX}`, app.get(HttpAdapterHost).httpAdapter));
   SwaggerModule.setup(`${ADMIN_PREFIX}/docs`, app, () => buildOpenApiDocument(app), { jsonDocumentUrl: `${ADMIN_PREFIX}/docs-json` });
 }

@@ -1,4 +1,5 @@
-import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
+import { ArgumentsHost, Catch, HttpException, Logger, NotFoundException, type ExceptionFilter } from '@nestjs/common';
+import { BaseExceptionFilter } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { InvalidEventError } from '@herald/events';
 import { LimitReachedError } from '@herald/persistence';
@@ -39,4 +40,25 @@ export class ProblemFilter implements ExceptionFilter {
 
 export function writeProblem(response: Response, details: ProblemDetails): void {
   response.status(details.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(details));
+}
+
+/**
+ * A path under the admin prefix that no controller serves answers problem+json like every other API error
+ * (the controllers' ProblemFilter never sees it: Nest's router throws before any controller is chosen).
+ * Elsewhere (/healthz, /metrics, the docs) Nest answers as usual.
+ */
+@Catch(NotFoundException)
+export class UnknownAdminRouteFilter extends BaseExceptionFilter {
+  constructor(
+    private readonly prefix: string,
+    ...base: ConstructorParameters<typeof BaseExceptionFilter>
+  ) {
+    super(...base);
+  }
+
+  override catch(error: NotFoundException, host: ArgumentsHost): void {
+    const request = host.switchToHttp().getRequest<Request>();
+    if (request.path !== this.prefix && !request.path.startsWith(`${this.prefix}/`)) return super.catch(error, host);
+    writeProblem(host.switchToHttp().getResponse<Response>(), ProblemError.notFound('route', `${request.method} ${request.path}`).toDetails(request.path));
+  }
 }
