@@ -1,30 +1,21 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
 import { DeliveryRepository } from '@herald/persistence';
-
-const EVERY_MS = 60 * 60_000;
+import { PeriodicJob } from '@herald/runtime';
 
 /**
  * Deletes delivery attempts past the retention period, hourly. Every replica may run it: the
  * deletes are idempotent and chunked.
  */
 @Injectable()
-export class AttemptRetention implements OnApplicationBootstrap, OnApplicationShutdown {
+export class AttemptRetention extends PeriodicJob {
   private readonly logger = new Logger('retention');
-  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly deliveries: DeliveryRepository,
     @Inject(HERALD_CONFIG) private readonly config: HeraldConfig,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.run(), EVERY_MS);
-    this.timer.unref();
-  }
-
-  onApplicationShutdown(): void {
-    clearInterval(this.timer);
+  ) {
+    super(60 * 60_000);
   }
 
   async run(now = new Date()): Promise<number> {

@@ -1,26 +1,17 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { IdempotencyRecordRepository, RateLimitCounterRepository } from '@herald/persistence';
-
-const EVERY_MS = 60 * 60_000;
+import { PeriodicJob } from '@herald/runtime';
 
 /** Hourly: deletes expired idempotency records and finished rate-limit windows. Any replica may run it. */
 @Injectable()
-export class AdminHousekeeping implements OnApplicationBootstrap, OnApplicationShutdown {
+export class AdminHousekeeping extends PeriodicJob {
   private readonly logger = new Logger('admin-housekeeping');
-  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly idempotency: IdempotencyRecordRepository,
     private readonly counters: RateLimitCounterRepository,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.run(), EVERY_MS);
-    this.timer.unref();
-  }
-
-  onApplicationShutdown(): void {
-    clearInterval(this.timer);
+  ) {
+    super(60 * 60_000);
   }
 
   async run(): Promise<{ idempotencyRecords: number; rateLimitWindows: number }> {
