@@ -1,5 +1,5 @@
 import type { EventTypeDefinition, HeraldEvent, Severity } from '@herald/events';
-import { describeEvent, eventSubject, humanizeEventType, truncate, type EventView } from '@herald/formatters';
+import { describeEvent, eventSubject, humanizeEventType, moreFields, truncate, type EventView } from '@herald/formatters';
 import { escapeHtml } from './escape';
 
 /**
@@ -59,7 +59,6 @@ function detailRows(view: EventView): { rows: Row[]; hidden: number } {
   return { rows: [...rows.slice(0, MAX_DETAIL_ROWS - 1), rows[rows.length - 1]], hidden: rows.length - MAX_DETAIL_ROWS };
 }
 
-const moreFields = (count: number) => `${count} more field${count === 1 ? '' : 's'} not shown`;
 
 function renderHtml(content: EmailContent, view: EventView, { rows, hidden }: { rows: Row[]; hidden: number }, subject: string): string {
   const e = escapeHtml;

@@ -1,7 +1,7 @@
 export { extractKeyDetails, formatDuration, type KeyDetail, type KeyDetailOptions } from './details';
 export { discordEmbedLength, DISCORD_LIMITS, formatDiscord, renderDiscord, type DiscordEmbed, type DiscordMessage } from './discord';
 export { formatRaw, formatWebhookBody, isWebhookFormat, WEBHOOK_FORMATS, type RawBody, type WebhookBody, type WebhookFormat } from './format';
-export { DEFAULT_MAX_FIELDS, type ChatFormatOptions } from './options';
+export { DEFAULT_MAX_FIELDS, moreFields, type ChatFormatOptions } from './options';
 export { formatSlack, renderSlack, SLACK_LIMITS, type SlackBlock, type SlackMessage } from './slack';
 export { formatTeams, renderTeams, TEAMS_MAX_BYTES, type AdaptiveCard, type TeamsMessage } from './teams';
 export { TRUNCATION_MARKER, truncate } from './text';
