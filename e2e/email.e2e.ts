@@ -1,13 +1,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Producer } from 'kafkajs';
 import { deliveryId } from '@herald/deliveries';
 import { SEVERITY_COLOURS } from '@herald/email';
 import { Headers, Topics } from '@herald/kafka';
-import { createDataSource, DeliveryRepository, EmailChannelRepository, OrgRepository, type NewEmailChannel } from '@herald/persistence';
-import { eventually, readTopic, selfSignedCertificate, startSmtpServer, testKafka, type TestSmtpServer, type TestSmtpServerOptions } from '@herald/testing';
-import { buildAndMigrate, startStack, type RunningStack } from './support/stack';
+import { DeliveryRepository, EmailChannelRepository, type NewEmailChannel } from '@herald/persistence';
+import { eventually, readTopic, selfSignedCertificate, startSmtpServer, type TestSmtpServer, type TestSmtpServerOptions } from '@herald/testing';
+import { endToEnd } from './support/suite';
 
 /**
  * Email end to end through the five services as processes: an event produced to Kafka is
@@ -20,57 +19,43 @@ const PUBLIC_URL = 'https://herald.example.com';
 const AUTH = { user: 'herald', pass: 's3cret-smtp-password' };
 
 describe('email channels end to end', () => {
-  const kafka = testKafka();
-  const dataSource = createDataSource(process.env.DATABASE_URL!, 2);
   const certificate = selfSignedCertificate();
   const certDir = mkdtempSync(path.join(os.tmpdir(), 'herald-email-e2e-'));
-  const servers: TestSmtpServer[] = [];
   let deploymentSmtp: TestSmtpServer;
-  let producer: Producer;
-  let stack: RunningStack;
+  const suite = endToEnd({
+    portBase: PORT_BASE,
+    poolSize: 2,
+    env: async () => {
+      deploymentSmtp = await smtpServer();
+      // The services trust the test certificate the way Node trusts any extra CA: no insecure TLS setting exists.
+      const caFile = path.join(certDir, 'ca.pem');
+      writeFileSync(caFile, certificate.cert);
+      return {
+        SMTP_URL: `smtp://${deploymentSmtp.host}:${deploymentSmtp.port}`,
+        SMTP_SECURITY: 'none',
+        SMTP_FROM: 'Herald <alerts@herald.example.com>',
+        HERALD_EMAIL_RETRY_SCHEDULE: '1s,1s,1s',
+        HERALD_PUBLIC_URL: PUBLIC_URL,
+        NODE_EXTRA_CA_CERTS: caFile,
+      };
+    },
+  });
+  const { kafka, dataSource, org, publish } = suite;
+  suite.cleanup(() => rmSync(certDir, { recursive: true, force: true }));
 
   const smtpServer = async (options: TestSmtpServerOptions = {}) => {
     const server = await startSmtpServer(options);
-    servers.push(server);
+    suite.cleanup(() => server.close());
     return server;
   };
   const channels = () => new EmailChannelRepository(dataSource);
   const deliveries = () => new DeliveryRepository(dataSource);
   /** A channel with its own plaintext SMTP server on loopback. */
   const ownSmtp = (server: TestSmtpServer): Partial<NewEmailChannel> => ({ smtpHost: server.host, smtpPort: server.port, smtpSecurity: 'none', smtpFrom: 'alerts@org.example' });
-  const publish = (orgId: string, event: { id: string; type: string; project_id?: string; data?: Record<string, unknown> }) =>
-    producer.send({ topic: Topics.events, messages: [{ key: orgId, value: JSON.stringify({ ...event, org_id: orgId, data: event.data ?? {} }) }] });
   const attemptsOf = (id: string, status: string) => eventually(async () => ((await deliveries().findById(id))?.status === status ? deliveries().attempts(id) : undefined), 30_000);
 
-  beforeAll(async () => {
-    buildAndMigrate();
-    await dataSource.initialize();
-    deploymentSmtp = await smtpServer();
-    // The services trust the test certificate the way Node trusts any extra CA: no insecure TLS setting exists.
-    const caFile = path.join(certDir, 'ca.pem');
-    writeFileSync(caFile, certificate.cert);
-    stack = await startStack(PORT_BASE, {
-      SMTP_URL: `smtp://${deploymentSmtp.host}:${deploymentSmtp.port}`,
-      SMTP_SECURITY: 'none',
-      SMTP_FROM: 'Herald <alerts@herald.example.com>',
-      HERALD_EMAIL_RETRY_SCHEDULE: '1s,1s,1s',
-      HERALD_PUBLIC_URL: PUBLIC_URL,
-      NODE_EXTRA_CA_CERTS: caFile,
-    });
-    producer = kafka.producer();
-    await producer.connect();
-  }, 180_000);
-
-  afterAll(async () => {
-    await producer?.disconnect();
-    await stack?.stop();
-    await Promise.all(servers.map((s) => s.close()));
-    await dataSource.destroy();
-    rmSync(certDir, { recursive: true, force: true });
-  }, 60_000);
-
   it('sends one message per matching channel with its recipients, subject, HTML and text, colour and escaped fields', async () => {
-    await new OrgRepository(dataSource).upsert('org_mail');
+    await org('org_mail');
     const secured = await smtpServer({ tls: certificate, auth: AUTH });
     await channels().create({ id: 'ec_team', orgId: 'org_mail', name: 'Deploy failures', recipients: ['ops@example.com', 'lead@example.com'], eventTypes: ['deploy.failed'] });
     await channels().create({
@@ -138,7 +123,7 @@ describe('email channels end to end', () => {
   }, 90_000);
 
   it('retries a server that answers 451 twice and delivers on the third attempt, as the same message', async () => {
-    await new OrgRepository(dataSource).upsert('org_busy');
+    await org('org_busy');
     const busy = await smtpServer({ onMessage: (index) => (index < 2 ? { code: 451, message: '4.3.0 Try again later' } : null) });
     await channels().create({ id: 'ec_busy', orgId: 'org_busy', recipients: ['ops@example.com'], ...ownSmtp(busy) });
 
@@ -161,7 +146,7 @@ describe('email channels end to end', () => {
   }, 60_000);
 
   it('fails a delivery for good on a 550, with the server’s reply in the log and on the dead-letter topic', async () => {
-    await new OrgRepository(dataSource).upsert('org_gone');
+    await org('org_gone');
     const strict = await smtpServer({ onRecipient: (address) => ({ code: 550, message: `5.1.1 <${address}>: Recipient address rejected: User unknown` }) });
     await channels().create({ id: 'ec_gone', orgId: 'org_gone', recipients: ['former@example.com'], ...ownSmtp(strict) });
 
@@ -184,7 +169,7 @@ describe('email channels end to end', () => {
   }, 60_000);
 
   it('logs a recipient the server rejects and still delivers to the others', async () => {
-    await new OrgRepository(dataSource).upsert('org_partial');
+    await org('org_partial');
     const picky = await smtpServer({ onRecipient: (address) => (address === 'gone@example.com' ? { code: 550, message: '5.1.1 <gone@example.com>: User unknown' } : null) });
     await channels().create({ id: 'ec_partial', orgId: 'org_partial', recipients: ['ops@example.com', 'gone@example.com', 'lead@example.com'], ...ownSmtp(picky) });
 

@@ -1,15 +1,15 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Producer } from 'kafkajs';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { Topics } from '@herald/kafka';
-import { createDataSource, OrgRepository, WebhookRepository, type NewWebhook } from '@herald/persistence';
+import { WebhookRepository, type NewWebhook } from '@herald/persistence';
 import { generateSecret } from '@herald/signing';
-import { eventually, startReceiver, testKafka, type Receiver } from '@herald/testing';
+import { eventually } from '@herald/testing';
 import { referencedMetrics } from '../ops/promql';
 import { scrape, total, type Scrape } from './support/metrics';
-import { buildAndMigrate, root, startStack, type RunningStack } from './support/stack';
+import { root } from './support/stack';
+import { endToEnd } from './support/suite';
 
 /**
  * What operators watch, through the five real services: each service's /metrics reports its
@@ -20,58 +20,39 @@ const PORT_BASE = 4500;
 const OPS_ENV = { HERALD_BREAKER_VOLUME: '2', HERALD_BREAKER_ERROR_PERCENT: '50', HERALD_BREAKER_RESET_MS: '60000', LOG_LEVEL: 'debug' };
 
 describe('operations metrics', () => {
-  const kafka = testKafka();
-  const dataSource = createDataSource(process.env.DATABASE_URL!, 4);
-  let producer: Producer;
-  let stack: RunningStack;
-  const receivers: Receiver[] = [];
+  const suite = endToEnd({ portBase: PORT_BASE, env: OPS_ENV });
+  const { dataSource, receiver, org, publish } = suite;
 
-  const metricsOf = (service: string): Promise<Scrape> => scrape(stack.services.find((s) => s.name === service)!.url);
+  const metricsOf = (service: string): Promise<Scrape> => scrape(suite.stack.services.find((s) => s.name === service)!.url);
   const secrets: string[] = [];
   const webhook = (hook: NewWebhook) => {
     secrets.push(generateSecret());
     return new WebhookRepository(dataSource).create(hook, secrets.at(-1)!);
   };
-  const publish = (...values: string[]) => producer.send({ topic: Topics.events, messages: values.map((value) => ({ key: 'org_ops', value })) });
-  const event = (id: string) => JSON.stringify({ id, type: 'deploy.failed', org_id: 'org_ops', data: { environment: 'production' } });
-
-  beforeAll(async () => {
-    buildAndMigrate();
-    await dataSource.initialize();
-    stack = await startStack(PORT_BASE, OPS_ENV);
-    producer = kafka.producer();
-    await producer.connect();
-  }, 180_000);
-
-  afterAll(async () => {
-    await producer?.disconnect();
-    await stack?.stop();
-    await Promise.all(receivers.map((r) => r.close()));
-    await dataSource.destroy();
-  }, 60_000);
+  const deployFailed = (id: string) => ({ id, type: 'deploy.failed', data: { environment: 'production' } });
 
   it('reports intake, routing, attempts, retries, breakers, pauses, held and dead-lettered deliveries, lag and API traffic', async () => {
-    await new OrgRepository(dataSource).upsert('org_ops');
-    const healthy = await startReceiver();
-    const failing = await startReceiver(() => ({ status: 500, body: 'down' }));
-    receivers.push(healthy, failing);
+    await org('org_ops');
+    const healthy = await receiver();
+    const failing = await receiver(() => ({ status: 500, body: 'down' }));
     await webhook({ id: 'wh_ops_raw', orgId: 'org_ops', url: healthy.url });
     await webhook({ id: 'wh_ops_slack', orgId: 'org_ops', url: `${healthy.url}/slack`, format: 'slack' });
     await webhook({ id: 'wh_ops_down', orgId: 'org_ops', url: failing.url, retrySchedule: ['1s'], pauseAfterFailures: 3 });
 
-    await publish(event('ops-1'), '{not json');
+    await publish('org_ops', deployFailed('ops-1'));
+    await suite.producer.send({ topic: Topics.events, messages: [{ key: 'org_ops', value: '{not json' }] });
     const created = execFileSync(process.execPath, ['dist/apps/ingest/src/cli.js', 'api-keys', 'create', '--org', 'org_ops', '--role', 'admin'], { cwd: root, env: process.env, encoding: 'utf8' });
     const { key } = JSON.parse(created.trim().split('\n').at(-1)!) as { key: string };
     const api = (path: string, init: RequestInit = {}) =>
       fetch(`http://127.0.0.1:${PORT_BASE}/api/v1${path}`, { ...init, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' } });
-    expect((await api('/events', { method: 'POST', body: event('ops-2') })).status).toBe(202);
+    expect((await api('/events', { method: 'POST', body: JSON.stringify({ ...deployFailed('ops-2'), org_id: 'org_ops' }) })).status).toBe(202);
     expect((await api('/events', { method: 'POST', body: JSON.stringify({ type: 'no.such.type', data: {} }) })).status).toBe(422);
     expect((await api('/webhooks/wh_ops_raw')).status).toBe(200);
     await healthy.waitForRequests(4, 30_000);
 
     // Two failures open the breaker; the third (failing fast) pauses the webhook.
     await eventually(async () => (total(await metricsOf('webhook-sender'), 'herald_webhooks_paused_total') >= 1 ? true : undefined));
-    await publish(event('ops-3'));
+    await publish('org_ops', deployFailed('ops-3'));
 
     const ingest = await metricsOf('ingest');
     expect(total(ingest, 'herald_events_ingested_total', { source: 'kafka' })).toBeGreaterThanOrEqual(2);
@@ -107,29 +88,29 @@ describe('operations metrics', () => {
 
     expect(total(await metricsOf('retry-scheduler'), 'herald_retry_lateness_seconds_count', { tier: '1s' })).toBeGreaterThanOrEqual(1);
 
-    for (const service of stack.services) {
+    for (const service of suite.stack.services) {
       const scraped = await scrape(service.url);
       expect(total(scraped, 'herald_process_cpu_seconds_total', { service: service.name })).toBeGreaterThan(0);
     }
   }, 120_000);
 
   it('logs every line about a delivery as JSON with its delivery, event and destination ids, and never a secret', () => {
-    const lines = stack.tail('webhook-sender', 500).split('\n').filter((line) => line.startsWith('{'));
+    const lines = suite.stack.tail('webhook-sender', 500).split('\n').filter((line) => line.startsWith('{'));
     const aboutDeliveries = lines.map((line) => JSON.parse(line) as { level: string; message: Record<string, unknown> }).filter(({ message }) => typeof message === 'object' && 'deliveryId' in message);
     const kinds = new Set(aboutDeliveries.map(({ message }) => message.msg));
     expect([...kinds].sort()).toEqual(['attempt failed; retry scheduled', 'delivered', 'delivery failed for good', 'webhook paused after consecutive failures']);
     for (const { message } of aboutDeliveries) {
       expect(message).toEqual(expect.objectContaining({ deliveryId: expect.stringMatching(/^msg_/), eventId: expect.stringMatching(/^(ops-|evt_)/), destinationId: expect.stringMatching(/^wh_ops_/) }));
     }
-    for (const { name } of stack.services) {
-      const output = stack.tail(name, 500);
+    for (const { name } of suite.stack.services) {
+      const output = suite.stack.tail(name, 500);
       for (const secret of secrets) expect(output).not.toContain(secret.replace(/^whsec_/, ''));
     }
   });
 
   it('exports every metric family the Grafana dashboard and the alert rules query', async () => {
     const exported = new Set(['up']); // written by Prometheus itself for every target
-    for (const service of stack.services) for (const family of (await scrape(service.url)).families) exported.add(family);
+    for (const service of suite.stack.services) for (const family of (await scrape(service.url)).families) exported.add(family);
     expect(referencedMetrics().filter((name) => !exported.has(name))).toEqual([]);
   });
 
@@ -140,7 +121,7 @@ describe('operations metrics', () => {
     const defaults = new Registry();
     collectDefaultMetrics({ register: defaults, prefix: 'herald_' });
     const defaultNames = new Set(defaults.getMetricsAsArray().map((metric) => metric.name));
-    for (const service of stack.services) {
+    for (const service of suite.stack.services) {
       const { text } = await scrape(service.url);
       const check = spawnSync(promtool, ['check', 'metrics'], { input: text, encoding: 'utf8' });
       const problems = `${check.stdout}${check.stderr}`.split('\n').filter((line) => line.trim() && !defaultNames.has(line.split(' ')[0]));

@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import type { Producer } from 'kafkajs';
 import { Webhook } from 'standardwebhooks';
 import { deliveryId } from '@herald/deliveries';
 import { Headers, Topics } from '@herald/kafka';
-import { createDataSource, DeliveryRepository, OrgRepository, WebhookRepository } from '@herald/persistence';
+import { DeliveryRepository, WebhookRepository } from '@herald/persistence';
 import { generateSecret } from '@herald/signing';
-import { eventually, readTopic, startReceiver, testKafka, type Receiver, type TopicMessage } from '@herald/testing';
-import { buildAndMigrate, root, startStack, type RunningStack } from './support/stack';
+import { eventually, readTopic, type Receiver, type TopicMessage } from '@herald/testing';
+import { root } from './support/stack';
+import { endToEnd } from './support/suite';
 
 /**
  * The whole path through five separate processes, as `npm start` runs them:
@@ -17,40 +17,27 @@ const PORT_BASE = 4100;
 const SERVICES = ['ingest', 'router', 'webhook-sender', 'email-sender', 'retry-scheduler'];
 
 describe('walking skeleton: an event produced to Kafka reaches a signed webhook', () => {
-  const kafka = testKafka();
-  const dataSource = createDataSource(process.env.DATABASE_URL!, 2);
-  const secret = generateSecret();
-  let producer: Producer;
-  let receiver: Receiver;
-  let services: RunningStack;
-
-  beforeAll(async () => {
-    buildAndMigrate();
-    await dataSource.initialize();
-    await new OrgRepository(dataSource).upsert('org_e2e', 'E2E');
-
-    // First attempt of the first delivery fails, so the retry path runs too.
-    receiver = await startReceiver((_request, index) => (index === 0 ? { status: 500, body: 'try later' } : { status: 204 }));
-    await new WebhookRepository(dataSource).create({ id: 'wh_e2e', orgId: 'org_e2e', url: `${receiver.url}/hooks`, retrySchedule: ['1s', '1s'] }, secret);
-
-    services = await startStack(PORT_BASE);
-    producer = kafka.producer();
-    await producer.connect();
-  }, 180_000);
-
-  afterAll(async () => {
-    await producer?.disconnect();
-    const exits = await services?.stop();
-    await receiver?.close();
-    await dataSource.destroy();
+  const suite = endToEnd({
+    portBase: PORT_BASE,
+    poolSize: 2,
     // Every service shut down on SIGTERM by itself, within the grace period (consumers left their
     // groups, offsets committed); Nest re-raises the signal once closed, so the exit is by SIGTERM.
-    expect(exits?.map((e) => [e.name, e.forced, e.code === 0 || e.signal === 'SIGTERM'])).toEqual(SERVICES.map((name) => [name, false, true]));
-  }, 60_000);
+    afterStop: (exits) => expect(exits.map((e) => [e.name, e.forced, e.code === 0 || e.signal === 'SIGTERM'])).toEqual(SERVICES.map((name) => [name, false, true])),
+  });
+  const { kafka, dataSource } = suite;
+  const secret = generateSecret();
+  let receiver: Receiver;
+
+  beforeAll(async () => {
+    await suite.org('org_e2e', 'E2E');
+    // First attempt of the first delivery fails, so the retry path runs too.
+    receiver = await suite.receiver((index) => (index === 0 ? { status: 500, body: 'try later' } : { status: 204 }));
+    await new WebhookRepository(dataSource).create({ id: 'wh_e2e', orgId: 'org_e2e', url: `${receiver.url}/hooks`, retrySchedule: ['1s', '1s'] }, secret);
+  });
 
   it('delivers one event, signed per Standard Webhooks, with a stable webhook-id across the retry', async () => {
     const event = { id: 'deploy-42', type: 'deploy.failed', org_id: 'org_e2e', project_id: 'prj_9', occurred_at: '2026-05-07T14:23:11Z', data: { environment: 'production', error: 'exit 1' } };
-    await producer.send({ topic: Topics.events, messages: [{ key: 'org_e2e', value: JSON.stringify(event) }] });
+    await suite.producer.send({ topic: Topics.events, messages: [{ key: 'org_e2e', value: JSON.stringify(event) }] });
 
     const [failed, delivered] = await receiver.waitForRequests(2, 60_000);
     expect(delivered.receivedAt - failed.receivedAt).toBeGreaterThanOrEqual(800);
@@ -89,7 +76,7 @@ describe('walking skeleton: an event produced to Kafka reaches a signed webhook'
   it('sends malformed messages to the DLQ with a reason and keeps delivering', async () => {
     // Other suites share the broker and its DLQ topic: a key of our own tells our messages apart.
     const key = `walking-skeleton-${Date.now()}`;
-    await producer.send({
+    await suite.producer.send({
       topic: Topics.events,
       messages: [
         { key, value: 'this is not json' },
@@ -107,7 +94,7 @@ describe('walking skeleton: an event produced to Kafka reaches a signed webhook'
     expect(ours.map((m) => m.value?.toString())).toContain('this is not json');
 
     const before = receiver.requests.length;
-    await producer.send({ topic: Topics.events, messages: [{ key: 'org_e2e', value: JSON.stringify({ id: 'deploy-43', type: 'deploy.failed', org_id: 'org_e2e', data: {} }) }] });
+    await suite.producer.send({ topic: Topics.events, messages: [{ key: 'org_e2e', value: JSON.stringify({ id: 'deploy-43', type: 'deploy.failed', org_id: 'org_e2e', data: {} }) }] });
     const [after] = (await receiver.waitForRequests(before + 1, 60_000)).slice(before);
     expect(JSON.parse(after.body).id).toBe('deploy-43');
     expect(after.headers['webhook-id']).toBe(deliveryId({ org_id: 'org_e2e', id: 'deploy-43' }, 'wh_e2e'));

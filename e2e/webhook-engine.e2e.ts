@@ -1,10 +1,10 @@
-import type { Producer } from 'kafkajs';
 import { deliveryId, DeliveryControl } from '@herald/deliveries';
 import { KafkaProducer, Topics } from '@herald/kafka';
-import { createDataSource, DeliveryRepository, OrgRepository, WebhookRepository, type NewWebhook } from '@herald/persistence';
+import { DeliveryRepository, WebhookRepository, type NewWebhook } from '@herald/persistence';
 import { generateSecret, verifyWebhook, type SignatureScheme } from '@herald/signing';
-import { eventually, readTopic, startReceiver, testKafka, type Receiver, type ReceiverReply } from '@herald/testing';
-import { servicesModule, stackEnv, startStack, buildAndMigrate, type RunningStack } from './support/stack';
+import { eventually, readTopic } from '@herald/testing';
+import { servicesModule, stackEnv } from './support/stack';
+import { endToEnd } from './support/suite';
 
 /**
  * The delivery engine through the five real services: retry schedule, circuit breaker,
@@ -14,37 +14,9 @@ const PORT_BASE = 4200;
 const ENGINE_ENV = { HERALD_BREAKER_VOLUME: '5', HERALD_BREAKER_WINDOW_MS: '30000', HERALD_BREAKER_RESET_MS: '60000' };
 
 describe('webhook delivery engine', () => {
-  const kafka = testKafka();
-  const dataSource = createDataSource(process.env.DATABASE_URL!, 4);
-  let producer: Producer;
-  let stack: RunningStack;
-  const receivers: Receiver[] = [];
-
-  const receiver = async (reply?: (index: number) => ReceiverReply) => {
-    const r = await startReceiver(reply ? (_req, i) => reply(i) : undefined);
-    receivers.push(r);
-    return r;
-  };
-
+  const suite = endToEnd({ portBase: PORT_BASE, env: ENGINE_ENV });
+  const { kafka, dataSource, receiver, org, publish } = suite;
   const webhook = (hook: NewWebhook) => new WebhookRepository(dataSource).create(hook, generateSecret());
-  const org = (id: string) => new OrgRepository(dataSource).upsert(id);
-  const publish = (orgId: string, events: { id: string; type: string; data?: Record<string, unknown> }[]) =>
-    producer.send({ topic: Topics.events, messages: events.map((e) => ({ key: orgId, value: JSON.stringify({ ...e, org_id: orgId, data: e.data ?? {} }) })) });
-
-  beforeAll(async () => {
-    buildAndMigrate();
-    await dataSource.initialize();
-    stack = await startStack(PORT_BASE, ENGINE_ENV);
-    producer = kafka.producer();
-    await producer.connect();
-  }, 180_000);
-
-  afterAll(async () => {
-    await producer?.disconnect();
-    await stack?.stop();
-    await Promise.all(receivers.map((r) => r.close()));
-    await dataSource.destroy();
-  }, 60_000);
 
   it('delivers every format and signing scheme, each verifiable by its receiver', async () => {
     await org('org_formats');
@@ -57,7 +29,7 @@ describe('webhook delivery engine', () => {
       await new WebhookRepository(dataSource).create({ id: `wh_raw_${scheme}`, orgId: 'org_formats', url: `${target.url}/raw/${scheme}`, signingScheme: scheme }, secret);
     }
     for (const format of ['slack', 'teams', 'discord']) await webhook({ id: `wh_${format}`, orgId: 'org_formats', url: `${target.url}/${format}`, format });
-    await publish('org_formats', [{ id: 'fmt-1', type: 'deploy.failed', data: { environment: 'production', error: 'exit 1', url: 'https://example.com/d/1' } }]);
+    await publish('org_formats', { id: 'fmt-1', type: 'deploy.failed', data: { environment: 'production', error: 'exit 1', url: 'https://example.com/d/1' } });
 
     const requests = await target.waitForRequests(7, 30_000);
     const byPath = new Map(requests.map((r) => [r.path, r]));
@@ -86,7 +58,7 @@ describe('webhook delivery engine', () => {
     await org('org_retry');
     const target = await receiver((i) => (i < 3 ? { status: 500, body: `fail ${i}` } : { status: 204 }));
     await webhook({ id: 'wh_retry', orgId: 'org_retry', url: target.url, retrySchedule: ['1s', '2s', '4s'] });
-    await publish('org_retry', [{ id: 'r-1', type: 'deploy.failed' }]);
+    await publish('org_retry', { id: 'r-1', type: 'deploy.failed' });
 
     const requests = await target.waitForRequests(4, 30_000);
     const gaps = requests.slice(1).map((r, i) => r.receivedAt - requests[i].receivedAt);
@@ -114,7 +86,7 @@ describe('webhook delivery engine', () => {
     const target = await receiver(() => ({ status: 404, body: 'no such hook' }));
     // 4xx are retried unless the webhook makes them final: here one retry, then the schedule is used up.
     await webhook({ id: 'wh_exhaust', orgId: 'org_exhaust', url: target.url, retrySchedule: ['1s'], eventTypes: ['deploy.failed'] });
-    await publish('org_exhaust', [{ id: 'x-1', type: 'deploy.failed' }]);
+    await publish('org_exhaust', { id: 'x-1', type: 'deploy.failed' });
     await target.waitForRequests(2, 20_000);
 
     const id = deliveryId({ org_id: 'org_exhaust', id: 'x-1' }, 'wh_exhaust');
@@ -129,7 +101,7 @@ describe('webhook delivery engine', () => {
     const final = await receiver(() => ({ status: 404 }));
     await webhook({ id: 'wh_final', orgId: 'org_exhaust', url: final.url, retrySchedule: ['1s'], clientErrorsFinal: true, eventTypes: ['deploy.succeeded'] });
     await new Promise((r) => setTimeout(r, 1200)); // the router's view of the org refreshes every second
-    await publish('org_exhaust', [{ id: 'x-2', type: 'deploy.succeeded' }]);
+    await publish('org_exhaust', { id: 'x-2', type: 'deploy.succeeded' });
     const finalId = deliveryId({ org_id: 'org_exhaust', id: 'x-2' }, 'wh_final');
     await eventually(async () => ((await deliveries.findById(finalId))?.status === 'failed' ? true : undefined), 20_000);
     await new Promise((r) => setTimeout(r, 1500));
@@ -146,7 +118,7 @@ describe('webhook delivery engine', () => {
     const latencies: number[] = [];
     for (let i = 0; i < 10; i++) {
       const sentAt = Date.now();
-      await publish('org_breaker', [{ id: `b-${i}`, type: 'deploy.failed' }]);
+      await publish('org_breaker', { id: `b-${i}`, type: 'deploy.failed' });
       const [request] = (await healthy.waitForRequests(i + 1, 10_000)).slice(i);
       latencies.push(request.receivedAt - sentAt);
       await new Promise((r) => setTimeout(r, 400));
@@ -173,10 +145,7 @@ describe('webhook delivery engine', () => {
     let healthy = false;
     const target = await receiver(() => (healthy ? { status: 204 } : { status: 503 }));
     await webhook({ id: 'wh_pause', orgId: 'org_pause', url: target.url, retrySchedule: ['1h'], eventTypes: ['deploy.failed'] });
-    await publish(
-      'org_pause',
-      Array.from({ length: 10 }, (_, i) => ({ id: `p-${i}`, type: 'deploy.failed' })),
-    );
+    await publish('org_pause', ...Array.from({ length: 10 }, (_, i) => ({ id: `p-${i}`, type: 'deploy.failed' })));
     const webhooks = new WebhookRepository(dataSource);
     await eventually(async () => ((await webhooks.findById('wh_pause'))?.pausedAt ? true : undefined), 30_000);
     // Five requests failed, then the breaker opened and five more failed fast: ten in a row.
@@ -188,7 +157,7 @@ describe('webhook delivery engine', () => {
     const paused = JSON.parse(accepted.find((m) => m.value?.toString().includes('"webhook.paused"') && m.key === 'org_pause')!.value!.toString());
     expect(paused).toMatchObject({ type: 'webhook.paused', org_id: 'org_pause', data: { webhook_id: 'wh_pause' } });
 
-    await publish('org_pause', [11, 12, 13].map((n) => ({ id: `p-${n}`, type: 'deploy.failed' })));
+    await publish('org_pause', ...[11, 12, 13].map((n) => ({ id: `p-${n}`, type: 'deploy.failed' })));
     const deliveries = new DeliveryRepository(dataSource);
     const heldIds = [11, 12, 13].map((n) => deliveryId({ org_id: 'org_pause', id: `p-${n}` }, 'wh_pause'));
     await eventually(async () => {
@@ -215,12 +184,9 @@ describe('webhook delivery engine', () => {
     const target = await receiver(() => ({ status: 204, delayMs: 5 }));
     const hooks = Array.from({ length: 10 }, (_, i) => `wh_crash_${i}`);
     for (const id of hooks) await webhook({ id, orgId: 'org_crash', url: target.url });
-    await publish(
-      'org_crash',
-      Array.from({ length: 100 }, (_, i) => ({ id: `c-${i}`, type: 'deploy.failed', data: { n: i } })),
-    );
+    await publish('org_crash', ...Array.from({ length: 100 }, (_, i) => ({ id: `c-${i}`, type: 'deploy.failed', data: { n: i } })));
     await target.waitForRequests(150, 60_000);
-    await stack.stopOne('webhook-sender', { signal: 'SIGKILL' });
+    await suite.stack.stopOne('webhook-sender', { signal: 'SIGKILL' });
     const killedAt = target.requests.length;
     const { startServices } = await servicesModule();
     const restarted = await startServices({ env: stackEnv(ENGINE_ENV), services: ['webhook-sender'], ports: { 'webhook-sender': PORT_BASE + 2 }, onLine: () => undefined });
