@@ -1,34 +1,18 @@
-import { Column, CreateDateColumn, DeleteDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Column, Entity, Index } from 'typeorm';
 import { encrypted } from '../crypto/secret-box';
+import { SubscriptionColumns } from '../subscription/subscription.columns';
 
 export type SmtpSecurity = 'starttls' | 'tls' | 'none';
 
 /** A team inbox: recipients, which events, which projects, and optionally its own SMTP server. */
 @Entity('email_channels')
 @Index(['orgId'])
-export class EmailChannelEntity {
-  @PrimaryColumn('text')
-  id!: string;
-
-  @Column({ name: 'org_id', type: 'text' })
-  orgId!: string;
-
+export class EmailChannelEntity extends SubscriptionColumns {
   @Column({ type: 'text', default: '' })
   name!: string;
 
   @Column({ type: 'text', array: true })
   recipients!: string[];
-
-  /** Empty means every event type enabled for the org. */
-  @Column({ name: 'event_types', type: 'text', array: true, default: '{}' })
-  eventTypes!: string[];
-
-  /** Empty means every project. */
-  @Column({ name: 'project_ids', type: 'text', array: true, default: '{}' })
-  projectIds!: string[];
-
-  @Column({ type: 'boolean', default: true })
-  enabled!: boolean;
 
   /** Per-channel SMTP; when host is null the deployment's SMTP settings are used. */
   @Column({ name: 'smtp_host', type: 'text', nullable: true })
@@ -49,13 +33,4 @@ export class EmailChannelEntity {
 
   @Column({ name: 'smtp_from', type: 'text', nullable: true })
   smtpFrom!: string | null;
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt!: Date;
-
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
-  updatedAt!: Date;
-
-  @DeleteDateColumn({ name: 'deleted_at', type: 'timestamptz', nullable: true })
-  deletedAt!: Date | null;
 }

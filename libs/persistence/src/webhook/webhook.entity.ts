@@ -1,17 +1,12 @@
-import { Column, CreateDateColumn, DeleteDateColumn, Entity, Index, OneToMany, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Column, Entity, Index, OneToMany } from 'typeorm';
+import { SubscriptionColumns } from '../subscription/subscription.columns';
 import { WebhookSecretEntity } from './webhook-secret.entity';
 
 export const DEFAULT_RETRY_SCHEDULE = ['5s', '30s', '2m', '10m', '1h', '6h'];
 
 @Entity('webhooks')
 @Index(['orgId'])
-export class WebhookEntity {
-  @PrimaryColumn('text')
-  id!: string;
-
-  @Column({ name: 'org_id', type: 'text' })
-  orgId!: string;
-
+export class WebhookEntity extends SubscriptionColumns {
   @Column({ type: 'text', default: '' })
   description!: string;
 
@@ -25,17 +20,6 @@ export class WebhookEntity {
   /** standard | hmac-sha256 | timestamped | github (ignored for chat formats) */
   @Column({ name: 'signing_scheme', type: 'text', default: 'standard' })
   signingScheme!: string;
-
-  /** Empty means every event type enabled for the org. */
-  @Column({ name: 'event_types', type: 'text', array: true, default: '{}' })
-  eventTypes!: string[];
-
-  /** Empty means every project. */
-  @Column({ name: 'project_ids', type: 'text', array: true, default: '{}' })
-  projectIds!: string[];
-
-  @Column({ type: 'boolean', default: true })
-  enabled!: boolean;
 
   @Column({ name: 'paused_at', type: 'timestamptz', nullable: true })
   pausedAt!: Date | null;
@@ -58,13 +42,4 @@ export class WebhookEntity {
 
   @OneToMany(() => WebhookSecretEntity, (secret) => secret.webhook)
   secrets?: WebhookSecretEntity[];
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt!: Date;
-
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
-  updatedAt!: Date;
-
-  @DeleteDateColumn({ name: 'deleted_at', type: 'timestamptz', nullable: true })
-  deletedAt!: Date | null;
 }

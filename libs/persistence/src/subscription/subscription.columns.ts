@@ -1,0 +1,33 @@
+import { Column, CreateDateColumn, DeleteDateColumn, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+
+/**
+ * The columns every destination table (webhooks, email channels) shares: whose it is, what it subscribes to,
+ * whether it is on, and its lifecycle (soft-deleted). The router matches events against exactly these.
+ */
+export abstract class SubscriptionColumns {
+  @PrimaryColumn('text')
+  id!: string;
+
+  @Column({ name: 'org_id', type: 'text' })
+  orgId!: string;
+
+  /** Empty means every event type enabled for the org. */
+  @Column({ name: 'event_types', type: 'text', array: true, default: '{}' })
+  eventTypes!: string[];
+
+  /** Empty means every project. */
+  @Column({ name: 'project_ids', type: 'text', array: true, default: '{}' })
+  projectIds!: string[];
+
+  @Column({ type: 'boolean', default: true })
+  enabled!: boolean;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+
+  @DeleteDateColumn({ name: 'deleted_at', type: 'timestamptz', nullable: true })
+  deletedAt!: Date | null;
+}
