@@ -17,7 +17,7 @@ import { endToEnd } from './support/suite';
  * dead-lettered deliveries), a DLQ'd event and admin API calls.
  */
 const PORT_BASE = 4500;
-const OPS_ENV = { HERALD_BREAKER_VOLUME: '2', HERALD_BREAKER_ERROR_PERCENT: '50', HERALD_BREAKER_RESET_MS: '60000', LOG_LEVEL: 'debug' };
+const OPS_ENV = { HERALD_BREAKER_VOLUME: '2', HERALD_BREAKER_ERROR_PERCENT: '50', HERALD_BREAKER_RESET_MS: '60000', HERALD_METRICS_FAILING_DESTINATIONS: '5', LOG_LEVEL: 'debug' };
 
 describe('operations metrics', () => {
   const suite = endToEnd({ portBase: PORT_BASE, env: OPS_ENV });
@@ -78,6 +78,10 @@ describe('operations metrics', () => {
       expect(total(sender, 'herald_deliveries_total', { format: 'raw', outcome: 'failed' })).toBeGreaterThanOrEqual(1);
       expect(total(sender, 'herald_retries_scheduled_total', { channel: 'webhook', tier: '1s' })).toBeGreaterThanOrEqual(1);
       expect(total(sender, 'herald_dlq_messages_total', { topic: Topics.dead, cause: 'exhausted' })).toBeGreaterThanOrEqual(1);
+      // Opt-in, enabled here: the one failing webhook is named, with its org; the healthy ones are not.
+      expect(total(sender, 'herald_destination_failures_total', { org: 'org_ops', destination: 'wh_ops_down', result: 'failure' })).toBeGreaterThanOrEqual(2);
+      expect(total(sender, 'herald_destination_failures_total', { destination: 'wh_ops_down', result: 'no_request' })).toBeGreaterThanOrEqual(1);
+      expect(sender.samples.filter((s) => s.name === 'herald_destination_failures_total').map((s) => s.labels.destination)).toEqual(expect.not.arrayContaining(['wh_ops_raw', 'wh_ops_slack']));
       expect(total(sender, 'herald_circuit_breakers_opened_total')).toBeGreaterThanOrEqual(1);
       expect(total(sender, 'herald_circuit_breakers_open')).toBeGreaterThanOrEqual(1);
       expect(total(sender, 'herald_deliveries_held_total', { channel: 'webhook' })).toBeGreaterThanOrEqual(1);

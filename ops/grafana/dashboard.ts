@@ -26,7 +26,8 @@ import { PanelBuilder as StatPanelBuilder } from '@grafana/grafana-foundation-sd
 import { PanelBuilder as TimeseriesPanelBuilder } from '@grafana/grafana-foundation-sdk/timeseries';
 import { BACKLOG_TOPICS } from '../prometheus/alerts';
 
-// "Herald — delivery": the first rows answer is delivery healthy, who is failing (channel and format) and how far
+// "Herald — delivery": the first rows answer is delivery healthy, who is failing (channel and format, and with the
+// opt-in per-destination counter which webhooks and channels) and how far
 // behind are we; the rows below them explain why. docs/operations.md describes each row.
 //
 // Aggregation follows how each metric is reported: counters and per-process gauges are summed across replicas;
@@ -159,6 +160,9 @@ function delivery(): TimeseriesPanelBuilder[] {
     timeseries('Delivery success rate by channel / format', 'Who is failing: succeeded among final outcomes, per channel and format.', 'percentunit', [
       { expr: successRate(['channel', 'format']), legend: '{{channel}} / {{format}}' },
     ], { max: 1 }),
+    timeseries('Failing destinations (top 10, opt-in)', 'Which webhooks and email channels fail, by org: failed attempts per second. Needs HERALD_METRICS_FAILING_DESTINATIONS > 0 on the senders; "other" sums destinations past that cap.', 'ops', [
+      { expr: `topk(10, ${rate('herald_destination_failures_total', ['channel', 'org', 'destination'])})`, legend: '{{channel}} {{org}} / {{destination}}' },
+    ]),
     timeseries('Deliveries by channel / format / outcome', 'Deliveries reaching a final state per second.', 'ops', [
       { expr: rate('herald_deliveries_total', ['channel', 'format', 'outcome']), legend: '{{channel}} / {{format}} {{outcome}}' },
     ], { stacked: true }),
@@ -169,7 +173,7 @@ function delivery(): TimeseriesPanelBuilder[] {
       { expr: rate('herald_deliveries_routed_total', ['channel']), legend: '{{channel}}' },
     ], { stacked: true }),
     timeseries('Attempt latency by channel', 'HTTP or SMTP time of attempts that made a request.', 's',
-      quantiles('herald_delivery_attempt_duration_seconds', ['channel'], [0.5, 0.95, 0.99], '{{channel}}'), { span: 24 }),
+      quantiles('herald_delivery_attempt_duration_seconds', ['channel'], [0.5, 0.95, 0.99], '{{channel}}')),
   ];
 }
 

@@ -19,6 +19,7 @@ const HERALD_METRICS = [
   'herald_dlq_messages_total',
   'herald_deliveries_routed_total',
   'herald_delivery_attempts_total',
+  'herald_destination_failures_total',
   'herald_deliveries_total',
   'herald_delivery_attempt_duration_seconds',
   'herald_retries_scheduled_total',

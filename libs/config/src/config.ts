@@ -49,6 +49,11 @@ export const ConfigSchema = z.object({
   /** …and lets one probe through after this long. */
   HERALD_BREAKER_RESET_MS: z.coerce.number().int().min(100).default(30_000),
   /** Delivery attempts older than this many days are deleted from the log. */
+  /**
+   * Opt-in: label failed attempts with their org and destination id (herald_destination_failures_total), for at
+   * most this many destinations per sender process; failures of further destinations count as "other". 0: off.
+   */
+  HERALD_METRICS_FAILING_DESTINATIONS: z.coerce.number().int().min(0).max(1000).default(0),
   HERALD_ATTEMPT_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
   /** Retry tiers: one topic per delay. Every webhook schedule must use delays from this list. */
   HERALD_RETRY_TIERS: csv.default(['1s', '2s', '4s', '5s', '30s', '2m', '5m', '10m', '30m', '1h', '2h', '6h']),

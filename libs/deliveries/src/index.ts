@@ -2,4 +2,4 @@ export { DeliveryControl, jobFor, UnknownDeliveryError } from './delivery-contro
 export { DeliveryControlModule } from './delivery-control.module';
 export { deliveryId, DeliveryJobSchema, InvalidDeliveryJobError, parseDeliveryJob, serializeJob, type DeliveryJob, type DestinationKind } from './job';
 export { nextRetryDelay, retryMessage, type RetryPolicy } from './retry';
-export { deliveryLogFields, DeliveryOutcomes, deliveryRef } from './outcomes';
+export { deliveryLogFields, DeliveryOutcomes, deliveryRef, meteredDestination } from './outcomes';

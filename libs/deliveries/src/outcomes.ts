@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DeadLetters, KafkaProducer, RETRY_TIERS, settling, Topics, type InboundMessage, type RetryTier, type Settling } from '@herald/kafka';
-import { DeliveryMetrics } from '@herald/observability';
+import { DeliveryMetrics, type MeteredDestination } from '@herald/observability';
 import { DeliveryRepository, type AttemptRecord, type DeliveryRef, type DeliveryStatus } from '@herald/persistence';
 import { InvalidDeliveryJobError, parseDeliveryJob, serializeJob, type DeliveryJob } from './job';
 import { retryMessage } from './retry';
@@ -11,6 +11,11 @@ const OPERATIONAL_TYPES = new Set(['delivery.exhausted', 'webhook.paused']);
 /** The ids every log line about a delivery carries, so one grep follows it end to end. */
 export function deliveryLogFields(job: DeliveryJob): { deliveryId: string; eventId: string; destinationId: string; attempt: number } {
   return { deliveryId: job.delivery_id, eventId: job.event.id, destinationId: job.destination.id, attempt: job.attempt };
+}
+
+/** The job's destination as the delivery metrics count it. */
+export function meteredDestination(job: DeliveryJob): MeteredDestination {
+  return { channel: job.destination.kind, org: job.event.org_id, id: job.destination.id };
 }
 
 export function deliveryRef(job: DeliveryJob): DeliveryRef {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
-import { deliveryLogFields, DeliveryOutcomes, nextRetryDelay, type DeliveryJob, type RetryPolicy } from '@herald/deliveries';
+import { deliveryLogFields, DeliveryOutcomes, meteredDestination, nextRetryDelay, type DeliveryJob, type RetryPolicy } from '@herald/deliveries';
 import { Mailer, type SmtpResult } from '@herald/email';
 import { Topics, type Settling } from '@herald/kafka';
 import { DeliveryMetrics } from '@herald/observability';
@@ -33,7 +33,7 @@ export class EmailDeliveryService {
   async deliver(job: DeliveryJob): Promise<Settling> {
     const channel = await this.channels.findById(job.destination.id);
     if (!channel) {
-      this.metrics.attempt('email', EMAIL, 'no_request');
+      this.metrics.attempt(meteredDestination(job), EMAIL, 'no_request');
       return this.outcomes.record(job, EMAIL, 'failed', notSent(job, 'email channel no longer exists'), null);
     }
 
@@ -41,7 +41,7 @@ export class EmailDeliveryService {
     const attemptedAt = new Date();
     const result = await this.mailer.send(channel, email);
     const attempt = attemptRecord(job, attemptedAt, result);
-    this.metrics.attempt('email', EMAIL, result.kind === 'sent' ? 'success' : 'failure', result.latencyMs / 1000);
+    this.metrics.attempt(meteredDestination(job), EMAIL, result.kind === 'sent' ? 'success' : 'failure', result.latencyMs / 1000);
 
     if (result.kind === 'sent') {
       if (result.rejected.length > 0) this.logger.warn({ msg: 'recipients rejected; sent to the others', ...deliveryLogFields(job), rejected: result.rejected });

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { HERALD_CONFIG, HERALD_VERSION, type HeraldConfig } from '@herald/config';
-import { deliveryLogFields, deliveryRef, DeliveryOutcomes, nextRetryDelay, type DeliveryJob } from '@herald/deliveries';
+import { deliveryLogFields, deliveryRef, DeliveryOutcomes, meteredDestination, nextRetryDelay, type DeliveryJob } from '@herald/deliveries';
 import { EventCatalog } from '@herald/events';
 import { Topics, type Settling } from '@herald/kafka';
 import { DeliveryMetrics } from '@herald/observability';
@@ -44,7 +44,7 @@ export class WebhookDeliveryService {
   async deliver(job: DeliveryJob): Promise<Settling | void> {
     let webhook = await this.directory.get(job.destination.id);
     if (!webhook) {
-      this.metrics.attempt('webhook', UNKNOWN_FORMAT, 'no_request');
+      this.metrics.attempt(meteredDestination(job), UNKNOWN_FORMAT, 'no_request');
       return this.outcomes.record(job, UNKNOWN_FORMAT, 'failed', noRequest(job, 'webhook no longer exists'), null);
     }
     if (webhook.paused) {
@@ -63,7 +63,7 @@ export class WebhookDeliveryService {
     const attemptedAt = new Date();
     const sent = await this.breakers.send(webhook.id, isFailure, () => this.http.post(request));
     if (sent.kind === 'open') {
-      this.metrics.attempt('webhook', webhook.format, 'no_request');
+      this.metrics.attempt(meteredDestination(job), webhook.format, 'no_request');
       // Failing fast is still failing: it counts toward auto-pause like the failures that opened it.
       await this.countFailure(job, webhook);
       return this.retry(job, webhook, noRequest(job, 'circuit breaker open: no request sent'), 'circuit breaker open', 0);
@@ -71,8 +71,8 @@ export class WebhookDeliveryService {
 
     const outcome = classifyAttempt(sent.result, webhook.clientErrorsFinal);
     const attempt = attemptRecord(job, attemptedAt, sent.result, outcome);
-    if (sent.result.kind === 'refused') this.metrics.attempt('webhook', webhook.format, 'no_request');
-    else this.metrics.attempt('webhook', webhook.format, attempt.succeeded ? 'success' : 'failure', sent.result.latencyMs / 1000);
+    if (sent.result.kind === 'refused') this.metrics.attempt(meteredDestination(job), webhook.format, 'no_request');
+    else this.metrics.attempt(meteredDestination(job), webhook.format, attempt.succeeded ? 'success' : 'failure', sent.result.latencyMs / 1000);
     if (outcome.kind === 'delivered') return this.succeed(job, webhook, attempt);
     await this.countFailure(job, webhook);
     if (outcome.kind === 'final') return this.exhaust(job, webhook, attempt, outcome.reason);

@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Registry } from 'prom-client';
+import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
 import { counter, histogram } from './define';
 
 // Herald's own metrics, one class per concern; a service's module provides the classes it
@@ -7,7 +8,8 @@ import { counter, histogram } from './define';
 // reference; ops/ builds the dashboard and alert rules on these names.
 //
 // Label values are bounded by construction: channels, formats, outcomes, causes, tiers and
-// route templates are fixed sets. Nothing is labelled per org, webhook or endpoint.
+// route templates are fixed sets. Nothing is labelled per org, webhook or endpoint, except the
+// opt-in failing-destinations counter, whose destinations are capped per process.
 
 /** Seconds, from 5 ms (a loopback receiver) to the longest webhook timeout. */
 const REQUEST_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -16,6 +18,16 @@ const LATENESS_SECONDS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900];
 
 export type DeliveryChannel = 'webhook' | 'email';
 export type AttemptResult = 'success' | 'failure' | 'no_request';
+
+/** Where an attempt went: its channel, and the org and destination the opt-in failure counter names. */
+export interface MeteredDestination {
+  channel: DeliveryChannel;
+  org: string;
+  id: string;
+}
+
+/** The label value of destinations past the cap. */
+export const OTHER_DESTINATIONS = 'other';
 
 @Injectable()
 export class IntakeMetrics {
@@ -36,20 +48,39 @@ export class DeliveryMetrics {
   readonly completed;
   readonly retriesScheduled;
   readonly held;
+  readonly destinationFailures;
+  /** Destinations with a series of their own, at most the configured cap; never shrinks, as their series stay. */
+  private readonly labelled = new Set<string>();
+  private readonly destinationCap: number;
 
-  constructor(registry: Registry) {
+  constructor(registry: Registry, @Inject(HERALD_CONFIG) config: Pick<HeraldConfig, 'HERALD_METRICS_FAILING_DESTINATIONS'>) {
+    this.destinationCap = config.HERALD_METRICS_FAILING_DESTINATIONS;
     this.routed = counter(registry, 'herald_deliveries_routed_total', 'Delivery jobs the router created, one per event and destination.', ['channel']);
     this.attempts = counter(registry, 'herald_delivery_attempts_total', 'Delivery attempts, by result (no_request: breaker open or destination gone).', ['channel', 'format', 'result']);
     this.attemptDuration = histogram(registry, 'herald_delivery_attempt_duration_seconds', 'Time one HTTP or SMTP attempt took, for attempts that made a request.', ['channel', 'format'], REQUEST_SECONDS);
     this.completed = counter(registry, 'herald_deliveries_total', 'Deliveries that reached a final state.', ['channel', 'format', 'outcome']);
     this.retriesScheduled = counter(registry, 'herald_retries_scheduled_total', 'Attempts parked in a retry tier.', ['channel', 'tier']);
     this.held = counter(registry, 'herald_deliveries_held_total', 'Deliveries held because their webhook is paused.', ['channel']);
+    this.destinationFailures = counter(
+      registry,
+      'herald_destination_failures_total',
+      'Failed attempts by org and destination (opt-in, HERALD_METRICS_FAILING_DESTINATIONS caps the destinations per process; the rest are "other").',
+      ['channel', 'org', 'destination', 'result'],
+    );
   }
 
   /** One attempt; `seconds` only when a request was made. */
-  attempt(channel: DeliveryChannel, format: string, result: AttemptResult, seconds?: number): void {
+  attempt(destination: MeteredDestination, format: string, result: AttemptResult, seconds?: number): void {
+    const { channel } = destination;
     this.attempts.inc({ channel, format, result });
     if (seconds !== undefined) this.attemptDuration.observe({ channel, format }, seconds);
+    if (result !== 'success' && this.destinationCap > 0) this.destinationFailures.inc({ channel, ...this.destinationLabels(destination), result });
+  }
+
+  private destinationLabels({ org, id }: MeteredDestination): { org: string; destination: string } {
+    if (!this.labelled.has(id) && this.labelled.size >= this.destinationCap) return { org: OTHER_DESTINATIONS, destination: OTHER_DESTINATIONS };
+    this.labelled.add(id);
+    return { org, destination: id };
   }
 }
 

@@ -3,7 +3,7 @@ import express from 'express';
 import { Registry } from 'prom-client';
 import { countApiRequests } from './api-requests';
 import { sampledGauge } from './define';
-import { ApiMetrics } from './herald-metrics';
+import { ApiMetrics, DeliveryMetrics } from './herald-metrics';
 
 describe('sampledGauge', () => {
   it('reads at scrape time, reuses a fresh sample, and keeps the last value when a read fails or hangs', async () => {
@@ -54,5 +54,33 @@ describe('countApiRequests', () => {
     expect(text).toContain('herald_api_requests_total{method="GET",route="unmatched",status="404"} 1');
     expect(text).toContain('herald_api_request_duration_seconds_count{method="GET",route="/api/v1/webhooks/:id"} 2');
     expect(text).not.toContain('wh_1');
+  });
+});
+
+describe('DeliveryMetrics: failing destinations (opt-in)', () => {
+  const failures = async (registry: Registry) =>
+    (await registry.getSingleMetric('herald_destination_failures_total')!.get()).values.map(({ labels, value }) => [labels.org, labels.destination, labels.result, value]);
+
+  it('names no destination unless enabled', async () => {
+    const registry = new Registry();
+    new DeliveryMetrics(registry, { HERALD_METRICS_FAILING_DESTINATIONS: 0 }).attempt({ channel: 'webhook', org: 'org_a', id: 'wh_1' }, 'raw', 'failure', 0.1);
+    expect(await failures(registry)).toEqual([]);
+  });
+
+  it('counts failed attempts per destination, up to the cap; later destinations share "other"', async () => {
+    const registry = new Registry();
+    const metrics = new DeliveryMetrics(registry, { HERALD_METRICS_FAILING_DESTINATIONS: 2 });
+    const attempt = (org: string, id: string, result: 'success' | 'failure' | 'no_request') => metrics.attempt({ channel: 'webhook', org, id }, 'raw', result, 0.01);
+    attempt('org_a', 'wh_1', 'failure');
+    attempt('org_a', 'wh_1', 'success'); // successes are not per destination
+    attempt('org_b', 'wh_2', 'no_request');
+    attempt('org_c', 'wh_3', 'failure'); // past the cap
+    attempt('org_d', 'wh_4', 'failure'); // past the cap
+    attempt('org_a', 'wh_1', 'failure'); // labelled already: keeps its own series
+    expect(await failures(registry)).toEqual([
+      ['org_a', 'wh_1', 'failure', 2],
+      ['org_b', 'wh_2', 'no_request', 1],
+      ['other', 'other', 'failure', 2],
+    ]);
   });
 });
