@@ -9,6 +9,7 @@ import { HttpSender } from '@herald/webhook-transport';
 import { DeliveryController } from './delivery/delivery.controller';
 import { EndpointBreakers } from './delivery/endpoint-breakers';
 import { EndpointHealthMetrics } from './delivery/endpoint-health-metrics';
+import { AutoPause } from './delivery/auto-pause';
 import { WebhookDeliveryService } from './delivery/webhook-delivery.service';
 import { WebhookDirectory } from './delivery/webhook-directory';
 import { AttemptRetention } from './retention/attempt-retention';
@@ -16,6 +17,6 @@ import { AttemptRetention } from './retention/attempt-retention';
 @Module({
   imports: [HeraldConfigModule, EventCatalogModule, ObservabilityModule.forService('webhook-sender'), KafkaModule.forService('webhook-sender'), PersistenceModule],
   controllers: [DeliveryController],
-  providers: [WebhookDeliveryService, DeliveryOutcomes, DeliveryMetrics, EndpointHealthMetrics, WebhookDirectory, EndpointBreakers, HttpSender, AttemptRetention],
+  providers: [WebhookDeliveryService, AutoPause, DeliveryOutcomes, DeliveryMetrics, EndpointHealthMetrics, WebhookDirectory, EndpointBreakers, HttpSender, AttemptRetention],
 })
 export class WebhookSenderModule {}

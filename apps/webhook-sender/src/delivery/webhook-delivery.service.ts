@@ -1,13 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { HERALD_CONFIG, HERALD_VERSION, type HeraldConfig } from '@herald/config';
-import { deliveryLogFields, deliveryRef, DeliveryOutcomes, meteredDestination, nextRetryDelay, type DeliveryJob } from '@herald/deliveries';
+import { deliveryLogFields, DeliveryOutcomes, meteredDestination, nextRetryDelay, type DeliveryJob } from '@herald/deliveries';
 import { EventCatalog } from '@herald/events';
 import { Topics, type Settling } from '@herald/kafka';
 import { DeliveryMetrics } from '@herald/observability';
-import { DeliveryRepository, WebhookRepository, type AttemptRecord } from '@herald/persistence';
+import type { AttemptRecord } from '@herald/persistence';
 import { classifyAttempt, HttpSender, prepareRequest, type AttemptOutcome, type SendResult } from '@herald/webhook-transport';
+import { AutoPause } from './auto-pause';
 import { EndpointBreakers } from './endpoint-breakers';
-import { EndpointHealthMetrics } from './endpoint-health-metrics';
 import { WebhookDirectory, type WebhookSettings } from './webhook-directory';
 
 /** The format label of a delivery whose webhook was deleted before it went out. */
@@ -25,38 +25,26 @@ const isFailure = (result: SendResult) => classifyAttempt(result, false).kind !=
 export class WebhookDeliveryService {
   private readonly logger = new Logger('webhook-delivery');
   private readonly userAgent = `Herald/${HERALD_VERSION}`;
-  /** Endpoints that failed here since their last success: a success must reset their count. */
-  private readonly failing = new Set<string>();
 
   constructor(
     private readonly directory: WebhookDirectory,
+    private readonly autoPause: AutoPause,
     private readonly breakers: EndpointBreakers,
     private readonly http: HttpSender,
     private readonly outcomes: DeliveryOutcomes,
-    private readonly deliveries: DeliveryRepository,
-    private readonly webhooks: WebhookRepository,
     private readonly catalog: EventCatalog,
     private readonly metrics: DeliveryMetrics,
-    private readonly endpointMetrics: EndpointHealthMetrics,
     @Inject(HERALD_CONFIG) private readonly config: HeraldConfig,
   ) {}
 
   async deliver(job: DeliveryJob): Promise<Settling | void> {
-    let webhook = await this.directory.get(job.destination.id);
-    if (!webhook) {
+    const found = await this.directory.get(job.destination.id);
+    if (!found) {
       this.metrics.attempt(meteredDestination(job), UNKNOWN_FORMAT, 'no_request');
       return this.outcomes.record(job, UNKNOWN_FORMAT, 'failed', noRequest(job, 'webhook no longer exists'), null);
     }
-    if (webhook.paused) {
-      if (await this.deliveries.holdIfPaused(deliveryRef(job), job.attempt - 1)) {
-        this.metrics.held.inc({ channel: 'webhook' });
-        return;
-      }
-      // Resumed since we last looked: a resumed endpoint starts with a closed breaker.
-      this.directory.forget(webhook.id);
-      this.breakers.reset(webhook.id);
-      webhook = { ...webhook, paused: false };
-    }
+    const webhook = await this.autoPause.holdIfPaused(job, found);
+    if (webhook === 'held') return;
 
     const definition = this.catalog.get(job.event.type);
     const request = prepareRequest(job, webhook, { headerPrefix: this.config.HERALD_HEADER_PREFIX, userAgent: this.userAgent, definition });
@@ -65,7 +53,7 @@ export class WebhookDeliveryService {
     if (sent.kind === 'open') {
       this.metrics.attempt(meteredDestination(job), webhook.format, 'no_request');
       // Failing fast is still failing: it counts toward auto-pause like the failures that opened it.
-      await this.countFailure(job, webhook);
+      await this.autoPause.recordFailure(job, webhook);
       return this.retry(job, webhook, noRequest(job, 'circuit breaker open: no request sent'), 'circuit breaker open', 0);
     }
 
@@ -74,13 +62,13 @@ export class WebhookDeliveryService {
     if (sent.result.kind === 'refused') this.metrics.attempt(meteredDestination(job), webhook.format, 'no_request');
     else this.metrics.attempt(meteredDestination(job), webhook.format, attempt.succeeded ? 'success' : 'failure', sent.result.latencyMs / 1000);
     if (outcome.kind === 'delivered') return this.succeed(job, webhook, attempt);
-    await this.countFailure(job, webhook);
+    await this.autoPause.recordFailure(job, webhook);
     if (outcome.kind === 'final') return this.exhaust(job, webhook, attempt, outcome.reason);
     return this.retry(job, webhook, attempt, outcome.reason, outcome.retryAfterMs);
   }
 
   private async succeed(job: DeliveryJob, webhook: WebhookSettings, attempt: AttemptRecord): Promise<Settling> {
-    if (this.failing.delete(webhook.id) || webhook.consecutiveFailures > 0) await this.webhooks.resetFailures(webhook.id);
+    await this.autoPause.recordSuccess(webhook);
     this.logger.debug({ msg: 'delivered', ...deliveryLogFields(job), statusCode: attempt.statusCode, latencyMs: attempt.latencyMs });
     return this.outcomes.record(job, webhook.format, 'succeeded', attempt, null);
   }
@@ -99,16 +87,6 @@ export class WebhookDeliveryService {
     return this.outcomes.record(job, webhook.format, 'failed', attempt, null);
   }
 
-  /** A failed request counts toward auto-pause; the failure that reaches the threshold announces it. */
-  private async countFailure(job: DeliveryJob, webhook: WebhookSettings): Promise<void> {
-    this.failing.add(webhook.id);
-    if (!(await this.webhooks.recordFailure(webhook.id))) return;
-    this.directory.forget(webhook.id);
-    this.endpointMetrics.autoPaused.inc();
-    // No URL: for Slack, Teams and Discord the URL is the credential.
-    await this.outcomes.emit(job, 'webhook.paused', { webhook_id: webhook.id, consecutive_failures: webhook.pauseAfterFailures });
-    this.logger.warn({ msg: 'webhook paused after consecutive failures', ...deliveryLogFields(job) });
-  }
 }
 
 function attemptRecord(job: DeliveryJob, attemptedAt: Date, result: SendResult, outcome: AttemptOutcome): AttemptRecord {
