@@ -54,6 +54,30 @@ describe('webhook delivery engine', () => {
     }
   }, 60_000);
 
+  it('spaces deliveries by the webhook\'s rate limit, deferring the backlog without counting attempts', async () => {
+    await org('org_rate');
+    const target = await receiver();
+    await webhook({ id: 'wh_rate', orgId: 'org_rate', url: target.url, rateLimit: 4 });
+    const count = 14;
+    await publish('org_rate', ...Array.from({ length: count }, (_, i) => ({ id: `rl-${i}`, type: 'deploy.failed' })));
+
+    const requests = await target.waitForRequests(count, 30_000);
+    const ids = Array.from({ length: count }, (_, i) => deliveryId({ org_id: 'org_rate', id: `rl-${i}` }, 'wh_rate'));
+    expect(new Set(requests.map((r) => r.headers['webhook-id']))).toEqual(new Set(ids));
+    // Four a second, 250 ms apart: the receiver sees a request at most every 250 ms (clock and network jitter
+    // aside), and the whole run takes about (count - 1) / 4 seconds instead of arriving at once.
+    const times = requests.map((r) => r.receivedAt).sort((a, b) => a - b);
+    const gaps = times.slice(1).map((t, i) => t - times[i]);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(200);
+    expect(times.at(-1)! - times[0]).toBeGreaterThanOrEqual((count - 1) * 250 - 100);
+    // Slots beyond a second away waited in the retry tiers, yet each delivery made exactly one attempt.
+    const deliveries = new DeliveryRepository(dataSource);
+    await eventually(async () => ((await Promise.all(ids.map((id) => deliveries.findById(id)))).every((d) => d?.status === 'succeeded') ? true : undefined));
+    for (const id of ids) expect((await deliveries.attempts(id)).map((a) => a.attempt)).toEqual([1]);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(target.requests).toHaveLength(count);
+  }, 60_000);
+
   it('retries 500, 500, 500 on the schedule and delivers on the fourth attempt with one webhook-id', async () => {
     await org('org_retry');
     const target = await receiver((i) => (i < 3 ? { status: 500, body: `fail ${i}` } : { status: 204 }));

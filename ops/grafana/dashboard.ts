@@ -205,10 +205,11 @@ function endpointHealth(): TimeseriesPanelBuilder[] {
       { expr: `max(herald_deliveries_held{${IN_SERVICE}})`, legend: 'held deliveries' },
       { expr: `sum(herald_circuit_breakers_open{${IN_SERVICE}})`, legend: 'open breakers' },
     ]),
-    timeseries('Breakers opened, auto-pauses, deliveries held', 'Events per minute.', 'opm', [
+    timeseries('Breakers opened, auto-pauses, held and rate-limited', 'Events per minute; rate-limited attempts waited in place or were deferred to their slot.', 'opm', [
       { expr: perMinute('herald_circuit_breakers_opened_total', []), legend: 'breakers opened' },
       { expr: perMinute('herald_webhooks_paused_total', []), legend: 'webhooks auto-paused' },
       { expr: perMinute('herald_deliveries_held_total', ['channel']), legend: 'held {{channel}}' },
+      { expr: perMinute('herald_deliveries_rate_limited_total', ['action']), legend: 'rate-limited, {{action}}' },
     ]),
   ];
 }

@@ -29,6 +29,7 @@ const HERALD_METRICS = [
   'herald_webhooks_paused_total',
   'herald_webhooks_paused',
   'herald_deliveries_held_total',
+  'herald_deliveries_rate_limited_total',
   'herald_deliveries_held',
   'herald_kafka_consumer_lag',
   'herald_api_requests_total',

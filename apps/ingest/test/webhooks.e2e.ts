@@ -24,17 +24,17 @@ describe('admin API: webhooks', () => {
     const { key } = await api.org();
     const created = await api.call('POST', '/api/v1/webhooks', { key, body: { url: `${receiver.url}/hook`, events: ['deploy.failed', 'deploy.succeeded'], project_ids: ['prj_9'], description: 'ops' } });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ format: 'raw', signing_scheme: 'standard', events: ['deploy.failed', 'deploy.succeeded'], project_ids: ['prj_9'], enabled: true, paused: false, retry_schedule: ['5s', '30s', '2m', '10m', '1h', '6h'] });
+    expect(created.body).toMatchObject({ format: 'raw', signing_scheme: 'standard', events: ['deploy.failed', 'deploy.succeeded'], project_ids: ['prj_9'], enabled: true, paused: false, retry_schedule: ['5s', '30s', '2m', '10m', '1h', '6h'], rate_limit: null });
     expect(created.body.id).toMatch(/^wh_/);
     expect(created.body.secret).toMatch(/^whsec_/);
     const secret = created.body.secret;
 
     const fetched = await api.call('GET', `/api/v1/webhooks/${created.body.id}`, { key });
     const listed = await api.call('GET', '/api/v1/webhooks', { key });
-    const updated = await api.call('PATCH', `/api/v1/webhooks/${created.body.id}`, { key, body: { format: 'slack', events: ['build.failed'], retry_schedule: ['30s', '5m', '30m', '2h'] } });
+    const updated = await api.call('PATCH', `/api/v1/webhooks/${created.body.id}`, { key, body: { format: 'slack', events: ['build.failed'], retry_schedule: ['30s', '5m', '30m', '2h'], rate_limit: 1 } });
     for (const response of [fetched, listed, updated]) expect(JSON.stringify(response.body)).not.toContain(secret);
     expect(listed.body).toEqual({ data: [fetched.body], next_cursor: null });
-    expect(updated.body).toMatchObject({ format: 'slack', events: ['build.failed'], retry_schedule: ['30s', '5m', '30m', '2h'], description: 'ops' });
+    expect(updated.body).toMatchObject({ format: 'slack', events: ['build.failed'], retry_schedule: ['30s', '5m', '30m', '2h'], rate_limit: 1, description: 'ops' });
     expect((await new WebhookRepository(api.dataSource).signingSecrets(created.body.id))[0]).toBe(secret);
 
     expect((await api.call('DELETE', `/api/v1/webhooks/${created.body.id}`, { key })).status).toBe(204);
@@ -55,6 +55,8 @@ describe('admin API: webhooks', () => {
     expect(unknownField.status).toBe(422);
     const badType = await api.call('POST', '/api/v1/webhooks', { key, body: { url: 'https://93.184.215.14/hook', timeout_ms: 'soon' } });
     expect([badType.status, badType.body.field]).toEqual([422, 'timeout_ms']);
+    const noRate = await api.call('POST', '/api/v1/webhooks', { key, body: { url: 'https://93.184.215.14/hook', rate_limit: 0 } });
+    expect([noRate.status, noRate.body.field]).toEqual([422, 'rate_limit']);
     expect((await api.call('POST', '/api/v1/webhooks', { key, body: { url: 'https://93.184.215.14/', events: ['no.such.event'] } })).body.field).toBe('events.0');
   });
 

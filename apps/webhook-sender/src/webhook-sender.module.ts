@@ -10,6 +10,8 @@ import { DeliveryController } from './delivery/delivery.controller';
 import { EndpointBreakers } from './delivery/endpoint-breakers';
 import { EndpointHealthMetrics } from './delivery/endpoint-health-metrics';
 import { AutoPause } from './delivery/auto-pause';
+import { RateLimits } from './delivery/rate-limits';
+import { WebhookRequests } from './delivery/webhook-requests';
 import { WebhookDeliveryService } from './delivery/webhook-delivery.service';
 import { WebhookDirectory } from './delivery/webhook-directory';
 import { AttemptRetention } from './retention/attempt-retention';
@@ -17,6 +19,6 @@ import { AttemptRetention } from './retention/attempt-retention';
 @Module({
   imports: [HeraldConfigModule, EventCatalogModule, ObservabilityModule.forService('webhook-sender'), KafkaModule.forService('webhook-sender'), PersistenceModule],
   controllers: [DeliveryController],
-  providers: [WebhookDeliveryService, AutoPause, DeliveryOutcomes, DeliveryMetrics, EndpointHealthMetrics, WebhookDirectory, EndpointBreakers, HttpSender, AttemptRetention],
+  providers: [WebhookDeliveryService, AutoPause, RateLimits, WebhookRequests, DeliveryOutcomes, DeliveryMetrics, EndpointHealthMetrics, WebhookDirectory, EndpointBreakers, HttpSender, AttemptRetention],
 })
 export class WebhookSenderModule {}

@@ -1,5 +1,5 @@
 export { DeliveryControl, jobFor, UnknownDeliveryError } from './delivery-control';
 export { DeliveryControlModule } from './delivery-control.module';
 export { deliveryId, DeliveryJobSchema, InvalidDeliveryJobError, parseDeliveryJob, serializeJob, type DeliveryJob, type DestinationKind } from './job';
-export { nextRetryDelay, retryMessage, type RetryPolicy } from './retry';
+export { deferMessage, nextRetryDelay, retryMessage, type RetryPolicy } from './retry';
 export { deliveryLogFields, DeliveryOutcomes, deliveryRef, meteredDestination } from './outcomes';

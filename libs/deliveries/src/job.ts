@@ -12,6 +12,11 @@ export interface DeliveryJob {
   attempt: number;
   destination: { kind: DestinationKind; id: string };
   event: HeraldEvent;
+  /**
+   * Set when the job was deferred by its endpoint's rate limit: the time (ms since epoch) of the send slot it
+   * holds. It goes out then without queueing for a new slot, so deferred jobs keep their turn.
+   */
+  slot_at?: number;
 }
 
 export const DeliveryJobSchema = z.object({
@@ -19,6 +24,7 @@ export const DeliveryJobSchema = z.object({
   attempt: z.number().int().min(1),
   destination: z.object({ kind: z.enum(['webhook', 'email']), id: z.string().min(1) }),
   event: HeraldEventSchema,
+  slot_at: z.number().int().nonnegative().optional(),
 });
 
 export class InvalidDeliveryJobError extends Error {

@@ -3,7 +3,7 @@ import { DeadLetters, KafkaProducer, RETRY_TIERS, settling, Topics, type Inbound
 import { DeliveryMetrics, type MeteredDestination } from '@herald/observability';
 import { DeliveryRepository, type AttemptRecord, type DeliveryRef, type DeliveryStatus } from '@herald/persistence';
 import { InvalidDeliveryJobError, parseDeliveryJob, serializeJob, type DeliveryJob } from './job';
-import { retryMessage } from './retry';
+import { deferMessage, retryMessage } from './retry';
 
 /** Operational events are not reported about themselves, so a dead ops destination cannot loop. */
 const OPERATIONAL_TYPES = new Set(['delivery.exhausted', 'webhook.paused']);
@@ -64,6 +64,15 @@ export class DeliveryOutcomes {
     const retry = retryMessage(job, returnTo, delayMs, this.tiers);
     await this.producer.send(retry.topic, [retry.message]);
     this.metrics.retriesScheduled.inc({ channel: job.destination.kind, tier: retry.tier.name });
+  }
+
+  /** Parks the job until its rate-limit slot, `delayMs` from now; it comes back as the same attempt. */
+  async defer(job: DeliveryJob, returnTo: string, delayMs: number, now = Date.now()): Promise<void> {
+    const deferred = deferMessage(job, returnTo, delayMs, this.tiers, now);
+    await this.producer.send(deferred.topic, [deferred.message]);
+    // Visible in the delivery log as pending until its slot, like a retry.
+    await this.deliveries.recordDeferred(deliveryRef(job), job.attempt - 1, new Date(now + delayMs));
+    this.metrics.rateLimited.inc({ channel: job.destination.kind, action: 'deferred' });
   }
 
   /** Parks the job on the dead-letter topic with the reason and publishes `delivery.exhausted`. */

@@ -1,6 +1,6 @@
 import { retryTiers, Headers } from '@herald/kafka';
 import { deliveryId, parseDeliveryJob, type DeliveryJob } from './job';
-import { nextRetryDelay, retryMessage } from './retry';
+import { deferMessage, nextRetryDelay, retryMessage } from './retry';
 
 const event = { id: 'evt_1', type: 'deploy.failed', org_id: 'org_1', project_id: null, occurred_at: 't', created_at: 't', data: {} };
 const job: DeliveryJob = { delivery_id: deliveryId(event, 'wh_1'), attempt: 1, destination: { kind: 'webhook', id: 'wh_1' }, event };
@@ -28,6 +28,17 @@ describe('retry maths', () => {
     expect(message.key).toBe('wh_1');
     expect(message.headers).toEqual({ [Headers.dueAt]: '46000', [Headers.returnTo]: 'herald.deliveries.webhook.v1' });
     expect(parseDeliveryJob(Buffer.from(String(message.value)))).toEqual({ ...job, attempt: 2 });
+  });
+
+  it('defers a rate-limited job to its slot as the same attempt, holding the slot', () => {
+    const tiers = retryTiers(['1s', '30s', '2m']);
+    const { topic, message } = deferMessage(job, 'herald.deliveries.webhook.v1', 3_500, tiers, 1_000);
+    expect(topic).toBe('herald.retry.1s.v1');
+    expect(message.headers).toEqual({ [Headers.dueAt]: '4500', [Headers.returnTo]: 'herald.deliveries.webhook.v1' });
+    const deferred = parseDeliveryJob(Buffer.from(String(message.value)));
+    expect(deferred).toEqual({ ...job, slot_at: 4_500 });
+    // Its retry, should the attempt fail, queues for a new slot.
+    expect(parseDeliveryJob(Buffer.from(String(retryMessage(deferred, 'herald.deliveries.webhook.v1', 1_000, tiers, 5_000).message.value)))).toEqual({ ...job, attempt: 2 });
   });
 });
 

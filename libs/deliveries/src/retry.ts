@@ -20,21 +20,33 @@ export function nextRetryDelay(policy: RetryPolicy, attempt: number, retryAfterM
   return Math.max(delay, retryAfterMs);
 }
 
-/** The message that parks `job` in its retry tier until `now + delayMs`, then returns to `returnTo`. */
-export function retryMessage(
-  job: DeliveryJob,
-  returnTo: string,
-  delayMs: number,
-  tiers: readonly RetryTier[],
-  now = Date.now(),
-): { tier: RetryTier; topic: string; message: OutboundMessage } {
+/** The message that parks `job` in its retry tier until `now + delayMs`, then returns to `returnTo` as the next attempt. */
+export function retryMessage(job: DeliveryJob, returnTo: string, delayMs: number, tiers: readonly RetryTier[], now = Date.now()): ParkedJob {
+  // A retry queues for a new rate-limit slot: the one this attempt held is spent.
+  return parkedJob({ ...job, attempt: job.attempt + 1, slot_at: undefined }, returnTo, delayMs, tiers, now);
+}
+
+/**
+ * The message that parks `job` until `now + delayMs`, its rate-limit slot, then returns to `returnTo` as the same
+ * attempt holding that slot: a deferral is not a failure and does not use up the retry schedule.
+ */
+export function deferMessage(job: DeliveryJob, returnTo: string, delayMs: number, tiers: readonly RetryTier[], now = Date.now()): ParkedJob {
+  return parkedJob({ ...job, slot_at: now + delayMs }, returnTo, delayMs, tiers, now);
+}
+
+export interface ParkedJob {
+  tier: RetryTier;
+  topic: string;
+  message: OutboundMessage;
+}
+
+function parkedJob(next: DeliveryJob, returnTo: string, delayMs: number, tiers: readonly RetryTier[], now: number): ParkedJob {
   const tier = tierFor(delayMs, tiers);
-  const next: DeliveryJob = { ...job, attempt: job.attempt + 1 };
   return {
     tier,
     topic: tier.topic,
     message: {
-      key: job.destination.id,
+      key: next.destination.id,
       value: serializeJob(next),
       headers: { [Headers.dueAt]: String(now + delayMs), [Headers.returnTo]: returnTo },
     },

@@ -1,14 +1,14 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { HERALD_CONFIG, HERALD_VERSION, type HeraldConfig } from '@herald/config';
+import { Injectable, Logger } from '@nestjs/common';
 import { deliveryLogFields, DeliveryOutcomes, meteredDestination, nextRetryDelay, type DeliveryJob } from '@herald/deliveries';
-import { EventCatalog } from '@herald/events';
 import { Topics, type Settling } from '@herald/kafka';
 import { DeliveryMetrics } from '@herald/observability';
 import type { AttemptRecord } from '@herald/persistence';
-import { classifyAttempt, HttpSender, prepareRequest, type AttemptOutcome, type SendResult } from '@herald/webhook-transport';
+import { classifyAttempt, HttpSender, type AttemptOutcome, type SendResult } from '@herald/webhook-transport';
 import { AutoPause } from './auto-pause';
 import { EndpointBreakers } from './endpoint-breakers';
+import { RateLimits } from './rate-limits';
 import { WebhookDirectory, type WebhookSettings } from './webhook-directory';
+import { WebhookRequests } from './webhook-requests';
 
 /** The format label of a delivery whose webhook was deleted before it went out. */
 const UNKNOWN_FORMAT = 'unknown';
@@ -16,25 +16,25 @@ const UNKNOWN_FORMAT = 'unknown';
 const isFailure = (result: SendResult) => classifyAttempt(result, false).kind !== 'delivered';
 
 /**
- * One delivery attempt, top to bottom: look up the webhook → hold if paused → prepare (format,
- * sign) → send through the endpoint's breaker → classify → retry, exhaust or finish → record.
+ * One delivery attempt, top to bottom: look up the webhook → hold if paused → wait for its rate
+ * limit's slot → prepare (format, sign) → send through the endpoint's breaker → classify → retry,
+ * exhaust or finish → record.
  * The log record is returned as still settling: the endpoint's next delivery may start while
  * it is written, and the Kafka offset waits for it.
  */
 @Injectable()
 export class WebhookDeliveryService {
   private readonly logger = new Logger('webhook-delivery');
-  private readonly userAgent = `Herald/${HERALD_VERSION}`;
 
   constructor(
     private readonly directory: WebhookDirectory,
     private readonly autoPause: AutoPause,
+    private readonly rateLimits: RateLimits,
+    private readonly requests: WebhookRequests,
     private readonly breakers: EndpointBreakers,
     private readonly http: HttpSender,
     private readonly outcomes: DeliveryOutcomes,
-    private readonly catalog: EventCatalog,
     private readonly metrics: DeliveryMetrics,
-    @Inject(HERALD_CONFIG) private readonly config: HeraldConfig,
   ) {}
 
   async deliver(job: DeliveryJob): Promise<Settling | void> {
@@ -45,9 +45,9 @@ export class WebhookDeliveryService {
     }
     const webhook = await this.autoPause.holdIfPaused(job, found);
     if (webhook === 'held') return;
+    if ((await this.rateLimits.admit(job, webhook)) === 'deferred') return;
 
-    const definition = this.catalog.get(job.event.type);
-    const request = prepareRequest(job, webhook, { headerPrefix: this.config.HERALD_HEADER_PREFIX, userAgent: this.userAgent, definition });
+    const request = this.requests.prepare(job, webhook);
     const attemptedAt = new Date();
     const sent = await this.breakers.send(webhook.id, isFailure, () => this.http.post(request));
     if (sent.kind === 'open') {

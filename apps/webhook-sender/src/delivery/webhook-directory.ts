@@ -10,6 +10,8 @@ export interface WebhookSettings extends WebhookTarget {
   paused: boolean;
   consecutiveFailures: number;
   pauseAfterFailures: number;
+  /** Requests per second at most; null: unlimited. */
+  rateLimit: number | null;
 }
 
 /** How long a webhook's settings are reused; short, so pause, rotation and edits apply at once. */
@@ -49,6 +51,7 @@ export class WebhookDirectory {
       paused: webhook.pausedAt !== null,
       consecutiveFailures: webhook.consecutiveFailures,
       pauseAfterFailures: webhook.pauseAfterFailures,
+      rateLimit: webhook.rateLimit,
     };
   }
 }

@@ -48,6 +48,7 @@ export class DeliveryMetrics {
   readonly completed;
   readonly retriesScheduled;
   readonly held;
+  readonly rateLimited;
   readonly destinationFailures;
   /** Destinations with a series of their own, at most the configured cap; never shrinks, as their series stay. */
   private readonly labelled = new Set<string>();
@@ -61,6 +62,7 @@ export class DeliveryMetrics {
     this.completed = counter(registry, 'herald_deliveries_total', 'Deliveries that reached a final state.', ['channel', 'format', 'outcome']);
     this.retriesScheduled = counter(registry, 'herald_retries_scheduled_total', 'Attempts parked in a retry tier.', ['channel', 'tier']);
     this.held = counter(registry, 'herald_deliveries_held_total', 'Deliveries held because their webhook is paused.', ['channel']);
+    this.rateLimited = counter(registry, 'herald_deliveries_rate_limited_total', "Attempts their endpoint's rate limit delayed: waited (a second at most, in place) or deferred (parked until their slot).", ['channel', 'action']);
     this.destinationFailures = counter(
       registry,
       'herald_destination_failures_total',

@@ -95,15 +95,14 @@ export class DeliveryRepository {
     return this.dataSource.transaction(async (manager) => {
       const [webhook] = await manager.query('SELECT paused_at FROM webhooks WHERE id = $1 FOR UPDATE', [ref.destinationId]);
       if (!webhook?.paused_at) return false;
-      await manager
-        .createQueryBuilder()
-        .insert()
-        .into(DeliveryEntity)
-        .values({ ...ref, status: 'held', attempts: attemptsMade, nextAttemptAt: null })
-        .orUpdate(['status', 'attempts', 'next_attempt_at', 'updated_at'], ['id'])
-        .execute();
+      await upsertState(manager, ref, 'held', attemptsMade, null);
       return true;
     });
+  }
+
+  /** A delivery waiting for its endpoint's rate-limit slot: pending, due at the slot, nothing attempted for it. */
+  async recordDeferred(ref: DeliveryRef, attemptsMade: number, slotAt: Date): Promise<void> {
+    await upsertState(this.dataSource.manager, ref, 'pending', attemptsMade, slotAt);
   }
 
   /**
@@ -182,4 +181,15 @@ async function withEvents(manager: EntityManager, deliveries: DeliveryEntity[]):
     const event = events.get(`${delivery.orgId}/${delivery.eventId}`);
     return event ? [{ delivery, event }] : [];
   });
+}
+
+/** Creates the delivery in `status`, or moves an existing one to it, without touching its attempts log. */
+async function upsertState(manager: EntityManager, ref: DeliveryRef, status: DeliveryStatus, attemptsMade: number, nextAttemptAt: Date | null): Promise<void> {
+  await manager
+    .createQueryBuilder()
+    .insert()
+    .into(DeliveryEntity)
+    .values({ ...ref, status, attempts: attemptsMade, nextAttemptAt })
+    .orUpdate(['status', 'attempts', 'next_attempt_at', 'updated_at'], ['id'])
+    .execute();
 }

@@ -30,6 +30,10 @@ export class WebhookEntity extends SubscriptionColumns {
   @Column({ name: 'timeout_ms', type: 'integer', nullable: true })
   timeoutMs!: number | null;
 
+  /** Requests per second the endpoint accepts at most; null: as fast as deliveries come. */
+  @Column({ name: 'rate_limit', type: 'integer', nullable: true })
+  rateLimit!: number | null;
+
   /** Treat 4xx other than 408/409/425/429 as final (Versioner's "retry on 5xx only"). */
   @Column({ name: 'client_errors_final', type: 'boolean', default: false })
   clientErrorsFinal!: boolean;

@@ -27,6 +27,7 @@ const fields = {
   enabled: z.boolean(),
   retry_schedule: z.array(delay).min(1).max(20).describe('Delays between attempts; its length is the number of retries'),
   timeout_ms: z.number().int().min(100).max(30_000).nullable().describe('Per-attempt timeout; null for the deployment default'),
+  rate_limit: z.number().int().min(1).max(10_000).nullable().describe('At most this many requests per second to the endpoint (bursts up to it); deliveries beyond wait their turn. null: unlimited'),
   client_errors_final: z.boolean().describe('Treat 4xx other than 408/409/425/429 as final'),
   pause_after_failures: z.number().int().min(0).max(1000).describe('Pause after this many failed deliveries in a row; 0 never pauses'),
 };
@@ -43,6 +44,7 @@ export const CreateWebhookSchema = requestSchema(
     enabled: fields.enabled.default(true),
     retry_schedule: fields.retry_schedule.default([...DEFAULT_RETRY_SCHEDULE]),
     timeout_ms: fields.timeout_ms.default(null),
+    rate_limit: fields.rate_limit.default(null),
     client_errors_final: fields.client_errors_final.default(false),
     pause_after_failures: fields.pause_after_failures.default(10),
     secret: z.string().max(256).optional().describe('Your own signing secret (whsec_… base64 for the standard scheme, 16+ characters otherwise); generated when absent'),
@@ -78,6 +80,7 @@ export const WebhookSchema = responseSchema(
     consecutive_failures: z.number().int(),
     retry_schedule: z.array(z.string()),
     timeout_ms: z.number().int().nullable(),
+    rate_limit: z.number().int().nullable(),
     client_errors_final: z.boolean(),
     pause_after_failures: z.number().int(),
     created_at: timestamp,

@@ -84,6 +84,7 @@ export class WebhooksService {
       enabled: input.enabled,
       retrySchedule: input.retry_schedule,
       timeoutMs: input.timeout_ms,
+      rateLimit: input.rate_limit,
       clientErrorsFinal: input.client_errors_final,
       pauseAfterFailures: input.pause_after_failures,
     };
@@ -123,6 +124,7 @@ export function webhookView(webhook: WebhookEntity): WebhookView {
     consecutive_failures: webhook.consecutiveFailures,
     retry_schedule: webhook.retrySchedule,
     timeout_ms: webhook.timeoutMs,
+    rate_limit: webhook.rateLimit,
     client_errors_final: webhook.clientErrorsFinal,
     pause_after_failures: webhook.pauseAfterFailures,
     created_at: webhook.createdAt.toISOString(),

@@ -1,0 +1,42 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Injectable } from '@nestjs/common';
+import { DeliveryOutcomes, type DeliveryJob } from '@herald/deliveries';
+import { Topics } from '@herald/kafka';
+import { DeliveryMetrics } from '@herald/observability';
+import { SendSlots } from './send-slots';
+import type { WebhookSettings } from './webhook-directory';
+
+/**
+ * Longest a delivery waits for its slot where it is. A later slot is waited for in the retry tiers instead, so a
+ * backlogged endpoint does not hold its partition's other endpoints back.
+ */
+const MAX_WAIT_IN_PLACE_MS = 1_000;
+
+/**
+ * Per-webhook rate limits. A webhook's deliveries share one partition (they are keyed by webhook), so one sender
+ * process sees all of them and its slots hold for the deployment; after a rebalance the new owner starts afresh.
+ */
+@Injectable()
+export class RateLimits {
+  private readonly slots = new SendSlots();
+
+  constructor(
+    private readonly outcomes: DeliveryOutcomes,
+    private readonly metrics: DeliveryMetrics,
+  ) {}
+
+  /** Resolves at the delivery's slot (`send`), or parks it until then (`deferred`: nothing more to do now). */
+  async admit(job: DeliveryJob, webhook: WebhookSettings, now = Date.now()): Promise<'send' | 'deferred'> {
+    if (webhook.rateLimit === null) return 'send';
+    // A deferred job comes back holding its slot; a new one queues for the next.
+    const wait = (job.slot_at ?? this.slots.reserve(webhook.id, webhook.rateLimit, now)) - now;
+    if (wait <= 0) return 'send';
+    if (wait > MAX_WAIT_IN_PLACE_MS) {
+      await this.outcomes.defer(job, Topics.webhookDeliveries, wait);
+      return 'deferred';
+    }
+    this.metrics.rateLimited.inc({ channel: 'webhook', action: 'waited' });
+    await sleep(wait);
+    return 'send';
+  }
+}
