@@ -3,6 +3,7 @@ import { KafkaProducer, Topics } from '@herald/kafka';
 import { DeliveryRepository, WebhookRepository, type NewWebhook } from '@herald/persistence';
 import { generateSecret, verifyWebhook, type SignatureScheme } from '@herald/signing';
 import { eventually, readTopic } from '@herald/testing';
+import { scrape, total } from './support/metrics';
 import { servicesModule, stackEnv } from './support/stack';
 import { endToEnd } from './support/suite';
 
@@ -54,7 +55,7 @@ describe('webhook delivery engine', () => {
     }
   }, 60_000);
 
-  it('spaces deliveries by the webhook\'s rate limit, deferring the backlog without counting attempts', async () => {
+  it('spaces deliveries by the webhook\'s rate limit, each still one attempt', async () => {
     await org('org_rate');
     const target = await receiver();
     await webhook({ id: 'wh_rate', orgId: 'org_rate', url: target.url, rateLimit: 4 });
@@ -70,10 +71,14 @@ describe('webhook delivery engine', () => {
     const gaps = times.slice(1).map((t, i) => t - times[i]);
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(200);
     expect(times.at(-1)! - times[0]).toBeGreaterThanOrEqual((count - 1) * 250 - 100);
-    // Slots beyond a second away waited in the retry tiers, yet each delivery made exactly one attempt.
+    // Waiting for a slot is not an attempt.
     const deliveries = new DeliveryRepository(dataSource);
     await eventually(async () => ((await Promise.all(ids.map((id) => deliveries.findById(id)))).every((d) => d?.status === 'succeeded') ? true : undefined));
     for (const id of ids) expect((await deliveries.attempts(id)).map((a) => a.attempt)).toEqual([1]);
+    const sender = await scrape(suite.stack.services.find((s) => s.name === 'webhook-sender')!.url);
+    // One delivery at a time per endpoint (HERALD_ENDPOINT_CONCURRENCY=1): each asks for its slot when the one
+    // before it has gone, so it is never more than 250 ms away and every one after the first waits in place.
+    expect(total(sender, 'herald_deliveries_rate_limited_total', { action: 'waited' })).toBeGreaterThanOrEqual(count - 2);
     await new Promise((r) => setTimeout(r, 1000));
     expect(target.requests).toHaveLength(count);
   }, 60_000);

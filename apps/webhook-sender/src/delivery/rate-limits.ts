@@ -7,8 +7,9 @@ import { SendSlots } from './send-slots';
 import type { WebhookSettings } from './webhook-directory';
 
 /**
- * Longest a delivery waits for its slot where it is. A later slot is waited for in the retry tiers instead, so a
- * backlogged endpoint does not hold its partition's other endpoints back.
+ * Longest a delivery waits for its slot where it is. Slots further off happen when several deliveries of one
+ * endpoint run at once (HERALD_ENDPOINT_CONCURRENCY > 1); those wait in the retry tiers instead, so no handler
+ * sleeps for long. One at a time, each delivery asks when the one before it has gone: at most 1/rate away.
  */
 const MAX_WAIT_IN_PLACE_MS = 1_000;
 
