@@ -27,7 +27,7 @@ const fields = {
   enabled: z.boolean(),
   retry_schedule: z.array(delay).min(1).max(20).describe('Delays between attempts; its length is the number of retries'),
   timeout_ms: z.number().int().min(100).max(30_000).nullable().describe('Per-attempt timeout; null for the deployment default'),
-  rate_limit: z.number().int().min(1).max(10_000).nullable().describe('At most this many requests per second to the endpoint (bursts up to it); deliveries beyond wait their turn. null: unlimited'),
+  rate_limit: z.number().int().min(1).max(10_000).nullable().describe('At most this many requests per second to the endpoint, evenly spaced; deliveries wait their turn, which is not an attempt. null: unlimited'),
   client_errors_final: z.boolean().describe('Treat 4xx other than 408/409/425/429 as final'),
   pause_after_failures: z.number().int().min(0).max(1000).describe('Pause after this many failed deliveries in a row; 0 never pauses'),
 };
