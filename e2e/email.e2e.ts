@@ -6,6 +6,7 @@ import { SEVERITY_COLOURS } from '@herald/email';
 import { Headers, Topics } from '@herald/kafka';
 import { DeliveryRepository, EmailChannelRepository, type NewEmailChannel } from '@herald/persistence';
 import { eventually, readTopic, selfSignedCertificate, startSmtpServer, type TestSmtpServer, type TestSmtpServerOptions } from '@herald/testing';
+import { suitePorts } from './support/stack';
 import { endToEnd } from './support/suite';
 
 /**
@@ -14,7 +15,7 @@ import { endToEnd } from './support/suite';
  * (the deployment's server, and channels' own servers with AUTH and STARTTLS), retrying
  * temporary failures and failing permanent ones with the server's reply in the log.
  */
-const PORT_BASE = 4300;
+const PORT_BASE = suitePorts(4300);
 const PUBLIC_URL = 'https://herald.example.com';
 const AUTH = { user: 'herald', pass: 's3cret-smtp-password' };
 

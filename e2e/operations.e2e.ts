@@ -8,7 +8,7 @@ import { generateSecret } from '@herald/signing';
 import { eventually } from '@herald/testing';
 import { referencedMetrics } from '../ops/promql';
 import { scrape, total, type Scrape } from './support/metrics';
-import { root } from './support/stack';
+import { root, suitePorts } from './support/stack';
 import { endToEnd } from './support/suite';
 
 /**
@@ -16,7 +16,7 @@ import { endToEnd } from './support/suite';
  * part of a run with successes, a failing endpoint (retries, breaker, auto-pause, held and
  * dead-lettered deliveries), a DLQ'd event and admin API calls.
  */
-const PORT_BASE = 4500;
+const PORT_BASE = suitePorts(4500);
 const OPS_ENV = { HERALD_BREAKER_VOLUME: '2', HERALD_BREAKER_ERROR_PERCENT: '50', HERALD_BREAKER_RESET_MS: '60000', HERALD_METRICS_FAILING_DESTINATIONS: '5', LOG_LEVEL: 'debug' };
 
 describe('operations metrics', () => {

@@ -5,7 +5,7 @@ import { Headers, Topics } from '@herald/kafka';
 import { DeliveryRepository, WebhookRepository } from '@herald/persistence';
 import { generateSecret } from '@herald/signing';
 import { eventually, readTopic, type Receiver, type TopicMessage } from '@herald/testing';
-import { root } from './support/stack';
+import { root, suitePorts } from './support/stack';
 import { endToEnd } from './support/suite';
 
 /**
@@ -13,7 +13,7 @@ import { endToEnd } from './support/suite';
  * Kafka → ingest → router → webhook-sender → a real HTTP receiver, with the retry-scheduler
  * bringing a failed attempt back.
  */
-const PORT_BASE = 4100;
+const PORT_BASE = suitePorts(4100);
 const SERVICES = ['ingest', 'router', 'webhook-sender', 'email-sender', 'retry-scheduler'];
 
 describe('walking skeleton: an event produced to Kafka reaches a signed webhook', () => {

@@ -4,14 +4,14 @@ import { DeliveryRepository, WebhookRepository, type NewWebhook } from '@herald/
 import { generateSecret, verifyWebhook, type SignatureScheme } from '@herald/signing';
 import { eventually, readTopic } from '@herald/testing';
 import { scrape, total } from './support/metrics';
-import { servicesModule, stackEnv } from './support/stack';
+import { servicesModule, stackEnv, suitePorts } from './support/stack';
 import { endToEnd } from './support/suite';
 
 /**
  * The delivery engine through the five real services: retry schedule, circuit breaker,
  * auto-pause with held deliveries and ordered replay, and a kill -9 of the sender mid-flight.
  */
-const PORT_BASE = 4200;
+const PORT_BASE = suitePorts(4200);
 const ENGINE_ENV = { HERALD_BREAKER_VOLUME: '5', HERALD_BREAKER_WINDOW_MS: '30000', HERALD_BREAKER_RESET_MS: '60000' };
 
 describe('webhook delivery engine', () => {
@@ -69,16 +69,18 @@ describe('webhook delivery engine', () => {
     // aside), and the whole run takes about (count - 1) / 4 seconds instead of arriving at once.
     const times = requests.map((r) => r.receivedAt).sort((a, b) => a - b);
     const gaps = times.slice(1).map((t, i) => t - times[i]);
-    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(200);
-    expect(times.at(-1)! - times[0]).toBeGreaterThanOrEqual((count - 1) * 250 - 100);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(150); // unlimited, they would arrive milliseconds apart
+    expect(times.at(-1)! - times[0]).toBeGreaterThanOrEqual((count - 2) * 250);
     // Waiting for a slot is not an attempt.
     const deliveries = new DeliveryRepository(dataSource);
     await eventually(async () => ((await Promise.all(ids.map((id) => deliveries.findById(id)))).every((d) => d?.status === 'succeeded') ? true : undefined));
     for (const id of ids) expect((await deliveries.attempts(id)).map((a) => a.attempt)).toEqual([1]);
     const sender = await scrape(suite.stack.services.find((s) => s.name === 'webhook-sender')!.url);
     // One delivery at a time per endpoint (HERALD_ENDPOINT_CONCURRENCY=1): each asks for its slot when the one
-    // before it has gone, so it is never more than 250 ms away and every one after the first waits in place.
-    expect(total(sender, 'herald_deliveries_rate_limited_total', { action: 'waited' })).toBeGreaterThanOrEqual(count - 2);
+    // before it has gone, so its slot is at most 250 ms away and it waits in place (unless its predecessor
+    // itself took that long); nothing is deferred.
+    expect(total(sender, 'herald_deliveries_rate_limited_total', { action: 'waited' })).toBeGreaterThanOrEqual(count / 2);
+    expect(total(sender, 'herald_deliveries_rate_limited_total', { action: 'deferred' })).toBe(0);
     await new Promise((r) => setTimeout(r, 1000));
     expect(target.requests).toHaveLength(count);
   }, 60_000);

@@ -40,6 +40,14 @@ export function buildAndMigrate(): void {
   execFileSync(process.execPath, ['dist/apps/ingest/src/cli.js', 'migrate'], { cwd: root, env: process.env, stdio: 'pipe' });
 }
 
+/**
+ * A suite's first service port, moved by HERALD_TEST_PORT_OFFSET so that two test runs on one machine
+ * (for example in two worktrees) never collide.
+ */
+export function suitePorts(base: number): number {
+  return base + Number(process.env.HERALD_TEST_PORT_OFFSET ?? 0);
+}
+
 /** Environment every service of a test stack gets: the test broker and database, loopback receivers allowed. */
 export function stackEnv(extra: Record<string, string> = {}): Record<string, string> {
   return {
