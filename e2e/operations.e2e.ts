@@ -119,7 +119,7 @@ describe('operations metrics', () => {
   });
 
   it("names Herald's own metrics as promtool check metrics wants (units, _total on counters only, help)", async () => {
-    const { ensurePromtool } = (await import(pathToFileURL(path.join(root, 'tools/dev/promtool.mjs')).href)) as { ensurePromtool(): string };
+    const { ensurePromtool } = (await import(pathToFileURL(path.join(root, 'tools/dev/prometheus.mjs')).href)) as { ensurePromtool(): string };
     const promtool = ensurePromtool();
     // prom-client's default process metrics are its own naming (some gauges end in _total).
     const defaults = new Registry();

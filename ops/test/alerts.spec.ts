@@ -74,7 +74,7 @@ describe('promtool', () => {
   };
 
   beforeAll(async () => {
-    const { ensurePromtool } = (await import(pathToFileURL(path.join(root, 'tools/dev/promtool.mjs')).href)) as { ensurePromtool(): string };
+    const { ensurePromtool } = (await import(pathToFileURL(path.join(root, 'tools/dev/prometheus.mjs')).href)) as { ensurePromtool(): string };
     promtool = ensurePromtool();
   }, 120_000);
 

@@ -29,7 +29,7 @@ describe('sampledGauge', () => {
 });
 
 describe('countApiRequests', () => {
-  it('labels requests by route template and status, and unmatched paths as unmatched', async () => {
+  it('labels requests by route template and status, unmatched paths as unmatched, and leaves out probes and scrapes', async () => {
     const registry = new Registry();
     const app = express();
     app.use(countApiRequests(new ApiMetrics(registry)));
@@ -37,6 +37,7 @@ describe('countApiRequests', () => {
     router.get('/webhooks/:id', (_req, res) => void res.status(200).json({}));
     router.delete('/webhooks/:id', (_req, res) => void res.status(404).json({}));
     app.use('/api/v1', router);
+    for (const probe of ['/healthz', '/readyz', '/metrics']) app.get(probe, (_req, res) => void res.status(200).send('ok'));
     const server = app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -45,6 +46,7 @@ describe('countApiRequests', () => {
       await fetch(`${base}/api/v1/webhooks/wh_2`);
       await fetch(`${base}/api/v1/webhooks/wh_3`, { method: 'DELETE' });
       await fetch(`${base}/api/v1/nothing/here`);
+      for (const probe of ['/healthz', '/readyz', '/metrics']) await fetch(`${base}${probe}`);
     } finally {
       server.close();
     }
@@ -54,6 +56,9 @@ describe('countApiRequests', () => {
     expect(text).toContain('herald_api_requests_total{method="GET",route="unmatched",status="404"} 1');
     expect(text).toContain('herald_api_request_duration_seconds_count{method="GET",route="/api/v1/webhooks/:id"} 2');
     expect(text).not.toContain('wh_1');
+    // Probes and scrapes are not API traffic.
+    expect(text).not.toMatch(/healthz|readyz|route="\/metrics"/);
+    expect(text).not.toContain('route="unmatched",status="200"');
   });
 });
 
