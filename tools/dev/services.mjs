@@ -54,8 +54,11 @@ const COLORS = [36, 35, 33, 32, 34, 96, 95];
  * @property {(name: string, lines?: number) => string} tail  the service's last output lines
  * @property {(opts?: { timeoutMs?: number, signal?: string }) => Promise<{ name: string, code: number|null, signal: string|null, forced: boolean }[]>} stop
  *           SIGTERM to every service, SIGKILL to those still running after timeoutMs (default 30 s)
- * @property {(name: string, opts?: { timeoutMs?: number }) => Promise<{ code: number|null, signal: string|null, forced: boolean }>} stopOne
- *           stops one service (for crash/restart tests)
+ * @property {(name: string, opts?: { timeoutMs?: number, signal?: string }) => Promise<{ code: number|null, signal: string|null, forced: boolean }>} stopOne
+ *           stops one service (crash/restart tests, outage rehearsals); the others keep running
+ * @property {(name: string) => Promise<{ name: string, port: number, pid: number }>} startOne
+ *           starts a stopped service again with the same settings and port, and waits until it is ready
+ * @property {() => { name: string, port: number, running: boolean, pid: number }[]} status
  */
 export async function startServices({
   env = {},
@@ -88,17 +91,19 @@ export async function startServices({
   crashed.catch(() => {});
   const procs = new Map();
 
-  for (const name of services) {
+  /** Runs one service's process; a later call for the same name replaces a stopped one (startOne). */
+  const launch = (name) => {
     const child = spawn(process.execPath, [...nodeArgs, serviceEntry(name, root)], {
       cwd: root,
       env: { ...process.env, ...env, PORT: String(ports[name]) },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
-    const proc = { name, child, port: ports[name], lines: [], stopping: false, exit: null };
+    const proc = { name, child, port: ports[name], lines: procs.get(name)?.lines ?? [], stopping: false, exit: null };
     proc.exited = new Promise((resolve) => {
       child.once('exit', (code, signal) => {
         proc.exit = { name, code, signal };
+        proc.guard?.release();
         resolve(proc.exit);
         if (!proc.stopping) {
           reportCrash(proc.exit);
@@ -112,9 +117,12 @@ export async function startServices({
       if (proc.lines.length > 200) proc.lines.shift();
       write(name, line, stream);
     });
+    // Stops the service if this process dies without stopping it.
+    if (child.pid && !proc.exit) proc.guard = watchParent([child.pid], { signal: 'SIGTERM' });
     procs.set(name, proc);
-  }
-  const guard = watchParent([...procs.values()].map((p) => p.child.pid).filter(Boolean), { signal: 'SIGTERM' });
+    return proc;
+  };
+  for (const name of services) launch(name);
 
   const stopOne = async (name, { timeoutMs = 30_000, signal = 'SIGTERM' } = {}) => {
     const proc = procs.get(name);
@@ -136,14 +144,26 @@ export async function startServices({
     return { ...proc.exit, forced: timedOut };
   };
 
+  /** Starts a stopped service again on its port; resolves once it answers `waitFor`. */
+  const startOne = async (name) => {
+    const previous = procs.get(name);
+    if (!previous) throw new Error(`unknown service ${name}`);
+    if (!previous.exit) throw new Error(`${name} is running`);
+    const proc = launch(name);
+    if (waitFor) await waitHttp(`http://127.0.0.1:${proc.port}/${waitFor}`, readyTimeoutMs, () => proc.exit);
+    return { name, port: proc.port, pid: proc.child.pid };
+  };
+
   let stopping = null;
   const handle = {
     services: [...procs.values()].map((p) => ({ name: p.name, port: p.port, pid: p.child.pid, url: `http://127.0.0.1:${p.port}` })),
     crashed,
     tail: (name, lines = 50) => (procs.get(name)?.lines ?? []).slice(-lines).join('\n'),
+    status: () => services.map((name) => ({ name, port: ports[name], running: !procs.get(name).exit, pid: procs.get(name).child.pid })),
     stopOne,
+    startOne,
     stop: (opts = {}) => {
-      stopping ??= Promise.all(services.map((name) => stopOne(name, opts))).finally(() => guard.release());
+      stopping ??= Promise.all(services.map((name) => stopOne(name, opts)));
       return stopping;
     },
   };

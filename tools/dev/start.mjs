@@ -9,12 +9,14 @@
 //
 // Ctrl-C (or SIGTERM): every service gets SIGTERM and up to 30 s to finish in-flight work, commit and leave its
 // group; then Kafka and any embedded PostgreSQL this started are stopped. A second Ctrl-C kills the services.
-// If a service crashes, the others are shut down the same way and the exit code is 1.
+// If a service crashes, the others are shut down the same way and the exit code is 1. To rehearse one service's
+// outage instead, stop and start it on its own: `npm run services -- stop router` (tools/dev/services-control.mjs).
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { startKafka, kafkaStatus, defaultKafkaDataDir } from '../kafka/kafka.mjs';
 import { startMailSink } from './mail-sink.mjs';
 import { ensurePostgres } from './postgres.mjs';
+import { serveControl } from './services-control.mjs';
 import { startServices, servicePorts, repoRoot, SERVICES } from './services.mjs';
 
 const started = Date.now();
@@ -139,13 +141,15 @@ async function main() {
     },
   });
   await step(null);
+  const control = await serveControl(services);
+  cleanups.push({ name: 'service control', stop: control.close });
 
   const base = `http://127.0.0.1:${ports.ingest}`;
   say(`all services ready in ${seconds(t)} (${seconds(started)} in all)`);
   say(`admin API   ${base}/api/v1`);
   say(`OpenAPI     ${base}/api/v1/docs   (JSON: ${base}/api/v1/docs-json)`);
   for (const name of SERVICES) say(`${`${name}`.padEnd(16)}http://127.0.0.1:${ports[name]}/metrics   /healthz   /readyz`);
-  say('Ctrl-C to stop');
+  say('npm run services -- stop|start <service> rehearses one service\'s outage; Ctrl-C stops everything');
 }
 
 /** The SMTP settings of the environment, or a local sink that saves every email as an .eml file. */
