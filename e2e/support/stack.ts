@@ -14,6 +14,8 @@ export interface RunningStack {
   services: { name: string; port: number; pid: number; url: string }[];
   stop(opts?: { timeoutMs?: number }): Promise<ExitInfo[]>;
   stopOne(name: string, opts?: { timeoutMs?: number; signal?: string }): Promise<Omit<ExitInfo, 'name'>>;
+  /** Starts a stopped service again with the same settings and port; resolves once it is ready. */
+  startOne(name: string): Promise<{ name: string; port: number; pid: number }>;
   tail(name: string, lines?: number): string;
 }
 

@@ -78,28 +78,32 @@ function findOnPath(name) {
  * @param {{ service: string, url: string }[]} opts.targets  base URLs (http://host:port) of the services
  * @param {string[]} [opts.ruleFiles]  absolute paths
  * @param {number} [opts.intervalSeconds]
- * @returns {Promise<{ url: string, stop(): Promise<void>, log(): string }>}
+ * @returns {Promise<{ url: string, stop(): Promise<void>, retarget(targets: { service: string, url: string }[]): Promise<void>, log(): string }>}
  */
 export async function startPrometheus({ port, targets, ruleFiles = [], intervalSeconds = 1 }) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'herald-prometheus-'));
-  const config = {
-    global: { scrape_interval: `${intervalSeconds}s`, evaluation_interval: `${intervalSeconds}s` },
-    rule_files: ruleFiles,
-    scrape_configs: [
-      {
-        job_name: 'herald',
-        honor_labels: true,
-        scrape_timeout: `${intervalSeconds}s`,
-        static_configs: targets.map(({ service, url }) => ({ targets: [new URL(url).host], labels: { service } })),
-      },
-    ],
+  const configFile = path.join(dir, 'prometheus.yml');
+  const writeConfig = (scraped) => {
+    const config = {
+      global: { scrape_interval: `${intervalSeconds}s`, evaluation_interval: `${intervalSeconds}s` },
+      rule_files: ruleFiles,
+      scrape_configs: [
+        {
+          job_name: 'herald',
+          honor_labels: true,
+          scrape_timeout: `${intervalSeconds}s`,
+          static_configs: scraped.map(({ service, url }) => ({ targets: [new URL(url).host], labels: { service } })),
+        },
+      ],
+    };
+    // JSON is YAML: no YAML writer needed for a config this plain.
+    writeFileSync(configFile, JSON.stringify(config, null, 2));
   };
-  // JSON is YAML: no YAML writer needed for a config this plain.
-  writeFileSync(path.join(dir, 'prometheus.yml'), JSON.stringify(config, null, 2));
+  writeConfig(targets);
   const output = [];
   const child = spawn(
     ensurePrometheus(),
-    [`--config.file=${path.join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${path.join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'],
+    [`--config.file=${configFile}`, `--storage.tsdb.path=${path.join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--web.enable-lifecycle', '--log.level=warn'],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   for (const stream of [child.stdout, child.stderr]) stream.on('data', (chunk) => output.push(String(chunk)));
@@ -124,7 +128,13 @@ export async function startPrometheus({ port, targets, ruleFiles = [], intervalS
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  return { url, stop, log: () => output.join('') };
+  /** Scrapes `scraped` from now on instead (an empty list: Herald's targets vanish, as after a broken scrape config). */
+  const retarget = async (scraped) => {
+    writeConfig(scraped);
+    const response = await fetch(`${url}/-/reload`, { method: 'POST' });
+    if (!response.ok) throw new Error(`prometheus reload answered ${response.status}: ${await response.text()}`);
+  };
+  return { url, stop, retarget, log: () => output.join('') };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
