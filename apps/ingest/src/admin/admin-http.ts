@@ -40,6 +40,8 @@ export function setupAdminHttp(app: INestApplication): void {
   express.use(countApiRequests(app.get(ApiMetrics)));
   express.use(rejectUnreadableUrls(`/${ADMIN_PREFIX}`));
   express.useBodyParser('json', { limit: MAX_BODY, verify: checkBodyText });
+  // Nest would add its urlencoded parser after the handlers below, where its failures would answer plain JSON.
+  express.useBodyParser('urlencoded', { limit: MAX_BODY, extended: false });
   express.use(checkBodyValues);
   express.use(bodyProblems(MAX_BODY));
   app.useGlobalFilters(new UnknownAdminRouteFilter(`/${ADMIN_PREFIX}`, app.get(HttpAdapterHost).httpAdapter));

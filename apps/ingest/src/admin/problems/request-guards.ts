@@ -52,12 +52,13 @@ export const checkBodyValues: RequestHandler = (request, _response, next) => {
 /**
  * The body parser's and the checks' failures as problem+json (Express would answer HTML): too
  * large 413, an unsupported Content-Encoding or charset 415, nesting and values 422 naming the
- * field, anything else it refused 400.
+ * field, anything else it refused (not JSON, a corrupt gzip stream) 400.
  */
 export function bodyProblems(maxBody: string): ErrorRequestHandler {
-  return (error: { status?: number; type?: string }, request, response, next) => {
+  return (error: { status?: unknown }, request, response, next) => {
     if (error instanceof InvalidEventError) return writeProblem(response, toProblem(error)!.toDetails(request.path));
-    if (typeof error?.type !== 'string' || !error.status || error.status >= 500) return next(error);
+    // Only the body parser runs before this handler; its refusals (zlib's included) carry a 4xx status.
+    if (typeof error?.status !== 'number' || error.status < 400 || error.status >= 500) return next(error);
     const problem =
       error.status === 413
         ? ProblemError.bodyTooLarge(`the body may be at most ${maxBody}`)
