@@ -63,7 +63,7 @@ export function bodyProblems(maxBody: string): ErrorRequestHandler {
       error.status === 413
         ? ProblemError.bodyTooLarge(`the body may be at most ${maxBody}`)
         : error.status === 415
-          ? new ProblemError(415, 'urn:herald:problem:unsupported-media-type', 'Unsupported Media Type', 'the body must be JSON (application/json, UTF-8), uncompressed or gzip, deflate or br')
+          ? new ProblemError(415, 'urn:herald:problem:unsupported-media-type', 'Unsupported Media Type', 'the body must be JSON (application/json, UTF-8), uncompressed or in a Content-Encoding the server decodes (gzip, deflate, br)')
           : ProblemError.malformedBody('the body is not valid JSON');
     writeProblem(response, problem.toDetails(request.path));
   };
