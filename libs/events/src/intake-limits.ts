@@ -7,9 +7,8 @@ import { InvalidEventError, type IntakeViolation } from './invalid-event';
  */
 export const INTAKE_LIMITS = {
   /**
-   * The accepted event as compact JSON. A delivery job carries the event plus ~300 bytes, so a
-   * job stays far below the broker's 1 MiB message limit (max.message.bytes), even when the
-   * router batches several jobs, each on its own, up to that limit.
+   * The accepted event as compact JSON. A delivery job carries the event plus ~150 bytes, so
+   * every job stays far below the broker's 1 MiB message limit (max.message.bytes).
    */
   maxEventBytes: 256 * 1024,
   /** Objects and arrays inside one another, the envelope counting as 1. */
