@@ -15,7 +15,6 @@ export const INTAKE_LIMITS = {
   maxDepth: 64,
 } as const;
 
-
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 /**
@@ -36,6 +35,8 @@ export function decodeJsonText(raw: Buffer): string {
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const COLON = 0x3a;
+const OPENERS = new Set([0x7b, 0x5b]); // { [
+const CLOSERS = new Set([0x7d, 0x5d]); // } ]
 
 /**
  * Refuses JSON text nested deeper than `maxDepth`, scanning it once without recursion, so that
@@ -55,9 +56,9 @@ export function checkNesting(text: string, maxDepth: number = INTAKE_LIMITS.maxD
       if (depth === 1) lastString = text.slice(start, i);
     } else if (c === COLON && depth === 1) {
       member = lastString;
-    } else if (c === 0x7b || c === 0x5b) {
+    } else if (OPENERS.has(c)) {
       if (++depth > maxDepth) throw new InvalidEventError(depth > 1 ? member : '', `is nested more than ${maxDepth} levels deep`, 'too_deep');
-    } else if (c === 0x7d || c === 0x5d) {
+    } else if (CLOSERS.has(c)) {
       depth--;
     }
   }
