@@ -181,7 +181,7 @@ describe('admin API: email channels, events, event types, config', () => {
       - id: ec_declared
         name: DevOps
         recipients: [devops@example.com]
-        smtp: { host: smtp.example.com, from: "Alerts <alerts@example.com>", password: "\${DECLARED_SMTP_PASSWORD}" }
+        smtp: { host: 93.184.215.16, from: "Alerts <alerts@example.com>", password: "\${DECLARED_SMTP_PASSWORD}" }
 `,
       );
     process.env.DECLARED_SECRET = 'declared-shared-secret';

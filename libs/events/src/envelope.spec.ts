@@ -1,5 +1,6 @@
 import { BUILTIN_EVENT_TYPES, EventCatalog } from './catalog';
-import { acceptEvent, InvalidEventError, parseAcceptedEvent, parseEventJson, webhookPayload } from './envelope';
+import { acceptEvent, parseAcceptedEvent, parseEventJson, webhookPayload } from './envelope';
+import { InvalidEventError } from './invalid-event';
 
 const catalog = new EventCatalog(BUILTIN_EVENT_TYPES);
 const now = new Date('2026-05-07T14:23:15.000Z');

@@ -1,8 +1,18 @@
 import { z } from 'zod';
-import { ulid } from 'ulid';
 import type { EventCatalog } from './catalog';
+import { newEventId } from './event-id';
+import { checkEventSize, checkNesting, checkValues, decodeJsonText } from './intake-limits';
+import { InvalidEventError } from './invalid-event';
 
 const id = z.string().trim().min(1).max(128);
+
+/**
+ * `data` as sent: checked to be a JSON object but not copied, because z.record rebuilds the object
+ * and drops a `__proto__` key on the way; event keys are data, whatever their name.
+ */
+const data = z
+  .custom<Record<string, unknown>>((value) => typeof value === 'object' && value !== null && !Array.isArray(value), 'expected an object')
+  .meta({ type: 'object', additionalProperties: {} });
 
 /** What producers write to `herald.events.v1` or POST to `/api/v1/events`. */
 export const EventInputSchema = z.object({
@@ -11,7 +21,7 @@ export const EventInputSchema = z.object({
   org_id: id,
   project_id: id.nullish(),
   occurred_at: z.iso.datetime({ offset: true }).optional(),
-  data: z.record(z.string(), z.unknown()).default({}),
+  data: data.optional(),
 });
 export type EventInput = z.input<typeof EventInputSchema>;
 
@@ -23,39 +33,20 @@ export const HeraldEventSchema = z.object({
   project_id: z.string().nullable(),
   occurred_at: z.string(),
   created_at: z.string(),
-  data: z.record(z.string(), z.unknown()),
+  data,
 });
 export type HeraldEvent = z.infer<typeof HeraldEventSchema>;
 
-/** Bad input, naming the field at fault; mapped to a DLQ reason or an RFC 9457 problem. */
-export class InvalidEventError extends Error {
-  constructor(
-    readonly field: string,
-    readonly reason: string,
-    private readonly code?: 'unknown_type' | 'unknown_org',
-  ) {
-    super(field ? `${field}: ${reason}` : reason);
-    this.name = 'InvalidEventError';
-  }
-
-  /** Which rule the event broke, from a bounded set (a metric label): malformed, unknown_type, unknown_org, invalid_<field>. */
-  get category(): string {
-    if (this.code) return this.code;
-    if (!this.field) return 'malformed';
-    const top = this.field.split('.')[0];
-    return top in EventInputSchema.shape ? `invalid_${top}` : 'invalid';
-  }
-}
-
-export function newEventId(): string {
-  return `evt_${ulid()}`;
-}
-
-/** Parses raw bytes from Kafka; every failure is an InvalidEventError. */
+/**
+ * Parses raw bytes from Kafka; every failure is an InvalidEventError. Invalid UTF-8 and nesting
+ * past the limit are refused before JSON.parse runs.
+ */
 export function parseEventJson(raw: Buffer | string | null): unknown {
   if (raw === null || raw.length === 0) throw new InvalidEventError('', 'empty message');
+  const text = typeof raw === 'string' ? raw : decodeJsonText(raw);
+  if (typeof raw === 'string') checkNesting(text);
   try {
-    return JSON.parse(raw.toString());
+    return JSON.parse(text);
   } catch {
     throw new InvalidEventError('', 'not valid JSON');
   }
@@ -74,25 +65,28 @@ export function parseAcceptedEvent(raw: Buffer | string | null): HeraldEvent {
 }
 
 /**
- * Validates an input envelope against the schema and the catalog, assigns an id when the
- * producer gave none and stamps created_at. Org existence is checked by the caller (it needs
- * the database).
+ * Validates an input envelope against the intake limits, the schema and the catalog, assigns an
+ * id when the producer gave none (`assignId`: fresh, or derived from the Kafka position) and
+ * stamps created_at. Org existence is checked by the caller (it needs the database).
  */
-export function acceptEvent(input: unknown, catalog: EventCatalog, now: Date = new Date()): HeraldEvent {
+export function acceptEvent(input: unknown, catalog: EventCatalog, now: Date = new Date(), assignId: () => string = newEventId): HeraldEvent {
+  checkValues(input);
   const parsed = EventInputSchema.safeParse(input);
   if (!parsed.success) throw firstIssue(parsed.error);
   const event = parsed.data;
   if (!catalog.has(event.type)) throw new InvalidEventError('type', `unknown event type '${event.type}'`, 'unknown_type');
   const createdAt = now.toISOString();
-  return {
-    id: event.id ?? newEventId(),
+  const accepted: HeraldEvent = {
+    id: event.id ?? assignId(),
     type: event.type,
     org_id: event.org_id,
     project_id: event.project_id ?? null,
     occurred_at: event.occurred_at ?? createdAt,
     created_at: createdAt,
-    data: event.data,
+    data: event.data ?? {},
   };
+  checkEventSize(JSON.stringify(accepted));
+  return accepted;
 }
 
 /** The body every webhook destination receives (DESIGN.md, "Webhook wire contract"). */

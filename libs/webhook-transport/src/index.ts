@@ -1,4 +1,4 @@
-export { checkDestinationUrl, checkResolvedDestination, guardedLookup, isForbiddenAddress, UnsafeDestinationError, type DestinationPolicy } from './destination-guard';
+export { checkDestinationUrl, checkResolvedDestination, checkResolvedHost, guardedLookup, isForbiddenAddress, UnsafeDestinationError, type DestinationPolicy } from './destination-guard';
 export { HttpSender, parseRetryAfter, type HttpRequest, type SendResult } from './http-sender';
 export { classifyAttempt, type AttemptOutcome } from './outcome';
 export { prepareRequest, type PrepareOptions, type WebhookTarget } from './prepare';

@@ -2,14 +2,13 @@ import type { INestApplication } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
-import type { NextFunction, Request, Response } from 'express';
 import { HERALD_VERSION } from '@herald/config';
 import { ApiMetrics, countApiRequests } from '@herald/observability';
 import { API_KEY_SCHEME } from './admin-controller.decorator';
 import { ADMIN_API_MODULES, ADMIN_PREFIX } from './admin.module';
 import { openApiComponents } from './openapi/schemas';
-import { UnknownAdminRouteFilter, writeProblem } from './problems/problem.filter';
-import { ProblemError } from './problems/problem';
+import { UnknownAdminRouteFilter } from './problems/problem.filter';
+import { bodyProblems, checkBodyText, checkBodyValues, rejectUnreadableUrls } from './problems/request-guards';
 
 const MAX_BODY = '1mb';
 
@@ -31,20 +30,20 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
 }
 
 /**
- * HTTP setup of the admin API, before the app initialises: request metrics, a JSON body parser
- * whose failures answer problem+json (Express would answer HTML), problem+json for unknown
- * paths under /api/v1, and the docs at
- * /api/v1/docs and /api/v1/docs-json.
+ * HTTP setup of the admin API, before the app initialises: request metrics, URL checks, a JSON
+ * body parser that refuses deep nesting before parsing and whose failures answer problem+json
+ * (Express would answer HTML), the intake limits on every parsed body, problem+json for unknown
+ * paths under /api/v1, and the docs at /api/v1/docs and /api/v1/docs-json.
  */
 export function setupAdminHttp(app: INestApplication): void {
   const express = app as NestExpressApplication;
   express.use(countApiRequests(app.get(ApiMetrics)));
-  express.useBodyParser('json', { limit: MAX_BODY });
-  express.use((error: { status?: number; type?: string; message?: string }, request: Request, response: Response, next: NextFunction) => {
-    if (!error?.type?.startsWith('entity.') && !error?.type?.startsWith('charset.') && !error?.type?.startsWith('encoding.')) return next(error);
-    const problem = error.status === 413 ? new ProblemError(413, 'urn:herald:problem:body-too-large', 'Body too large', `the body may be at most ${MAX_BODY}`) : ProblemError.malformedBody('the body is not valid JSON');
-    writeProblem(response, problem.toDetails(request.path));
-  });
+  express.use(rejectUnreadableUrls(`/${ADMIN_PREFIX}`));
+  express.useBodyParser('json', { limit: MAX_BODY, verify: checkBodyText });
+  // Nest would add its urlencoded parser after the handlers below, where its failures would answer plain JSON.
+  express.useBodyParser('urlencoded', { limit: MAX_BODY, extended: false });
+  express.use(checkBodyValues);
+  express.use(bodyProblems(MAX_BODY));
   app.useGlobalFilters(new UnknownAdminRouteFilter(`/${ADMIN_PREFIX}`, app.get(HttpAdapterHost).httpAdapter));
   SwaggerModule.setup(`${ADMIN_PREFIX}/docs`, app, () => buildOpenApiDocument(app), { jsonDocumentUrl: `${ADMIN_PREFIX}/docs-json` });
 }

@@ -1,13 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { acceptEvent, EventCatalog, InvalidEventError, parseEventJson, type HeraldEvent } from '@herald/events';
+import { acceptEvent, EventCatalog, InvalidEventError, parseEventJson, sourceEventId, type HeraldEvent } from '@herald/events';
 import { DeadLetters, KafkaProducer, Topics, type InboundMessage } from '@herald/kafka';
 import { IntakeMetrics } from '@herald/observability';
 import { EventLogRepository, OrgRepository } from '@herald/persistence';
 import { PublishOrder } from './publish-order';
+import { asRepeatingFailure } from './repeating-failure';
 
 /**
  * The one path every event takes in, from Kafka or REST: validate, assign id, dedupe on the
- * event log, publish to the accepted topic. Bad input raises InvalidEventError naming the field.
+ * event log, publish to the accepted topic. Bad input raises InvalidEventError naming the field;
+ * so does a failure that would repeat on every attempt (the database refusing a value).
  */
 @Injectable()
 export class IntakeService {
@@ -23,14 +25,17 @@ export class IntakeService {
     private readonly metrics: IntakeMetrics,
   ) {}
 
-  /** REST intake: an InvalidEventError becomes the caller's 422. */
+  /** REST intake: an InvalidEventError becomes the caller's 422 (413 when too large). An id-less event gets a fresh id. */
   publish(input: unknown): Promise<HeraldEvent> {
     return this.counted('api', () => this.accept(input));
   }
 
-  /** Events of one org reach the accepted topic in the order they came in, though many are in flight. */
-  private async accept(input: unknown): Promise<HeraldEvent> {
-    const accepted = acceptEvent(input, this.catalog);
+  /**
+   * Events of one org reach the accepted topic in the order they came in, though many are in flight.
+   * `assignId` names an event that came without a producer id.
+   */
+  private async accept(input: unknown, assignId?: () => string): Promise<HeraldEvent> {
+    const accepted = acceptEvent(input, this.catalog, new Date(), assignId);
     const turn = this.order.take(accepted.org_id);
     try {
       if (!(await this.orgs.exists(accepted.org_id))) throw new InvalidEventError('org_id', `unknown org '${accepted.org_id}'`, 'unknown_org');
@@ -47,10 +52,14 @@ export class IntakeService {
     }
   }
 
-  /** Kafka intake: anything that is not a valid event goes to the DLQ with the reason, and the offset moves on. */
+  /**
+   * Kafka intake: anything that is not a valid event goes to the DLQ with the reason, and the
+   * offset moves on. An id-less event's id is derived from the message's position, so reading
+   * the message again (a crash before the commit) gives the same id, and the same webhook-id.
+   */
   async ingestMessage(message: InboundMessage): Promise<void> {
     try {
-      await this.counted('kafka', async () => this.accept(parseEventJson(message.value)));
+      await this.counted('kafka', async () => this.accept(parseEventJson(message.value), () => sourceEventId(message)));
     } catch (error) {
       if (!(error instanceof InvalidEventError)) throw error;
       this.logger.warn({ msg: 'event rejected', reason: error.message, topic: message.topic, partition: message.partition, offset: message.offset });
@@ -64,8 +73,10 @@ export class IntakeService {
       this.metrics.ingested.inc({ source });
       return event;
     } catch (error) {
-      if (error instanceof InvalidEventError) this.metrics.rejected.inc({ source, reason: error.category });
-      throw error;
+      const rejection = error instanceof InvalidEventError ? error : asRepeatingFailure(error);
+      if (!rejection) throw error;
+      this.metrics.rejected.inc({ source, reason: rejection.category });
+      throw rejection;
     }
   }
 }

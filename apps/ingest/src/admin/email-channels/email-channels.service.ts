@@ -1,11 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { isIP } from 'node:net';
 import { ulid } from 'ulid';
 import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
 import { Mailer } from '@herald/email';
 import { EventCatalog } from '@herald/events';
 import { EmailChannelRepository, type EmailChannelEntity, type NewEmailChannel, type Page, type PageRequest } from '@herald/persistence';
-import { isForbiddenAddress } from '@herald/webhook-transport';
+import { checkResolvedHost, UnsafeDestinationError } from '@herald/webhook-transport';
 import { ProblemError } from '../problems/problem';
 import { checkEventTypes } from '../subscriptions';
 import type { CreateEmailChannel, EmailChannelView, EmailTestResultView, SmtpInput, UpdateEmailChannel } from './email-channel.schemas';
@@ -32,13 +31,13 @@ export class EmailChannelsService {
     return channel;
   }
 
-  create(orgId: string, input: CreateEmailChannel, id = `ec_${ulid()}`): Promise<EmailChannelEntity> {
-    return this.channels.create({ ...this.columns(input), id, orgId, recipients: input.recipients }, this.config.HERALD_MAX_EMAIL_CHANNELS_PER_ORG);
+  async create(orgId: string, input: CreateEmailChannel, id = `ec_${ulid()}`): Promise<EmailChannelEntity> {
+    return this.channels.create({ ...(await this.columns(input)), id, orgId, recipients: input.recipients }, this.config.HERALD_MAX_EMAIL_CHANNELS_PER_ORG);
   }
 
   async update(orgId: string, id: string, input: UpdateEmailChannel): Promise<EmailChannelEntity> {
     await this.get(orgId, id);
-    await this.channels.update(id, this.columns(input));
+    await this.channels.update(id, await this.columns(input));
     return this.get(orgId, id);
   }
 
@@ -61,7 +60,7 @@ export class EmailChannelsService {
   }
 
   /** Checks what the client set and turns it into column values; absent fields stay as they are. */
-  private columns(input: UpdateEmailChannel): ChannelColumns {
+  private async columns(input: UpdateEmailChannel): Promise<ChannelColumns> {
     const recipients = input.recipients && [...new Set(input.recipients)];
     const max = this.config.HERALD_MAX_RECIPIENTS_PER_CHANNEL;
     if (recipients && recipients.length > max) throw ProblemError.limitReached(`at most ${max} recipients per channel, got ${recipients.length}`, max, 'recipients');
@@ -71,18 +70,24 @@ export class EmailChannelsService {
       eventTypes: input.events && checkEventTypes(input.events, this.catalog, this.config.HERALD_MAX_EVENTS_PER_CHANNEL),
       projectIds: input.project_ids && [...new Set(input.project_ids)],
       enabled: input.enabled,
-      ...(input.smtp === undefined ? {} : this.smtpColumns(input.smtp)),
+      ...(input.smtp === undefined ? {} : await this.smtpColumns(input.smtp)),
     };
     return Object.fromEntries(Object.entries(columns).filter(([, value]) => value !== undefined));
   }
 
-  /** The SMTP settings replace the stored ones together, except a password left out, which is kept. */
-  private smtpColumns(smtp: SmtpInput | null): ChannelColumns {
+  /**
+   * The SMTP settings replace the stored ones together, except a password left out, which is kept.
+   * The host is resolved and checked now, as a webhook URL is (the mailer checks again when it
+   * connects, since DNS can change).
+   */
+  private async smtpColumns(smtp: SmtpInput | null): Promise<ChannelColumns> {
     if (smtp === null) return { smtpHost: null, smtpPort: null, smtpSecurity: null, smtpUsername: null, smtpPassword: null, smtpFrom: null };
     const host = smtp.host.replace(/^\[(.*)\]$/, '$1');
-    // Names are checked when the mailer connects (DNS can change); a literal address can be refused now.
-    if (isIP(host) && isForbiddenAddress(host, { allowLoopback: this.config.HERALD_ALLOW_LOOPBACK_DESTINATIONS })) {
-      throw ProblemError.invalidField('smtp.host', `address ${host} is not publicly routable`);
+    try {
+      await checkResolvedHost(host, { allowLoopback: this.config.HERALD_ALLOW_LOOPBACK_DESTINATIONS });
+    } catch (error) {
+      if (error instanceof UnsafeDestinationError) throw ProblemError.invalidField('smtp.host', error.message);
+      throw error;
     }
     return {
       smtpHost: host,

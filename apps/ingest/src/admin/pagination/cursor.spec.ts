@@ -12,7 +12,9 @@ describe('list cursors', () => {
 
   it('rejects anything it did not issue', () => {
     const b64 = (text: string) => Buffer.from(text).toString('base64url');
-    for (const bad of ['', 'not base64!', b64('{"a":1}'), b64('["2026-11-23", "x"]'), b64('["2026-11-23T03:08:39.123456Z", 5]'), b64('["2026-11-23T03:08:39.123456Z"]')]) {
+    for (const bad of ['', 'not base64!', b64('{"a":1}'), b64('["2026-11-23", "x"]'), b64('["2026-11-23T03:08:39.123456Z", 5]'), b64('["2026-11-23T03:08:39.123456Z"]'),
+      b64('["2026-02-30T03:08:39.123456Z", "x"]'), b64('["2026-11-23T25:08:39.123456Z", "x"]'), b64('["0000-01-01T00:00:00.000000Z", "x"]'),
+      b64('["2026-11-23T03:08:39.123456Z", "wh_\\u0000"]'), b64('["2026-11-23T03:08:39.123456Z", "\\ud800"]')]) {
       expect(decodePageKey(bad)).toBeNull();
     }
     expect(decodeCursor(encodeCursor(['a', 'b']), 1)).toBeNull();

@@ -1,10 +1,12 @@
 import { z } from 'zod';
+import { checkValues } from '@herald/events';
 import { PAGE_KEY_AT, type Page, type PageKey } from '@herald/persistence';
 
 /**
  * Cursors are opaque to clients: base64url of the JSON array of strings that locates the last
- * row of the page. Anything that does not decode to the expected shape is a 400 naming
- * `cursor`, never a database error.
+ * row of the page. Anything that does not decode to the expected shape (including text
+ * PostgreSQL cannot compare, and timestamps that do not exist) is a 400 naming `cursor`, never a
+ * database error.
  */
 export function encodeCursor(parts: readonly string[]): string {
   return Buffer.from(JSON.stringify(parts)).toString('base64url');
@@ -13,9 +15,10 @@ export function encodeCursor(parts: readonly string[]): string {
 export function decodeCursor(cursor: string, length: number): string[] | null {
   try {
     const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    checkValues(value);
     if (Array.isArray(value) && value.length === length && value.every((part) => typeof part === 'string')) return value;
   } catch {
-    // not JSON: answered below
+    // not JSON, or holding a NUL or lone surrogate: answered below
   }
   return null;
 }
@@ -23,7 +26,15 @@ export function decodeCursor(cursor: string, length: number): string[] | null {
 /** A keyset cursor: the last row's (created_at, id). */
 export function decodePageKey(cursor: string): PageKey | null {
   const parts = decodeCursor(cursor, 2);
-  return parts && PAGE_KEY_AT.test(parts[0]) ? { at: parts[0], id: parts[1] } : null;
+  return parts && isPageKeyTime(parts[0]) ? { at: parts[0], id: parts[1] } : null;
+}
+
+/** In the canonical form, and a real instant PostgreSQL can hold (no 2026-02-30, no year 0). */
+function isPageKeyTime(at: string): boolean {
+  if (!PAGE_KEY_AT.test(at) || at.startsWith('0000')) return false;
+  const millis = `${at.slice(0, 23)}Z`;
+  const parsed = new Date(millis);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString() === millis;
 }
 
 export const DEFAULT_PAGE_SIZE = 50;

@@ -8,7 +8,7 @@ import { PROBLEM_CONTENT_TYPE, ProblemError, type ProblemDetails } from './probl
 /** Maps what admin handlers throw to RFC 9457 problem details; never leaks a stack or an internal message. */
 export function toProblem(error: unknown): ProblemError | null {
   if (error instanceof ProblemError) return error;
-  if (error instanceof InvalidEventError) return ProblemError.invalidField(error.field, error.reason);
+  if (error instanceof InvalidEventError) return error.code === 'too_large' ? ProblemError.bodyTooLarge(error.message) : ProblemError.invalidField(error.field || 'body', error.reason);
   if (error instanceof LimitReachedError) return ProblemError.limitReached(error.message, error.limit);
   if (error instanceof HttpException) {
     const status = error.getStatus();

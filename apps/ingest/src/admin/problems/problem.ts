@@ -52,6 +52,10 @@ export class ProblemError extends Error {
     return ProblemError.invalid([{ field, message }], status);
   }
 
+  static bodyTooLarge(detail: string): ProblemError {
+    return new ProblemError(413, type('body-too-large'), 'Body too large', detail);
+  }
+
   static malformedBody(detail: string): ProblemError {
     return new ProblemError(400, type('malformed-body'), 'Malformed request body', detail);
   }

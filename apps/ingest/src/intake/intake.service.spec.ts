@@ -1,0 +1,118 @@
+import { Logger } from '@nestjs/common';
+import { Registry } from 'prom-client';
+import { BUILTIN_EVENT_TYPES, EventCatalog, type HeraldEvent } from '@herald/events';
+import type { DeadLetters, InboundMessage, KafkaProducer } from '@herald/kafka';
+import { IntakeMetrics } from '@herald/observability';
+import type { EventLogRepository, OrgRepository } from '@herald/persistence';
+import { IntakeService } from './intake.service';
+
+/** The event log as a map keyed like the table (org, id); `failWith` makes the next insert fail. */
+class FakeEventLog {
+  readonly rows = new Map<string, HeraldEvent>();
+  failWith: unknown = null;
+
+  async recordOnce(event: HeraldEvent) {
+    if (this.failWith) throw this.failWith;
+    const key = `${event.org_id}/${event.id}`;
+    const stored = this.rows.get(key);
+    if (stored) return { event: stored, published: true };
+    this.rows.set(key, event);
+    return { event, published: false };
+  }
+
+  async markPublished() {}
+}
+
+function setup() {
+  const eventLog = new FakeEventLog();
+  const sent: HeraldEvent[] = [];
+  const parked: { cause: string; reason: string; message: InboundMessage }[] = [];
+  const producer = { send: async (_topic: string, messages: { value: string }[]) => void sent.push(...messages.map((m) => JSON.parse(m.value))) };
+  const deadLetters = { parkInbound: async (_topic: string, cause: string, message: InboundMessage, reason: string) => void parked.push({ cause, reason, message }) };
+  const orgs = { exists: async (orgId: string) => orgId === 'org_1' };
+  const metrics = new IntakeMetrics(new Registry());
+  const intake = new IntakeService(
+    new EventCatalog(BUILTIN_EVENT_TYPES),
+    orgs as unknown as OrgRepository,
+    eventLog as unknown as EventLogRepository,
+    producer as unknown as KafkaProducer,
+    deadLetters as unknown as DeadLetters,
+    metrics,
+  );
+  const rejected = async () => (await metrics.rejected.get()).values.map((v) => `${v.labels.source}/${v.labels.reason}=${v.value}`);
+  return { intake, eventLog, sent, parked, rejected };
+}
+
+const message = (value: Buffer | string, offset = '7'): InboundMessage => ({
+  topic: 'herald.events.v1',
+  partition: 2,
+  offset,
+  key: 'org_1',
+  value: Buffer.from(value),
+  headers: {},
+  timestamp: '1764600000000',
+});
+
+describe('IntakeService', () => {
+  // Rejections are logged as warnings; the assertions read the dead letters instead.
+  beforeAll(() => Logger.overrideLogger(false));
+  afterAll(() => Logger.overrideLogger(true));
+
+  it('gives an id-less Kafka event the same id each time its message is read again', async () => {
+    const first = setup();
+    const second = setup();
+    const raw = JSON.stringify({ type: 'deploy.failed', org_id: 'org_1', data: { n: 1 } });
+    await first.intake.ingestMessage(message(raw));
+    await second.intake.ingestMessage(message(raw)); // a fresh process after a crash, same position
+    await second.intake.ingestMessage(message(raw, '8')); // the same bytes produced again: another event
+    expect(first.sent[0].id).toMatch(/^evt_/);
+    expect(second.sent.map((e) => e.id)).toEqual([first.sent[0].id, expect.not.stringMatching(first.sent[0].id)]);
+  });
+
+  it('parks each poison event with its reason and counts it, without throwing (the partition moves on)', async () => {
+    const { intake, parked, sent, rejected } = setup();
+    const poison = [
+      '{"type":"deploy.failed","org_id":"org_1","data":{"a":"\\u0000"}}',
+      '{"type":"deploy.failed","org_id":"org_1","data":{"a":"\\ud800"}}',
+      `{"type":"deploy.failed","org_id":"org_1","data":${'['.repeat(5000)}${']'.repeat(5000)}}`,
+      '{"type":"deploy.failed","org_id":"org_1","data":{"n":1e400}}',
+    ];
+    for (const value of poison) await intake.ingestMessage(message(value));
+    await intake.ingestMessage(message(Buffer.from([0x7b, 0xff, 0x7d])));
+    expect(sent).toEqual([]);
+    expect(parked.map((p) => [p.cause, p.reason])).toEqual([
+      ['rejected_event', 'data.a: contains a NUL character (U+0000)'],
+      ['rejected_event', 'data.a: contains a lone UTF-16 surrogate (not valid Unicode)'],
+      ['rejected_event', 'data: is nested more than 64 levels deep'],
+      ['rejected_event', 'data.n: is a number too large to represent (beyond ±1.8e308)'],
+      ['rejected_event', 'is not valid UTF-8'],
+    ]);
+    expect(await rejected()).toEqual(
+      expect.arrayContaining(['kafka/nul_character=1', 'kafka/lone_surrogate=1', 'kafka/too_deep=1', 'kafka/number_out_of_range=1', 'kafka/invalid_utf8=1']),
+    );
+  });
+
+  it('parks an event the database refuses instead of retrying it forever, and retries an unreachable database', async () => {
+    const { intake, eventLog, parked } = setup();
+    const raw = JSON.stringify({ type: 'deploy.failed', org_id: 'org_1' });
+    eventLog.failWith = Object.assign(new Error('invalid byte sequence for encoding "UTF8": 0x00'), { code: '22021' });
+    await intake.ingestMessage(message(raw));
+    expect(parked[0].reason).toBe('the database cannot store this event (SQLSTATE 22021: invalid byte sequence for encoding "UTF8": 0x00)');
+    eventLog.failWith = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    await expect(intake.ingestMessage(message(raw))).rejects.toThrow('ECONNREFUSED');
+    expect(parked).toHaveLength(1);
+  });
+
+  it('delivers __proto__ and constructor keys as sent', async () => {
+    const { intake, sent } = setup();
+    await intake.ingestMessage(message('{"type":"deploy.failed","org_id":"org_1","data":{"__proto__":{"x":1},"constructor":"c"}}'));
+    expect(JSON.stringify(sent[0].data)).toBe('{"__proto__":{"x":1},"constructor":"c"}');
+  });
+
+  it('answers REST callers with the rejection, and gives REST events fresh ids', async () => {
+    const { intake } = setup();
+    await expect(intake.publish({ type: 'deploy.failed', org_id: 'org_1', data: { a: 'x\u0000' } })).rejects.toMatchObject({ code: 'nul_character', field: 'data.a' });
+    const [a, b] = [await intake.publish({ type: 'deploy.failed', org_id: 'org_1' }), await intake.publish({ type: 'deploy.failed', org_id: 'org_1' })];
+    expect(a.id).not.toBe(b.id);
+  });
+});
