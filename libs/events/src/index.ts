@@ -2,5 +2,5 @@ export { BUILTIN_EVENT_TYPES, EventCatalog, parseEventTypeExtensions, type Event
 export { acceptEvent, EventInputSchema, HeraldEventSchema, parseAcceptedEvent, parseEventJson, webhookPayload, type EventInput, type HeraldEvent } from './envelope';
 export { newEventId, sourceEventId, type SourcePosition } from './event-id';
 export { checkValues, decodeJsonText, INTAKE_LIMITS } from './intake-limits';
-export { InvalidEventError, type IntakeViolation } from './invalid-event';
+export { InvalidEventError, REJECTION_CATEGORIES, type IntakeViolation } from './invalid-event';
 export { EventCatalogModule } from './catalog.module';

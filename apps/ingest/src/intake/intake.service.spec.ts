@@ -92,6 +92,14 @@ describe('IntakeService', () => {
     );
   });
 
+  it('starts every intake counter at zero, so the first rejection of each kind shows as an increase', async () => {
+    const { rejected } = setup();
+    const series = await rejected();
+    for (const source of ['kafka', 'api']) {
+      for (const reason of ['malformed', 'unknown_type', 'unknown_org', 'too_large', 'nul_character', 'invalid_data']) expect(series).toContain(`${source}/${reason}=0`);
+    }
+  });
+
   it('parks an event the database refuses instead of retrying it forever, and retries an unreachable database', async () => {
     const { intake, eventLog, parked } = setup();
     const raw = JSON.stringify({ type: 'deploy.failed', org_id: 'org_1' });

@@ -1,10 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { acceptEvent, EventCatalog, InvalidEventError, parseEventJson, sourceEventId, type HeraldEvent } from '@herald/events';
+import { acceptEvent, EventCatalog, InvalidEventError, parseEventJson, REJECTION_CATEGORIES, sourceEventId, type HeraldEvent } from '@herald/events';
 import { DeadLetters, KafkaProducer, Topics, type InboundMessage } from '@herald/kafka';
-import { IntakeMetrics } from '@herald/observability';
+import { IntakeMetrics, startAtZero } from '@herald/observability';
 import { EventLogRepository, OrgRepository } from '@herald/persistence';
 import { PublishOrder } from './publish-order';
 import { asRepeatingFailure } from './repeating-failure';
+
+const INTAKE_SOURCES = ['kafka', 'api'] as const;
 
 /**
  * The one path every event takes in, from Kafka or REST: validate, assign id, dedupe on the
@@ -23,7 +25,10 @@ export class IntakeService {
     private readonly producer: KafkaProducer,
     private readonly deadLetters: DeadLetters,
     private readonly metrics: IntakeMetrics,
-  ) {}
+  ) {
+    startAtZero(metrics.ingested, { source: INTAKE_SOURCES });
+    startAtZero(metrics.rejected, { source: INTAKE_SOURCES, reason: REJECTION_CATEGORIES });
+  }
 
   /** REST intake: an InvalidEventError becomes the caller's 422 (413 when too large). An id-less event gets a fresh id. */
   publish(input: unknown): Promise<HeraldEvent> {
@@ -67,7 +72,7 @@ export class IntakeService {
     }
   }
 
-  private async counted(source: 'api' | 'kafka', intake: () => Promise<HeraldEvent>): Promise<HeraldEvent> {
+  private async counted(source: (typeof INTAKE_SOURCES)[number], intake: () => Promise<HeraldEvent>): Promise<HeraldEvent> {
     try {
       const event = await intake();
       this.metrics.ingested.inc({ source });

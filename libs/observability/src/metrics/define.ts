@@ -7,6 +7,18 @@ export function counter<L extends string>(registry: Registry, name: string, help
   return (registry.getSingleMetric(name) as Counter<L> | undefined) ?? new Counter({ name, help, labelNames, registers: [registry] });
 }
 
+/**
+ * Starts every combination of `values` at 0. A labelled series is otherwise created by its first increment, and
+ * Prometheus's increase() and rate() never count that first value: the first dead letter, the first rejected
+ * event or the first held delivery would not show in a panel or fire an alert. Give each label its known values.
+ */
+export function startAtZero<L extends string>(metric: Counter<L>, values: { readonly [K in L]: readonly string[] }): void {
+  const names = Object.keys(values) as L[];
+  let combinations: Partial<Record<L, string>>[] = [{}];
+  for (const name of names) combinations = combinations.flatMap((labels) => values[name].map((value) => ({ ...labels, [name]: value })));
+  for (const labels of combinations) metric.inc(labels as Record<L, string>, 0);
+}
+
 export function histogram<L extends string>(registry: Registry, name: string, help: string, labelNames: readonly L[], buckets: number[]): Histogram<L> {
   return (registry.getSingleMetric(name) as Histogram<L> | undefined) ?? new Histogram({ name, help, labelNames, buckets, registers: [registry] });
 }

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { Registry } from 'prom-client';
 import { countApiRequests } from './api-requests';
-import { sampledGauge } from './define';
+import { counter, sampledGauge, startAtZero } from './define';
 import { ApiMetrics, DeliveryMetrics } from './herald-metrics';
 
 describe('sampledGauge', () => {
@@ -87,5 +87,17 @@ describe('DeliveryMetrics: failing destinations (opt-in)', () => {
       ['org_b', 'wh_2', 'no_request', 1],
       ['other', 'other', 'failure', 2],
     ]);
+  });
+});
+
+describe('startAtZero', () => {
+  it('creates every combination of the known label values at 0, so the first increment is an increase', async () => {
+    const registry = new Registry();
+    const parked = counter(registry, 'test_parked_total', 'parked', ['topic', 'cause']);
+    startAtZero(parked, { topic: ['dlq', 'dead'], cause: ['rejected', 'exhausted'] });
+    const series = async () => (await parked.get()).values.map(({ labels, value }) => `${labels.topic}/${labels.cause}=${value}`).sort();
+    expect(await series()).toEqual(['dead/exhausted=0', 'dead/rejected=0', 'dlq/exhausted=0', 'dlq/rejected=0']);
+    parked.inc({ topic: 'dlq', cause: 'rejected' });
+    expect(await series()).toEqual(['dead/exhausted=0', 'dead/rejected=0', 'dlq/exhausted=0', 'dlq/rejected=1']);
   });
 });
