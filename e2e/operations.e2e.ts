@@ -65,7 +65,7 @@ describe('operations metrics', () => {
       expect(total(ingest, 'herald_api_requests_total', { method: 'POST', route: '/api/v1/events', status: '202' })).toBeGreaterThanOrEqual(1);
       expect(total(ingest, 'herald_api_requests_total', { method: 'GET', route: '/api/v1/webhooks/:id', status: '200' })).toBeGreaterThanOrEqual(1);
       expect(ingest.text).not.toContain('wh_ops_raw');
-      expect(ingest.samples.some((s) => s.name === 'herald_kafka_consumer_lag' && s.labels.group.endsWith('.ingest') && s.labels.topic === Topics.events)).toBe(true);
+      expect(ingest.samples.some((s) => s.name === 'herald_kafka_consumer_lag_messages' && s.labels.group.endsWith('.ingest') && s.labels.topic === Topics.events)).toBe(true);
       return true;
     });
 
@@ -90,8 +90,8 @@ describe('operations metrics', () => {
       expect(total(sender, 'herald_circuit_breakers_opened_total')).toBeGreaterThanOrEqual(1);
       expect(total(sender, 'herald_circuit_breakers_open')).toBeGreaterThanOrEqual(1);
       expect(total(sender, 'herald_deliveries_held_total', { channel: 'webhook' })).toBeGreaterThanOrEqual(1);
-      expect(total(sender, 'herald_deliveries_held')).toBeGreaterThanOrEqual(1);
-      expect(total(sender, 'herald_webhooks_paused')).toBeGreaterThanOrEqual(1);
+      expect(total(sender, 'herald_held_deliveries')).toBeGreaterThanOrEqual(1);
+      expect(total(sender, 'herald_paused_webhooks')).toBeGreaterThanOrEqual(1);
       return true;
     });
 

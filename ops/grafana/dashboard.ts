@@ -140,13 +140,13 @@ function atAGlance(): StatPanelBuilder[] {
     stat('Delivery success (5m)', 'Succeeded among deliveries that reached a final state, last 5 minutes.', 'percentunit', successRate([], '5m'), SUCCESS_RATE_STEPS, 'no deliveries'),
     stat('Delivery success (1h)', 'Succeeded among deliveries that reached a final state, last hour.', 'percentunit', successRate([], '1h'), SUCCESS_RATE_STEPS, 'no deliveries'),
     stat('Deliveries / s', 'Deliveries reaching a final state per second, last 5 minutes.', 'ops', rate('herald_deliveries_total', [], { window: '5m' }), [{ value: null, color: 'blue' }]),
-    stat('Max consumer lag', 'Messages the furthest-behind consumer group has yet to read (retry tiers, which wait on purpose, left out).', 'short', `max(herald_kafka_consumer_lag{${IN_SERVICE}, ${BACKLOG_TOPICS}})`, [
+    stat('Max consumer lag', 'Messages the furthest-behind consumer group has yet to read (retry tiers, which wait on purpose, left out).', 'short', `max(herald_kafka_consumer_lag_messages{${IN_SERVICE}, ${BACKLOG_TOPICS}})`, [
       { value: null, color: 'green' },
       { value: 1000, color: 'orange' },
       { value: 100000, color: 'red' },
     ]),
     stat('Open circuit breakers', 'Endpoints whose breaker is open now, summed across webhook-sender replicas.', 'short', `sum(herald_circuit_breakers_open{${IN_SERVICE}})`, ZERO_IS_GOOD_STEPS),
-    stat('Paused webhooks', 'Webhooks paused now; their deliveries are held until resumed.', 'short', `max(herald_webhooks_paused{${IN_SERVICE}})`, ZERO_IS_GOOD_STEPS),
+    stat('Paused webhooks', 'Webhooks paused now; their deliveries are held until resumed.', 'short', `max(herald_paused_webhooks{${IN_SERVICE}})`, ZERO_IS_GOOD_STEPS),
     stat('Dead-lettered (1h)', 'Messages parked on the events DLQ or the deliveries dead-letter topic in the last hour.', 'short', `sum(increase(herald_dlq_messages_total{${IN_SERVICE}}[1h]))`, ZERO_IS_GOOD_STEPS),
     stat('Services down', 'Herald scrape targets not answering.', 'short', `count(up{job="herald", ${IN_SERVICE}} == 0) or vector(0)`, [
       { value: null, color: 'green' },
@@ -193,7 +193,7 @@ function deadLetters(): TimeseriesPanelBuilder[] {
       { expr: perMinute('herald_dlq_messages_total', ['topic', 'cause']), legend: '{{topic}} {{cause}}' },
     ], { stacked: true }),
     timeseries('Consumer lag by group / topic', 'How far behind: messages each consumer group has yet to read.', 'short', [
-      { expr: `max by (group, topic) (herald_kafka_consumer_lag{${IN_SERVICE}})`, legend: '{{group}} {{topic}}' },
+      { expr: `max by (group, topic) (herald_kafka_consumer_lag_messages{${IN_SERVICE}})`, legend: '{{group}} {{topic}}' },
     ]),
   ];
 }
@@ -201,8 +201,8 @@ function deadLetters(): TimeseriesPanelBuilder[] {
 function endpointHealth(): TimeseriesPanelBuilder[] {
   return [
     timeseries('Paused webhooks, held deliveries, open breakers', 'State now: webhooks paused, deliveries held for them, breakers open.', 'short', [
-      { expr: `max(herald_webhooks_paused{${IN_SERVICE}})`, legend: 'paused webhooks' },
-      { expr: `max(herald_deliveries_held{${IN_SERVICE}})`, legend: 'held deliveries' },
+      { expr: `max(herald_paused_webhooks{${IN_SERVICE}})`, legend: 'paused webhooks' },
+      { expr: `max(herald_held_deliveries{${IN_SERVICE}})`, legend: 'held deliveries' },
       { expr: `sum(herald_circuit_breakers_open{${IN_SERVICE}})`, legend: 'open breakers' },
     ]),
     timeseries('Breakers opened, auto-pauses, held and rate-limited', 'Events per minute; rate-limited attempts waited in place or were deferred to their slot.', 'opm', [

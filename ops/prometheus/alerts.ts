@@ -88,14 +88,14 @@ and sum by (channel, format) (increase(herald_deliveries_total[10m])) >= ${SUCCE
     name: 'herald.kafka',
     rules: [
       rule('HeraldConsumerLagGrowing', 'warning', {
-        expr: `max by (group, topic) (herald_kafka_consumer_lag{${BACKLOG_TOPICS}}) > ${LAG_GROWING_THRESHOLD}
-and max by (group, topic) (delta(herald_kafka_consumer_lag{${BACKLOG_TOPICS}}[10m])) > 0`,
+        expr: `max by (group, topic) (herald_kafka_consumer_lag_messages{${BACKLOG_TOPICS}}) > ${LAG_GROWING_THRESHOLD}
+and max by (group, topic) (delta(herald_kafka_consumer_lag_messages{${BACKLOG_TOPICS}}[10m])) > 0`,
         for: '10m',
         summary: 'Consumer group {{ $labels.group }} is falling behind on {{ $labels.topic }}',
         description: `{{ $labels.group }} is {{ $value | humanize }} messages behind on {{ $labels.topic }} and the lag is still growing.`,
       }),
       rule('HeraldConsumerLagCritical', 'critical', {
-        expr: `max by (group, topic) (herald_kafka_consumer_lag{${BACKLOG_TOPICS}}) > ${LAG_CRITICAL_THRESHOLD}`,
+        expr: `max by (group, topic) (herald_kafka_consumer_lag_messages{${BACKLOG_TOPICS}}) > ${LAG_CRITICAL_THRESHOLD}`,
         for: '5m',
         summary: 'Consumer group {{ $labels.group }} is far behind on {{ $labels.topic }}',
         description: `{{ $labels.group }} is {{ $value | humanize }} messages behind on {{ $labels.topic }} (critical above ${LAG_CRITICAL_THRESHOLD}).`,
@@ -129,7 +129,7 @@ and max by (group, topic) (delta(herald_kafka_consumer_lag{${BACKLOG_TOPICS}}[10
         description: '{{ $value | humanize }} endpoints are refusing or failing requests; their deliveries are being retried.',
       }),
       rule('HeraldWebhooksPaused', 'info', {
-        expr: 'max(herald_webhooks_paused) > 0',
+        expr: 'max(herald_paused_webhooks) > 0',
         for: '15m',
         summary: 'Webhooks are paused',
         description: '{{ $value | humanize }} webhooks are paused; their deliveries are held until they are resumed.',

@@ -62,6 +62,6 @@ describe('referencedMetrics', () => {
   it('covers both the dashboard and the alert rules', () => {
     expect(metrics).toContain('up'); // dashboard and rules
     expect(metrics).toContain('herald_process_cpu_seconds_total'); // dashboard only
-    expect(metrics).toContain('herald_kafka_consumer_lag'); // both
+    expect(metrics).toContain('herald_kafka_consumer_lag_messages'); // both
   });
 });

@@ -45,7 +45,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
   /** Every replica of a group reports the same figure; dashboards take the max per group. */
   private reportLag(topics: string[]): void {
     const group = this.options.groupId;
-    sampledGauge(this.registry, 'herald_kafka_consumer_lag', 'Messages the consumer group has yet to process, per topic.', ['group', 'topic'], async () => {
+    sampledGauge(this.registry, 'herald_kafka_consumer_lag_messages', 'Messages the consumer group has yet to process, per topic.', ['group', 'topic'], async () => {
       const lags = await consumerLag(await this.adminClient(), group, topics);
       return lags.map(({ topic, lag }) => ({ labels: { group, topic }, value: lag }));
     });

@@ -18,7 +18,7 @@ export class EndpointHealthMetrics {
     breakers.onOpen(() => opened.inc());
     sampledGauge(registry, 'herald_circuit_breakers_open', 'Endpoints failing fast in this process right now.', [], async () => [{ labels: {}, value: breakers.openCount() }], { cacheMs: 0 });
     this.autoPaused = counter(registry, 'herald_webhooks_paused_total', 'Webhooks paused automatically after consecutive failures.');
-    sampledGauge(registry, 'herald_webhooks_paused', 'Webhooks paused now.', [], async () => [{ labels: {}, value: await webhooks.countPaused() }]);
-    sampledGauge(registry, 'herald_deliveries_held', 'Deliveries held until their paused webhook is resumed.', [], async () => [{ labels: {}, value: await deliveries.countHeld() }]);
+    sampledGauge(registry, 'herald_paused_webhooks', 'Webhooks paused now.', [], async () => [{ labels: {}, value: await webhooks.countPaused() }]);
+    sampledGauge(registry, 'herald_held_deliveries', 'Deliveries held until their paused webhook is resumed.', [], async () => [{ labels: {}, value: await deliveries.countHeld() }]);
   }
 }
