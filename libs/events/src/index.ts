@@ -1,4 +1,4 @@
-export { BUILTIN_EVENT_TYPES, EventCatalog, parseEventTypeExtensions, type EventTypeDefinition, type Severity } from './catalog';
+export { ALL_EVENT_TYPES, BUILTIN_EVENT_TYPES, EventCatalog, parseEventTypeExtensions, type EventTypeDefinition, type Severity } from './catalog';
 export {
   acceptEvent,
   EventInputSchema,

@@ -48,8 +48,9 @@ export class DeclarativeConfigService {
       const at = `orgs[${i}]`;
       await this.orgs.upsert(org.id, org.name ?? org.id);
       for (const [type, enabled] of Object.entries(org.event_types)) {
-        if (!this.catalog.has(type)) throw new ConfigFileError(`${at}.event_types.${type}: unknown event type`);
-        await this.orgs.setEventType(org.id, type, enabled);
+        const canonical = this.catalog.typeOf(type);
+        if (!canonical) throw new ConfigFileError(`${at}.event_types.${type}: unknown event type`);
+        await this.orgs.setEventType(org.id, canonical, enabled);
       }
       const webhooks = [];
       for (const [j, webhook] of org.webhooks.entries()) webhooks.push(await this.located(`${at}.webhooks[${j}]`, () => this.applyWebhook(org.id, webhook)));
