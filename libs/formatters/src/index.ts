@@ -19,3 +19,4 @@ export {
   type EventView,
   type EventViewOptions,
 } from './view';
+export { checkTemplate, evaluateTemplate, PRESET_TEMPLATES, TEMPLATE_LIMITS, templateBody, TemplateEvaluationError, TemplateSyntaxError } from './template';

@@ -40,7 +40,7 @@ export class WebhookActionsService {
     };
     const job: DeliveryJob = { delivery_id: deliveryId(event, webhook.id), attempt: 1, destination: { kind: 'webhook', id: webhook.id }, event };
     const target = webhookTarget(webhook, await this.webhooks.signingSecrets(webhook.id), this.config.HERALD_WEBHOOK_TIMEOUT_MS);
-    const request = prepareRequest(job, target, { headerPrefix: this.config.HERALD_HEADER_PREFIX, userAgent: this.userAgent, definition: this.catalog.get('ping') });
+    const request = await prepareRequest(job, target, { headerPrefix: this.config.HERALD_HEADER_PREFIX, userAgent: this.userAgent, definition: this.catalog.get('ping') });
     const result = await this.http.post(request);
     const outcome = classifyAttempt(result, webhook.clientErrorsFinal);
     return {
