@@ -60,4 +60,19 @@ describe('prepareRequest', () => {
   it('rejects with TemplateEvaluationError when the template fails on the event', async () => {
     await expect(prepareRequest(job, target({ template: '$error("no")' }), options)).rejects.toThrow(TemplateEvaluationError);
   });
+
+  it('sends the incident formats unsigned, with their path and key header, and the dedup key expression when set', async () => {
+    const opsgenie = await prepareRequest(
+      { ...job, event: { ...job.event, type: 'deploy.succeeded', data: { deployment_id: 'dep 1' } } },
+      target({ format: 'opsgenie', url: 'https://api.opsgenie.com/v2/alerts/', integrationKey: 'k1', dedupKey: '"deploy-" & data.deployment_id' }),
+      { ...options, definition: { type: 'deploy.succeeded', severity: 'success', category: 'deployments' } },
+    );
+    expect(opsgenie.url).toBe('https://api.opsgenie.com/v2/alerts/deploy-dep%201/close?identifierType=alias');
+    expect(opsgenie.headers).toMatchObject({ authorization: 'GenieKey k1', 'webhook-id': 'msg_abc' });
+    expect(opsgenie.headers).not.toHaveProperty('webhook-signature');
+    const pagerduty = await prepareRequest(job, target({ format: 'pagerduty', url: 'https://events.pagerduty.com/v2/enqueue', integrationKey: 'R0123456789abcdef0123456789abcde' }), options);
+    expect(pagerduty.url).toBe('https://events.pagerduty.com/v2/enqueue');
+    expect(JSON.parse(pagerduty.body)).toMatchObject({ routing_key: 'R0123456789abcdef0123456789abcde', event_action: 'trigger', dedup_key: 'deployments:production' });
+    await expect(prepareRequest(job, target({ format: 'pagerduty', integrationKey: 'x', dedupKey: 'data.none' }), options)).rejects.toThrow(TemplateEvaluationError);
+  });
 });

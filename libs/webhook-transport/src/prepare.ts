@@ -1,6 +1,6 @@
 import type { DeliveryJob } from '@herald/deliveries';
 import type { EventTypeDefinition } from '@herald/events';
-import { evaluateTemplate, formatWebhookBody, templateBody, type WebhookFormat } from '@herald/formatters';
+import { defaultDedupKey, evaluateTemplate, formatWebhookBody, formatWebhookRequest, isIncidentFormat, templateBody, TemplateEvaluationError, type WebhookFormat } from '@herald/formatters';
 import { canonicalJson, signWebhook, type HeaderNames, type SignatureScheme } from '@herald/signing';
 import type { HttpRequest } from './http-sender';
 
@@ -23,6 +23,10 @@ export interface WebhookTarget {
   staticHeaders?: readonly ExtraHeader[];
   /** JSONata expression (or `preset:<name>`) that shapes the raw body; absent: Herald's envelope. */
   template?: string;
+  /** PagerDuty routing key / Opsgenie API key (incident formats). */
+  integrationKey?: string;
+  /** JSONata expression giving the incident formats' dedup key; absent: defaultDedupKey. */
+  dedupKey?: string;
 }
 
 export interface PrepareOptions {
@@ -36,16 +40,18 @@ export interface PrepareOptions {
 /**
  * Body and headers for one attempt. A raw body is the canonical envelope, or the webhook's
  * template's output serialised the same canonical way, signed over exactly those bytes, the same
- * `webhook-id` on every retry. Slack, Teams and Discord bodies are unsigned: those services
- * authenticate by URL. Static headers go first, so they can never replace Herald's own.
- * Rejects with TemplateEvaluationError when the template fails on this event.
+ * `webhook-id` on every retry. Chat and incident formats are unsigned: those services
+ * authenticate by URL or key. Static headers go first, so they can never replace Herald's own.
+ * Rejects with TemplateEvaluationError when the template or dedup key expression fails on this event.
  */
 export async function prepareRequest(job: DeliveryJob, target: WebhookTarget, { headerPrefix, userAgent, definition, now = new Date() }: PrepareOptions): Promise<HttpRequest> {
   const extra = Object.fromEntries((target.staticHeaders ?? []).map((h) => [h.name, h.value]));
   const common = { ...extra, 'content-type': 'application/json', 'user-agent': userAgent, [target.headerNames?.event ?? `${headerPrefix}Event`]: job.event.type };
   if (target.format !== 'raw') {
-    const body = JSON.stringify(formatWebhookBody(target.format, job.event, definition));
-    return { url: target.url, body, timeoutMs: target.timeoutMs, headers: { ...common, 'webhook-id': job.delivery_id } };
+    const incident = isIncidentFormat(target.format) ? { integrationKey: target.integrationKey ?? '', dedupKey: await dedupKey(job, target, definition) } : undefined;
+    const formatted = formatWebhookRequest(target.format, job.event, definition, { incident });
+    const url = formatted.path ? target.url.replace(/\/+$/, '') + formatted.path : target.url;
+    return { url, body: JSON.stringify(formatted.body), timeoutMs: target.timeoutMs, headers: { ...common, ...formatted.headers, 'webhook-id': job.delivery_id } };
   }
   const body = target.template
     ? templateBody(await evaluateTemplate(target.template, job.event, definition), canonicalJson)
@@ -60,4 +66,12 @@ export async function prepareRequest(job: DeliveryJob, target: WebhookTarget, { 
     headerNames: target.headerNames,
   });
   return { url: target.url, body, timeoutMs: target.timeoutMs, headers: { ...common, ...signature } };
+}
+
+/** The webhook's dedup key expression's value (a non-empty string), else the default derived from the subject. */
+async function dedupKey(job: DeliveryJob, target: WebhookTarget, definition: PrepareOptions['definition']): Promise<string> {
+  if (!target.dedupKey) return defaultDedupKey(job.event, definition);
+  const value = await evaluateTemplate(target.dedupKey, job.event, definition);
+  if ((typeof value !== 'string' && typeof value !== 'number') || String(value) === '') throw new TemplateEvaluationError(`dedup key expression gave ${JSON.stringify(value)}, not a non-empty string`);
+  return String(value);
 }

@@ -14,6 +14,8 @@ export interface StoredWebhook {
   eventHeader?: string | null;
   staticHeaders?: readonly { name: string; value: string }[];
   payloadTemplate?: string | null;
+  integrationKey?: string | null;
+  dedupKey?: string | null;
 }
 
 /** Where and how to send to a stored webhook; shared by the sender and the admin API's test ping. */
@@ -33,5 +35,7 @@ export function webhookTarget(webhook: StoredWebhook, secrets: string[], default
     },
     staticHeaders: (webhook.staticHeaders ?? []).map(({ name, value }) => ({ name, value })),
     template: webhook.payloadTemplate ?? undefined,
+    integrationKey: webhook.integrationKey ?? undefined,
+    dedupKey: webhook.dedupKey ?? undefined,
   };
 }
