@@ -362,7 +362,7 @@ describe("seeds' wire contracts", () => {
     suite.cleanup(() => rmSync(dir, { recursive: true, force: true }));
     const file = path.join(dir, 'herald.yaml');
     writeFileSync(file, `orgs:\n  - id: org_oxo_config\n    webhooks:\n      - id: wh_oxo_all\n        url: ${target.url}/all\n        signing_scheme: github\n        payload_template: preset:oxo-flow\n        secret: my-shared-secret-oxo\n`);
-    execFileSync(process.execPath, ['dist/apps/ingest/src/cli.js', 'config', 'apply', file], { cwd: root, env: process.env, encoding: 'utf8' });
+    execFileSync(process.execPath, ['dist/apps/ingest/src/cli.js', 'config', 'apply', file], { cwd: root, env: { ...process.env, HERALD_ALLOW_LOOPBACK_DESTINATIONS: 'true' }, encoding: 'utf8' });
     await send('org_oxo_config', { id: 'oxo-start', type: 'WorkflowStarted', data: { workflow: 'variant-calling' } });
     const [request] = await target.waitForRequests(1, 45_000);
     expect(JSON.parse(request.body)).toMatchObject({ event: 'WorkflowStarted', workflow: 'variant-calling' });
