@@ -120,6 +120,7 @@ export class WebhooksController {
   @Post(':id/template/preview')
   @HttpCode(200)
   @RequirePermission('webhooks:read')
+  @Idempotent()
   @ApiOperation({ summary: "Try the webhook's payload template (or another) on a sample event; nothing is sent" })
   @ApiResult(200, 'The body a delivery would carry', TemplatePreviewResultSchema)
   @ApiProblems(404)
