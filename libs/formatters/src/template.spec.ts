@@ -66,4 +66,11 @@ describe('evaluateTemplate', () => {
       ['commit_sha', 'deployed_at', 'deployer', 'environment', 'event_type', 'id', 'is_successful', 'preflight_status', 'product_name', 'repo_name', 'source_url', 'version'],
     );
   });
+
+  it('gives a template no way out to the host: no prototype, no constructor, no Function', async () => {
+    for (const attempt of ['data.constructor', '$lookup(data, "__proto__")', '$orNull.constructor', 'data.constructor.constructor("return process")()']) {
+      const result = await evaluateTemplate(attempt, event({ data: { a: 1 } }), deployments).catch((error: Error) => error);
+      expect(result).toBeInstanceOf(TemplateEvaluationError);
+    }
+  });
 });
