@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Agent, fetch } from 'undici';
 import { deliveryId } from '@herald/deliveries';
 import { Topics } from '@herald/kafka';
 import { DeliveryRepository } from '@herald/persistence';
@@ -44,9 +45,15 @@ describe("seeds' wire contracts", () => {
   const { dataSource, receiver, org } = suite;
   let key = '';
 
+  // A fresh connection per call: the tests idle longer than ingest's keep-alive, and reusing a socket
+  // the server is closing fails the call ("other side closed").
+  const noKeepAlive = new Agent({ pipelining: 0 });
+  suite.cleanup(() => noKeepAlive.close());
+
   /** Calls the running ingest's admin API as the org's admin. */
   const api = async (method: string, apiPath: string, body?: unknown) => {
     const response = await fetch(`http://127.0.0.1:${PORT_BASE}/api/v1${apiPath}`, {
+      dispatcher: noKeepAlive,
       method,
       headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
