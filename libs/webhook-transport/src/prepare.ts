@@ -71,7 +71,9 @@ export async function prepareRequest(job: DeliveryJob, target: WebhookTarget, { 
 /** The webhook's dedup key expression's value (a non-empty string), else the default derived from the subject. */
 async function dedupKey(job: DeliveryJob, target: WebhookTarget, definition: PrepareOptions['definition']): Promise<string> {
   if (!target.dedupKey) return defaultDedupKey(job.event, definition);
-  const value = await evaluateTemplate(target.dedupKey, job.event, definition);
+  const value = await evaluateTemplate(target.dedupKey, job.event, definition).catch((error: unknown) => {
+    throw error instanceof TemplateEvaluationError ? new TemplateEvaluationError(`dedup key expression: ${error.message}`) : error;
+  });
   if ((typeof value !== 'string' && typeof value !== 'number') || String(value) === '') throw new TemplateEvaluationError(`dedup key expression gave ${JSON.stringify(value)}, not a non-empty string`);
   return String(value);
 }
