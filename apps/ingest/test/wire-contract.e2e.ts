@@ -108,4 +108,15 @@ orgs:
     const types = (await api.call('GET', '/api/v1/event-types?limit=200', { key })).body.data;
     expect(types.find((t: { type: string }) => t.type === 'workflow.started')).toMatchObject({ enabled: true, aliases: ['WorkflowStarted'] });
   });
+
+  it('lists events sent under an alias when filtering by the type, and the other way round', async () => {
+    const { key } = await api.org();
+    for (const [id, type] of [['ev-alias', 'deploy_failed'], ['ev-type', 'deploy.failed'], ['ev-other', 'deploy.succeeded']]) {
+      expect((await api.call('POST', '/api/v1/events', { key, body: { id, type, data: {} } })).status).toBe(202);
+    }
+    for (const type of ['deploy.failed', 'deploy_failed']) {
+      const listed = await api.call('GET', `/api/v1/events?type=${type}`, { key });
+      expect(listed.body.data.map((e: { id: string; type: string }) => `${e.id} ${e.type}`).sort()).toEqual(['ev-alias deploy_failed', 'ev-type deploy.failed']);
+    }
+  });
 });

@@ -124,6 +124,9 @@ describe('aliases', () => {
     }
     expect(catalog.typeOf('deploy.failed')).toBe('deploy.failed');
     expect(catalog.typeOf('DeployFailed')).toBeUndefined();
+    expect(catalog.namesOf('deploy_failed')).toEqual(['deploy.failed', 'deploy_failed']);
+    expect(catalog.namesOf('rule.failed')).toEqual(['rule.failed', 'RuleFailed']);
+    expect(catalog.namesOf('no.such')).toEqual(['no.such']);
     expect(catalog.list().map((d) => d.type)).not.toContain('deploy_failed');
   });
 

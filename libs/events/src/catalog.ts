@@ -160,6 +160,12 @@ export class EventCatalog {
     return this.byName.get(name);
   }
 
+  /** Every name of the type `name` stands for (the type, then its aliases); just `name` when unknown. For filters on stored events. */
+  namesOf(name: string): string[] {
+    const definition = this.byName.get(name);
+    return definition ? [definition.type, ...(definition.aliases ?? [])] : [name];
+  }
+
   /** The type a name stands for (itself for a type, its type for an alias); undefined when unknown. */
   typeOf(name: string): string | undefined {
     return this.byName.get(name)?.type;
