@@ -20,4 +20,4 @@ export {
   type EventView,
   type EventViewOptions,
 } from './view';
-export { checkTemplate, evaluateTemplate, PRESET_TEMPLATES, TEMPLATE_LIMITS, templateBody, TemplateEvaluationError, TemplateSyntaxError } from './template';
+export { checkTemplate, evaluateTemplate, templateBody, TemplateEvaluationError, TemplateSyntaxError } from './template';

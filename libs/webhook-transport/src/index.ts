@@ -1,5 +1,5 @@
 export { checkDestinationUrl, checkResolvedDestination, guardedLookup, isForbiddenAddress, UnsafeDestinationError, type DestinationPolicy } from './destination-guard';
 export { HttpSender, parseRetryAfter, type HttpRequest, type SendResult } from './http-sender';
 export { classifyAttempt, type AttemptOutcome } from './outcome';
-export { prepareRequest, type ExtraHeader, type PrepareOptions, type WebhookTarget } from './prepare';
+export { prepareRequest, type PrepareOptions, type WebhookTarget } from './prepare';
 export { webhookTarget, type StoredWebhook } from './target';
