@@ -6,6 +6,7 @@ import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
 import { DeadLetterMetrics, HealthRegistry } from '@herald/observability';
 import { ConsumerHooks } from './consumer-hooks';
 import { DeadLetters } from './dead-letters';
+import { classifyFailure, describeError } from './failures';
 import { createKafka } from './client';
 import { KafkaProducer } from './producer';
 import { ensureTopics, retryTiers, type RetryTier } from './topology';
@@ -83,8 +84,16 @@ export function kafkaTransport(
 ): KafkaTransport {
   const hooks = app.get(ConsumerHooks);
   const deadLetters = app.get(DeadLetters);
+  const logger = new Logger(`consumer:${service}`);
   const quarantine = async (message: InboundMessage, failure: QuarantineFailure) => {
-    await hooks.beforeQuarantine?.(message, failure);
+    try {
+      await hooks.beforeQuarantine?.(message, failure);
+    } catch (error) {
+      // Only an outage makes the message wait (it is tried again); a hook that fails on the message itself must
+      // not keep it on its partition.
+      if (classifyFailure(error).kind === 'infrastructure') throw error;
+      logger.error({ msg: 'quarantine hook failed; quarantining anyway', topic: message.topic, partition: message.partition, offset: message.offset, error: describeError(error) });
+    }
     await deadLetters.quarantine(message, failure);
   };
   return new KafkaTransport(
