@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DeadLetters, describeError, KafkaProducer, RETRY_TIERS, settling, Topics, type InboundMessage, type QuarantineFailure, type RetryTier, type Settling } from '@herald/kafka';
-import { DeliveryMetrics, type MeteredDestination } from '@herald/observability';
+import { DeadLetters, KafkaProducer, RETRY_TIERS, settling, Topics, type InboundMessage, type QuarantineFailure, type RetryTier, type Settling } from '@herald/kafka';
+import { DeliveryMetrics, describeError, type MeteredDestination } from '@herald/observability';
 import { DeliveryRepository, type AttemptRecord, type DeliveryRef, type DeliveryStatus } from '@herald/persistence';
 import { InvalidDeliveryJobError, parseDeliveryJob, serializeJob, type DeliveryJob } from './job';
 import { deferMessage, retryMessage } from './retry';

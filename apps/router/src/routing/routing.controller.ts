@@ -1,7 +1,8 @@
 import { Controller, Logger } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { parseAcceptedEvent, type HeraldEvent } from '@herald/events';
-import { ConsumerHooks, DeadLetters, describeError, Topics, type InboundMessage, type QuarantineFailure, type Settling } from '@herald/kafka';
+import { ConsumerHooks, DeadLetters, Topics, type InboundMessage, type QuarantineFailure, type Settling } from '@herald/kafka';
+import { describeError } from '@herald/observability';
 import { RoutingService } from './routing.service';
 
 @Controller()
