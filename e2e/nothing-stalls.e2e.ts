@@ -90,7 +90,18 @@ describe('nothing stalls', () => {
       const found = await new DeliveryRepository(dataSource).findById(deliveryId({ org_id: 'org_huge', id: 'huge-1' }, hook));
       return found?.status === 'failed' ? found : undefined;
     });
-    expect(failed.status).toBe('failed');
+    const [attempt] = await new DeliveryRepository(dataSource).attempts(failed.id);
+    expect(attempt.error).toMatch(/quarantined \(message_too_large\)/);
+
+    // An operator finds it with the CLI and, once the cause is gone (here: the webhook), sends it back.
+    const herald = (...args: string[]) => execFileSync(process.execPath, ['dist/apps/ingest/src/cli.js', ...args], { cwd: root, env: process.env, encoding: 'utf8' });
+    const listed = herald('dlq', 'list', '--topic', Topics.eventsDlq).trim().split('\n').map((line) => JSON.parse(line) as { partition: number; offset: string; reason: string; source: { topic: string } });
+    expect(listed).toContainEqual(expect.objectContaining({ partition: parked.partition, offset: parked.offset, reason: 'message_too_large', source: expect.objectContaining({ topic: Topics.accepted }) }));
+    await new WebhookRepository(dataSource).softDelete('org_huge', hook);
+    const replayed = JSON.parse(herald('dlq', 'replay', '--topic', Topics.eventsDlq, '--partition', String(parked.partition), '--offset', parked.offset)) as { to: string };
+    expect(replayed.to).toBe(Topics.accepted);
+    const copies = await readTopic(kafka, Topics.accepted, (seen) => seen.filter((m) => m.key === 'org_huge' && m.value!.toString().includes('"huge-1"')).length >= 2, 60_000);
+    expect(copies.filter((m) => m.key === 'org_huge' && m.value!.toString().includes('"huge-1"'))[1].headers[Headers.reason]).toBeUndefined();
   }, 120_000);
 
   it('matches an event accepted right after POST /webhooks answered against the new webhook', async () => {
