@@ -4,7 +4,7 @@ export { ConsumerHooks } from './consumer-hooks';
 export { PoisonMessage } from './failures';
 export { readDeadLetters, replayDeadLetter, type DeadLetter } from './dead-letter-replay';
 export { DeadLetters, type ParkCause, type ParkingTopic } from './dead-letters';
-export { KAFKA, KafkaModule, kafkaTransport, RETRY_TIERS } from './kafka.module';
+export { connectConsumer, KAFKA, KafkaModule, RETRY_TIERS } from './kafka.module';
 export { KafkaProducer, type OutboundMessage } from './producer';
 export { ensureTopics, Headers, quarantineTopicFor, parseDuration, retryTiers, tierFor, topicConfigs, Topics, type RetryTier, type TopologyOptions } from './topology';
 export { KafkaTransport } from './transport';
