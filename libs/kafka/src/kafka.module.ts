@@ -2,13 +2,11 @@ import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicatio
 import type { Kafka } from 'kafkajs';
 import type { NestMicroservice } from '@nestjs/microservices';
 import { Registry } from 'prom-client';
-import type { InboundMessage, QuarantineFailure } from './consumer';
 import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
-import { DeadLetterMetrics, describeError, HealthRegistry } from '@herald/observability';
+import { DeadLetterMetrics, HealthRegistry } from '@herald/observability';
 import { BrokerProbe } from './broker-probe';
-import { ConsumerHooks } from './consumer-hooks';
+import { ConsumerHooks, quarantineThrough } from './consumer-hooks';
 import { DeadLetters } from './dead-letters';
-import { classifyFailure } from './failures';
 import { createKafka } from './client';
 import { KafkaProducer } from './producer';
 import { ensureTopics, retryTiers, type RetryTier } from './topology';
@@ -107,19 +105,7 @@ function kafkaTransport(
   options: Omit<TransportOptions, 'groupId' | 'stallTimeoutMs' | 'quarantine' | 'overflow'> = {},
 ): KafkaTransport {
   const hooks = app.get(ConsumerHooks);
-  const deadLetters = app.get(DeadLetters);
-  const logger = new Logger(`consumer:${service}`);
-  const quarantine = async (message: InboundMessage, failure: QuarantineFailure) => {
-    try {
-      await hooks.beforeQuarantine?.(message, failure);
-    } catch (error) {
-      // Only an outage makes the message wait (it is tried again); a hook that fails on the message itself must
-      // not keep it on its partition.
-      if (classifyFailure(error).kind === 'infrastructure') throw error;
-      logger.error({ msg: 'quarantine hook failed; quarantining anyway', topic: message.topic, partition: message.partition, offset: message.offset, error: describeError(error) });
-    }
-    await deadLetters.quarantine(message, failure);
-  };
+  const quarantine = quarantineThrough(hooks, app.get(DeadLetters), new Logger(`consumer:${service}`));
   return new KafkaTransport(
     app.get<Kafka>(KAFKA),
     { ...options, groupId: `${config.KAFKA_GROUP_PREFIX}.${service}`, stallTimeoutMs: config.HERALD_STALL_TIMEOUT_MS, quarantine, overflow: hooks.overflow },
