@@ -9,7 +9,7 @@ const event = { id: 'evt_1', type: 'deploy.failed', org_id: 'org_1', project_id:
 const job: DeliveryJob = { delivery_id: deliveryId(event, 'wh_1'), attempt: 2, destination: { kind: 'webhook', id: 'wh_1' }, event };
 
 function message(value: string): InboundMessage {
-  return { topic: 'herald.deliveries.webhook.v1', partition: 0, offset: '7', key: 'wh_1', value: Buffer.from(value), headers: {}, timestamp: '0' };
+  return { topic: 'herald.deliveries.webhook.v1', partition: 0, offset: '7', key: 'wh_1', value: Buffer.from(value), headers: {}, timestamp: '0', receivedAt: 0 };
 }
 
 describe('DeliveryOutcomes when a job is quarantined', () => {

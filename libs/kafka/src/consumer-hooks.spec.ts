@@ -1,7 +1,7 @@
 import type { InboundMessage, QuarantineFailure } from './consumer';
 import { ConsumerHooks, quarantineThrough } from './consumer-hooks';
 
-const message: InboundMessage = { topic: 't', partition: 0, offset: '1', key: 'k', value: Buffer.from('v'), headers: {}, timestamp: '0' };
+const message: InboundMessage = { topic: 't', partition: 0, offset: '1', key: 'k', value: Buffer.from('v'), headers: {}, timestamp: '0', receivedAt: 0 };
 const failure: QuarantineFailure = { kind: 'repeating', reason: 'type_error', attempts: 3, error: new TypeError('boom') };
 
 describe('quarantineThrough', () => {

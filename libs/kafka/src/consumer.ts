@@ -11,6 +11,8 @@ export interface InboundMessage {
   value: Buffer | null;
   headers: Record<string, string>;
   timestamp: string;
+  /** When this process took the message from its batch (local clock, ms): it was in Kafka before then. */
+  receivedAt: number;
 }
 
 /** Returned by a handler whose message is not due yet: its partition waits, nothing is committed past it. */
@@ -128,6 +130,7 @@ function toInbound(topic: string, partition: number, message: KafkaMessage): Inb
     value: message.value,
     headers,
     timestamp: message.timestamp,
+    receivedAt: Date.now(),
   };
 }
 
