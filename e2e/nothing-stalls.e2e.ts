@@ -59,13 +59,14 @@ describe('nothing stalls', () => {
   it('routes a large event fanned out to many webhooks on one partition', async () => {
     await org('org_large');
     const target = await receiver();
-    const ids = await idsOnOnePartition('wh_large', 6);
+    const ids = await idsOnOnePartition('wh_large', 8);
     for (const id of ids) await webhook(id, 'org_large', `${target.url}/${id}`);
-    // ~200 KB each, 1.2 MB for one partition: more than one produce request may carry.
-    await publish('org_large', { id: 'large-1', type: 'deploy.failed', data: { log: 'x'.repeat(200_000) } });
+    // Just under intake's 256 KiB limit, to eight webhooks on one partition: 2 MB of jobs, twice what one
+    // record batch may hold.
+    await publish('org_large', { id: 'large-1', type: 'deploy.failed', data: { log: 'x'.repeat(250_000) } });
     await publish('org_large', { id: 'large-2', type: 'deploy.failed', data: { n: 2 } });
-    const requests = await target.waitForRequests(12, 60_000);
-    expect(new Set(requests.map((r) => `${r.path} ${JSON.parse(r.body).id}`)).size).toBe(12);
+    const requests = await target.waitForRequests(16, 60_000);
+    expect(new Set(requests.map((r) => `${r.path} ${JSON.parse(r.body).id}`)).size).toBe(16);
   }, 90_000);
 
   it('quarantines an event whose delivery job is over the broker limit: DLQ with reason and source, failed delivery, the org goes on', async () => {
