@@ -270,8 +270,6 @@ export class ConsumerRunner {
   /** Per partition id: the message it is halted on and how it has failed. */
   private readonly failing = new Map<string, Failing>();
   private partitions = new Map<string, PartitionWork>();
-  /** Bumped at every group join: work begun under an older assignment must not seek or resume. */
-  private assignment = 0;
   private joined = false;
   private crashed = false;
   private stopping = false;
@@ -350,7 +348,6 @@ export class ConsumerRunner {
    * records stay for partitions still assigned, so a message failing across a rebalance keeps its count.
    */
   private forgetPartitions(assigned: Record<string, number[]>): void {
-    this.assignment++;
     for (const work of this.partitions.values()) {
       work.generation++;
       clearTimeout(work.commitTimer);
@@ -510,7 +507,6 @@ export class ConsumerRunner {
    */
   private async rewind(work: PartitionWork): Promise<void> {
     const halt = work.halt!;
-    const assignment = this.assignment;
     clearTimeout(work.commitTimer);
     work.commitTimer = undefined;
     await this.commitNow(work);
@@ -530,7 +526,7 @@ export class ConsumerRunner {
       this.failing.delete(work.id);
     }
     // A rebalance while quarantining: the partition's new owner starts from what was committed.
-    if (!this.current(work) || assignment !== this.assignment) return;
+    if (!this.current(work)) return;
     this.partitions.delete(work.id);
     const from = work.entries.oldestUnfinished()?.offset ?? work.next ?? halt.entry.offset;
     this.consumer.seek({ topic: work.topic, partition: work.partition, offset: from.toString() });
