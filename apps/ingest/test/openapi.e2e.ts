@@ -43,7 +43,7 @@ describe('admin API: OpenAPI', () => {
     // Request bodies come from the zod schemas, field rules included.
     const create = document.components.schemas.CreateWebhook;
     expect(create.required).toEqual(['url']);
-    expect(create.properties.format.enum).toEqual(['raw', 'slack', 'teams', 'discord']);
+    expect(create.properties.format.enum).toEqual(['raw', 'slack', 'teams', 'discord', 'pagerduty', 'opsgenie']);
     expect(document.paths['/api/v1/webhooks'].post.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/CreateWebhook' });
     expect(document.paths['/api/v1/events'].get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['limit', 'cursor', 'type', 'since', 'status']));
   });

@@ -110,6 +110,51 @@ describe('EventCatalog.withExtensions', () => {
   });
 });
 
+describe('aliases', () => {
+  it("accepts seeds 001 and 003's own spellings as names of their types", () => {
+    const spellings: Record<string, string> = {
+      deploy_started: 'deploy.started', deploy_succeeded: 'deploy.succeeded', deploy_failed: 'deploy.failed',
+      WorkflowStarted: 'workflow.started', WorkflowCompleted: 'workflow.completed', WorkflowFailed: 'workflow.failed', WorkflowCancelled: 'workflow.cancelled',
+      RuleStarted: 'rule.started', RuleCompleted: 'rule.completed', RuleFailed: 'rule.failed', RuleSkipped: 'rule.skipped',
+    };
+    for (const [alias, type] of Object.entries(spellings)) {
+      expect(catalog.has(alias)).toBe(true);
+      expect(catalog.typeOf(alias)).toBe(type);
+      expect(catalog.get(alias)).toBe(catalog.get(type));
+    }
+    expect(catalog.typeOf('deploy.failed')).toBe('deploy.failed');
+    expect(catalog.typeOf('DeployFailed')).toBeUndefined();
+    expect(catalog.namesOf('deploy_failed')).toEqual(['deploy.failed', 'deploy_failed']);
+    expect(catalog.namesOf('rule.failed')).toEqual(['rule.failed', 'RuleFailed']);
+    expect(catalog.namesOf('no.such')).toEqual(['no.such']);
+    expect(catalog.list().map((d) => d.type)).not.toContain('deploy_failed');
+  });
+
+  it('lets configuration add aliases to its own types and to built-in ones, keeping the built-in aliases', () => {
+    const extended = EventCatalog.withExtensions(
+      parseEventTypeExtensions(
+        JSON.stringify([
+          { type: 'billing.invoice_overdue', category: 'billing', severity: 'failure', aliases: ['InvoiceOverdue'] },
+          { type: 'deploy.failed', category: 'deployments', severity: 'failure', aliases: ['DeployFailed'] },
+        ]),
+      ),
+    );
+    expect(extended.typeOf('InvoiceOverdue')).toBe('billing.invoice_overdue');
+    expect(extended.typeOf('DeployFailed')).toBe('deploy.failed');
+    expect(extended.typeOf('deploy_failed')).toBe('deploy.failed');
+  });
+
+  it('refuses a name claimed by two types', () => {
+    expect(() => parseEventTypeExtensions(JSON.stringify([{ type: 'billing.paid', category: 'billing', severity: 'success', aliases: ['deploy.failed'] }]))).toThrow(
+      "HERALD_EVENT_TYPES: event type alias 'deploy.failed' of 'billing.paid' is already the name of 'deploy.failed'",
+    );
+    expect(() => new EventCatalog([
+      { type: 'a.one', category: 'x', severity: 'info', description: '', enabledByDefault: true, aliases: ['Same'] },
+      { type: 'a.two', category: 'x', severity: 'info', description: '', enabledByDefault: true, aliases: ['Same'] },
+    ])).toThrow(/'Same' of 'a.two' is already the name of 'a.one'/);
+  });
+});
+
 describe('parseEventTypeExtensions', () => {
   const reason = (json: string): string => {
     try {

@@ -11,6 +11,12 @@ export interface EventTypeDefinition {
   description: string;
   /** Whether orgs receive it before anyone toggles it (seed 001's event defaults). */
   enabledByDefault: boolean;
+  /**
+   * Other names producers may send for this type (a platform's own spelling, e.g. Reoclo's
+   * `deploy_failed`). Filters, toggles and formatting treat an alias as the type; the event keeps
+   * the name it was sent with, so the body a receiver gets carries its platform's spelling.
+   */
+  aliases?: readonly string[];
 }
 
 /**
@@ -20,6 +26,7 @@ export interface EventTypeDefinition {
  * Names are kept as each seed spells them, lower-cased, with two normalisations:
  * Reoclo's `deploy_started|succeeded|failed` are the same events as oec.sh's `deploy.*`
  * and live there; oxo-flow's `WorkflowFailed`/`RuleFailed`... become `workflow.failed`/`rule.failed`.
+ * Both seeds' own spellings are accepted as aliases, so their producers need no change.
  *
  * Default on/off: seed 001's table wins where it names the event. Everywhere else one
  * rule: a type is on unless it is a progress step that a terminal event always follows
@@ -35,10 +42,10 @@ export const BUILTIN_EVENT_TYPES: readonly EventTypeDefinition[] = [
   { type: 'delivery.exhausted', category: 'system', severity: 'failure', description: 'A delivery failed for good after its last retry.', enabledByDefault: true },
 
   // oec.sh (seed 000) and Reoclo (seed 001): deploy.*
-  { type: 'deploy.started', category: 'deployments', severity: 'info', description: 'A deployment started.', enabledByDefault: false },
-  { type: 'deploy.succeeded', category: 'deployments', severity: 'success', description: 'A deployment finished successfully.', enabledByDefault: true },
+  { type: 'deploy.started', category: 'deployments', severity: 'info', description: 'A deployment started.', enabledByDefault: false, aliases: ['deploy_started'] },
+  { type: 'deploy.succeeded', category: 'deployments', severity: 'success', description: 'A deployment finished successfully.', enabledByDefault: true, aliases: ['deploy_succeeded'] },
   { type: 'deploy.completed', category: 'deployments', severity: 'success', description: 'A deployment completed successfully.', enabledByDefault: true },
-  { type: 'deploy.failed', category: 'deployments', severity: 'failure', description: 'A deployment failed.', enabledByDefault: true },
+  { type: 'deploy.failed', category: 'deployments', severity: 'failure', description: 'A deployment failed.', enabledByDefault: true, aliases: ['deploy_failed'] },
   { type: 'deploy.cancelled', category: 'deployments', severity: 'info', description: 'A deployment was cancelled.', enabledByDefault: true },
 
   // OEC.sh public API (seed 002) and Versioner (seed 004): deployment.*
@@ -82,14 +89,14 @@ export const BUILTIN_EVENT_TYPES: readonly EventTypeDefinition[] = [
   { type: 'security_ip_conflict', category: 'security', severity: 'failure', description: "A server's IP address changed unexpectedly.", enabledByDefault: true },
 
   // oxo-flow (seed 003): workflow and rule execution.
-  { type: 'workflow.started', category: 'workflows', severity: 'info', description: 'A workflow execution began.', enabledByDefault: false },
-  { type: 'workflow.completed', category: 'workflows', severity: 'success', description: 'All rules of a workflow completed successfully.', enabledByDefault: true },
-  { type: 'workflow.failed', category: 'workflows', severity: 'failure', description: 'A workflow failed.', enabledByDefault: true },
-  { type: 'workflow.cancelled', category: 'workflows', severity: 'info', description: 'A workflow execution was cancelled.', enabledByDefault: true },
-  { type: 'rule.started', category: 'workflows', severity: 'info', description: 'A workflow rule began execution.', enabledByDefault: false },
-  { type: 'rule.completed', category: 'workflows', severity: 'success', description: 'A workflow rule completed successfully.', enabledByDefault: true },
-  { type: 'rule.failed', category: 'workflows', severity: 'failure', description: 'A workflow rule failed after all retries.', enabledByDefault: true },
-  { type: 'rule.skipped', category: 'workflows', severity: 'info', description: 'A workflow rule was skipped (outputs up to date).', enabledByDefault: false },
+  { type: 'workflow.started', category: 'workflows', severity: 'info', description: 'A workflow execution began.', enabledByDefault: false, aliases: ['WorkflowStarted'] },
+  { type: 'workflow.completed', category: 'workflows', severity: 'success', description: 'All rules of a workflow completed successfully.', enabledByDefault: true, aliases: ['WorkflowCompleted'] },
+  { type: 'workflow.failed', category: 'workflows', severity: 'failure', description: 'A workflow failed.', enabledByDefault: true, aliases: ['WorkflowFailed'] },
+  { type: 'workflow.cancelled', category: 'workflows', severity: 'info', description: 'A workflow execution was cancelled.', enabledByDefault: true, aliases: ['WorkflowCancelled'] },
+  { type: 'rule.started', category: 'workflows', severity: 'info', description: 'A workflow rule began execution.', enabledByDefault: false, aliases: ['RuleStarted'] },
+  { type: 'rule.completed', category: 'workflows', severity: 'success', description: 'A workflow rule completed successfully.', enabledByDefault: true, aliases: ['RuleCompleted'] },
+  { type: 'rule.failed', category: 'workflows', severity: 'failure', description: 'A workflow rule failed after all retries.', enabledByDefault: true, aliases: ['RuleFailed'] },
+  { type: 'rule.skipped', category: 'workflows', severity: 'info', description: 'A workflow rule was skipped (outputs up to date).', enabledByDefault: false, aliases: ['RuleSkipped'] },
 
   // Versioner (seed 004): governance — Deployment Request lifecycle and version sign-offs.
   { type: 'dr.created', category: 'governance', severity: 'info', description: 'A Deployment Request was created.', enabledByDefault: true },
@@ -102,24 +109,66 @@ export const BUILTIN_EVENT_TYPES: readonly EventTypeDefinition[] = [
   { type: 'version.approved', category: 'governance', severity: 'success', description: 'A quality sign-off was recorded on a version.', enabledByDefault: true },
 ];
 
+/**
+ * A subscription's event list holding this takes every event type, those off by default included
+ * (seed 003: an omitted list means every event); only an org's explicit toggle turns one off.
+ * An empty list stays "every type enabled for the org" (seed 001).
+ */
+export const ALL_EVENT_TYPES = '*';
+
 export class EventCatalog {
   private readonly byType: ReadonlyMap<string, EventTypeDefinition>;
+  /** Every accepted name (types and aliases) to its definition. */
+  private readonly byName: ReadonlyMap<string, EventTypeDefinition>;
 
+  /** A later definition of the same type replaces the earlier; a name claimed by two types throws. */
   constructor(definitions: readonly EventTypeDefinition[] = BUILTIN_EVENT_TYPES) {
     this.byType = new Map(definitions.map((d) => [d.type, d]));
+    const byName = new Map<string, EventTypeDefinition>();
+    for (const definition of this.byType.values()) byName.set(definition.type, definition);
+    for (const definition of this.byType.values()) {
+      for (const alias of definition.aliases ?? []) {
+        const taken = byName.get(alias);
+        if (taken && taken !== definition) throw new Error(`event type alias '${alias}' of '${definition.type}' is already the name of '${taken.type}'`);
+        byName.set(alias, definition);
+      }
+    }
+    this.byName = byName;
   }
 
-  /** The built-in catalog plus definitions from configuration (later ones win). */
+  /**
+   * The built-in catalog plus definitions from configuration (later ones win). Redefining a
+   * built-in type keeps its built-in aliases and adds the ones given, so turning a type on never
+   * makes a seed's spelling unknown.
+   */
   static withExtensions(extra: readonly EventTypeDefinition[]): EventCatalog {
-    return new EventCatalog([...BUILTIN_EVENT_TYPES, ...extra]);
+    const builtin = new Map(BUILTIN_EVENT_TYPES.map((d) => [d.type, d]));
+    const merged = extra.map((d) => {
+      const aliases = [...new Set([...(builtin.get(d.type)?.aliases ?? []), ...(d.aliases ?? [])])];
+      return aliases.length > 0 ? { ...d, aliases } : d;
+    });
+    return new EventCatalog([...BUILTIN_EVENT_TYPES, ...merged]);
   }
 
-  has(type: string): boolean {
-    return this.byType.has(type);
+  /** True for a type or an alias of one. */
+  has(name: string): boolean {
+    return this.byName.has(name);
   }
 
-  get(type: string): EventTypeDefinition | undefined {
-    return this.byType.get(type);
+  /** The definition of a type, or of the type an alias names. */
+  get(name: string): EventTypeDefinition | undefined {
+    return this.byName.get(name);
+  }
+
+  /** Every name of the type `name` stands for (the type, then its aliases); just `name` when unknown. For filters on stored events. */
+  namesOf(name: string): string[] {
+    const definition = this.byName.get(name);
+    return definition ? [definition.type, ...(definition.aliases ?? [])] : [name];
+  }
+
+  /** The type a name stands for (itself for a type, its type for an alias); undefined when unknown. */
+  typeOf(name: string): string | undefined {
+    return this.byName.get(name)?.type;
   }
 
   list(): EventTypeDefinition[] {
@@ -141,6 +190,14 @@ const ExtensionSchema = z.array(
     severity: z.enum(SEVERITIES, `must be one of ${SEVERITIES.join(', ')}`),
     description: text().max(500, 'must be at most 500 characters').default(''),
     enabledByDefault: z.boolean('must be true or false').default(true),
+    aliases: z
+      .array(
+        text()
+          .max(128, 'must be at most 128 characters')
+          .regex(/^[A-Za-z][A-Za-z0-9_.-]*$/, 'must start with a letter and contain only letters, 0-9, _ . -'),
+        'must be an array of names',
+      )
+      .optional(),
   }, 'must be an object'),
   'must be a JSON array of event type definitions',
 );
@@ -149,8 +206,8 @@ const where = (path: readonly PropertyKey[]): string =>
   path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`)).join('');
 
 /**
- * Reads HERALD_EVENT_TYPES (a JSON array of EventTypeDefinition); an absent or blank value adds
- * nothing, a bad one throws naming the entry and field (`HERALD_EVENT_TYPES[1].severity: ...`) so
+ * Reads HERALD_EVENT_TYPES (a JSON array of EventTypeDefinition, `aliases` included); an absent
+ * or blank value adds nothing, a bad one throws naming the entry and field (`HERALD_EVENT_TYPES[1].severity: ...`) so
  * the service fails to start with the reason. An entry may redefine a built-in type (to change its
  * default, say), but the same type twice in the value is a mistake.
  */
@@ -173,5 +230,10 @@ export function parseEventTypeExtensions(json: string | undefined): EventTypeDef
     if (seen.has(definition.type)) throw new Error(`HERALD_EVENT_TYPES[${index}].type: '${definition.type}' is defined twice`);
     seen.add(definition.type);
   });
+  try {
+    EventCatalog.withExtensions(parsed.data);
+  } catch (error) {
+    throw new Error(`HERALD_EVENT_TYPES: ${(error as Error).message}`);
+  }
   return parsed.data;
 }

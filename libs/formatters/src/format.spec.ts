@@ -30,7 +30,7 @@ describe('formatWebhookBody', () => {
   });
 
   it('knows the four formats of the wire contract', () => {
-    expect(WEBHOOK_FORMATS).toEqual(['raw', 'slack', 'teams', 'discord']);
+    expect(WEBHOOK_FORMATS).toEqual(['raw', 'slack', 'teams', 'discord', 'pagerduty', 'opsgenie']);
     expect(WEBHOOK_FORMATS.every(isWebhookFormat)).toBe(true);
     expect([undefined, 'json', 'Slack', 1].some(isWebhookFormat)).toBe(false);
   });

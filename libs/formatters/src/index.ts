@@ -1,6 +1,7 @@
 export { extractKeyDetails, formatDuration, type KeyDetail, type KeyDetailOptions } from './details';
 export { discordEmbedLength, DISCORD_LIMITS, formatDiscord, renderDiscord, type DiscordEmbed, type DiscordMessage } from './discord';
-export { formatRaw, formatWebhookBody, isWebhookFormat, WEBHOOK_FORMATS, type RawBody, type WebhookBody, type WebhookFormat } from './format';
+export { formatRaw, formatWebhookBody, formatWebhookRequest, isIncidentFormat, isWebhookFormat, WEBHOOK_FORMATS, type RawBody, type WebhookBody, type WebhookFormat } from './format';
+export { defaultDedupKey } from './incident';
 export { DEFAULT_MAX_FIELDS, moreFields, type ChatFormatOptions } from './options';
 export { formatSlack, renderSlack, SLACK_LIMITS, type SlackBlock, type SlackMessage } from './slack';
 export { formatTeams, renderTeams, TEAMS_MAX_BYTES, type AdaptiveCard, type TeamsMessage } from './teams';
@@ -19,3 +20,4 @@ export {
   type EventView,
   type EventViewOptions,
 } from './view';
+export { checkTemplate, evaluateTemplate, templateBody, TemplateEvaluationError, TemplateSyntaxError } from './template';

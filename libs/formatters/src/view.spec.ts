@@ -94,3 +94,11 @@ describe('describeEvent', () => {
     expect(readableTime('yesterday')).toBe('yesterday');
   });
 });
+
+describe('describeEvent with an alias', () => {
+  it('titles an alias as its type when the definition names it', () => {
+    const event = anEvent('RuleFailed', { workflow: 'variant-calling', rule: 'align_reads', message: 'exit 1' });
+    expect(describeEvent(event, { type: 'rule.failed', severity: 'failure', category: 'workflows' }).title).toBe('Rule failed — align_reads');
+    expect(describeEvent({ ...event, type: 'rule.failed' }, definition('failure', 'workflows')).title).toBe('Rule failed — align_reads');
+  });
+});

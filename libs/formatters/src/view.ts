@@ -210,13 +210,17 @@ export interface EventView {
   brand: string;
 }
 
-/** Unknown types (say an extension removed since) render as info. */
-export function describeEvent(event: HeraldEvent, definition: Pick<EventTypeDefinition, 'severity' | 'category'> | undefined, options: EventViewOptions = {}): EventView {
+/**
+ * Unknown types (say an extension removed since) render as info. When the definition names its
+ * type, an alias reads as that type (`RuleFailed` titles and links like `rule.failed`).
+ */
+export function describeEvent(event: HeraldEvent, definition: (Pick<EventTypeDefinition, 'severity' | 'category'> & { type?: string }) | undefined, options: EventViewOptions = {}): EventView {
+  const typed = { type: definition?.type ?? event.type, data: event.data };
   const summary = eventSummary(event, options.maxSummaryLength ?? 2000);
-  const link = eventLink(event);
+  const link = eventLink(typed);
   const omitKeys = [summary?.key, link?.key].filter((key): key is string => key !== undefined);
   return {
-    title: eventTitle(event),
+    title: eventTitle(typed),
     severity: definition?.severity ?? 'info',
     category: definition?.category,
     summary: summary?.text,

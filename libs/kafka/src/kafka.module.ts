@@ -1,21 +1,28 @@
-import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationShutdown, OnModuleInit, type INestApplication, type INestApplicationContext } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
-import type { Registry } from 'prom-client';
+import type { NestMicroservice } from '@nestjs/microservices';
+import { Registry } from 'prom-client';
 import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
 import { DeadLetterMetrics, HealthRegistry } from '@herald/observability';
+import { BrokerProbe } from './broker-probe';
+import { ConsumerHooks, quarantineThrough } from './consumer-hooks';
 import { DeadLetters } from './dead-letters';
 import { createKafka } from './client';
 import { KafkaProducer } from './producer';
 import { ensureTopics, retryTiers, type RetryTier } from './topology';
-import { KafkaTransport, type TransportOptions } from './transport';
+import { KafkaTransport, PassHandlerErrors, type TransportOptions } from './transport';
 
 export const KAFKA = Symbol('KAFKA');
 export const RETRY_TIERS = Symbol('RETRY_TIERS');
 
-/** Creates the topology and connects the producer before any consumer starts; disconnects last. */
+/**
+ * Creates the topology and connects the producer before any consumer starts; disconnects last. Readiness
+ * includes whether the broker answers now (BrokerProbe), so it fails during a broker outage and recovers alone.
+ */
 @Injectable()
 class KafkaLifecycle implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('kafka');
+  private readonly broker: BrokerProbe;
 
   constructor(
     @Inject(KAFKA) private readonly kafka: Kafka,
@@ -24,7 +31,9 @@ class KafkaLifecycle implements OnModuleInit, OnApplicationShutdown {
     private readonly producer: KafkaProducer,
     health: HealthRegistry,
   ) {
+    this.broker = new BrokerProbe(kafka);
     health.register('kafka-producer', () => ({ ready: producer.isConnected, live: true }));
+    health.register('kafka-broker', () => ({ ready: this.broker.reachable, live: true }));
   }
 
   async onModuleInit(): Promise<void> {
@@ -41,10 +50,12 @@ class KafkaLifecycle implements OnModuleInit, OnApplicationShutdown {
       await admin.disconnect();
     }
     await this.producer.connect();
+    this.broker.start();
   }
 
   // Runs after Nest has closed the consumers (microservices), so their last produces still go out.
   async onApplicationShutdown(): Promise<void> {
+    await this.broker.stop();
     await this.producer.disconnect();
   }
 }
@@ -61,21 +72,44 @@ export class KafkaModule {
         { provide: KafkaProducer, inject: [KAFKA], useFactory: (kafka: Kafka) => new KafkaProducer(kafka) },
         DeadLetterMetrics,
         DeadLetters,
+        ConsumerHooks,
         KafkaLifecycle,
       ],
-      exports: [KAFKA, RETRY_TIERS, KafkaProducer, DeadLetters],
+      exports: [KAFKA, RETRY_TIERS, KafkaProducer, DeadLetters, ConsumerHooks],
     };
   }
 }
 
-/** The consumer-group transport for a service; group id is `<prefix>.<service>`. */
-export function kafkaTransport(
-  kafka: Kafka,
+/**
+ * Consumes the topics of the app's `@EventPattern` handlers as the consumer group `<prefix>.<service>`. The
+ * consumer has its own Nest config (not the HTTP app's filters), with handler errors passed through unchanged.
+ */
+export function connectConsumer(app: INestApplication, config: HeraldConfig, service: string, options: Omit<TransportOptions, 'groupId' | 'stallTimeoutMs' | 'quarantine' | 'overflow'> = {}): void {
+  // What connectMicroservice does without deferInitialization, with the filter in place before the handlers are
+  // wrapped (they are wrapped once, at registration). The app's lifecycle hooks have run: not again for the consumer.
+  const consumer = app.connectMicroservice({ strategy: kafkaTransport(app, config, service, options) }, { deferInitialization: true }) as NestMicroservice;
+  consumer.useGlobalFilters(new PassHandlerErrors());
+  consumer.registerListeners();
+  consumer.setIsInitialized(true);
+  consumer.setIsInitHookCalled(true);
+}
+
+/**
+ * The consumer-group transport for a service; group id is `<prefix>.<service>`. Messages whose failures repeat
+ * go through the service's quarantine hook (if any) to their dead-letter topic.
+ */
+function kafkaTransport(
+  app: Pick<INestApplicationContext, 'get'>,
   config: HeraldConfig,
   service: string,
-  health: HealthRegistry,
-  registry: Registry,
-  options: Omit<TransportOptions, 'groupId' | 'stallTimeoutMs'> = {},
+  options: Omit<TransportOptions, 'groupId' | 'stallTimeoutMs' | 'quarantine' | 'overflow'> = {},
 ): KafkaTransport {
-  return new KafkaTransport(kafka, { ...options, groupId: `${config.KAFKA_GROUP_PREFIX}.${service}`, stallTimeoutMs: config.HERALD_STALL_TIMEOUT_MS }, health, registry);
+  const hooks = app.get(ConsumerHooks);
+  const quarantine = quarantineThrough(hooks, app.get(DeadLetters), new Logger(`consumer:${service}`));
+  return new KafkaTransport(
+    app.get<Kafka>(KAFKA),
+    { ...options, groupId: `${config.KAFKA_GROUP_PREFIX}.${service}`, stallTimeoutMs: config.HERALD_STALL_TIMEOUT_MS, quarantine, overflow: hooks.overflow },
+    app.get(HealthRegistry),
+    app.get(Registry),
+  );
 }

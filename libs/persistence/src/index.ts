@@ -16,5 +16,5 @@ export { OrgRepository } from './org/org.repository';
 export { PAGE_KEY_AT, type Page, type PageKey, type PageRequest } from './paging/keyset';
 export { PersistenceModule } from './persistence.module';
 export { RateLimitCounterRepository, type BucketCount, type WindowedBucket } from './rate-limit-counter/rate-limit-counter.repository';
-export { DEFAULT_RETRY_SCHEDULE, WebhookEntity } from './webhook/webhook.entity';
+export { DEFAULT_RETRY_SCHEDULE, WebhookEntity, type StaticHeader } from './webhook/webhook.entity';
 export { WebhookRepository, type NewWebhook } from './webhook/webhook.repository';

@@ -21,8 +21,8 @@ export function signingSecrets(secrets: readonly StoredSecret[], now: Date): str
 }
 
 /**
- * The `expiresAt` to give the secret being replaced at `now`. A grace of 0 cuts over at once,
- * which receivers that compare the whole signature header to one value need (see signWebhook).
+ * The `expiresAt` to give the secret being replaced at `now`. A grace of 0 cuts over at once;
+ * otherwise the hex schemes keep signing their header with the old secret until then (see signWebhook).
  */
 export function graceExpiry(now: Date, graceMs = DEFAULT_ROTATION_GRACE_MS): Date {
   if (!Number.isFinite(graceMs) || graceMs < 0) throw new RangeError(`grace must be a non-negative number of milliseconds, got ${graceMs}`);

@@ -161,31 +161,42 @@ describe('hex schemes, checked by the seeds’ own receivers', () => {
     const previous = generateSecret();
 
     it.each([
-      ['hmac-sha256', 'X-Herald-Signature', /^sha256=[0-9a-f]{64},sha256=[0-9a-f]{64}$/],
-      ['github', 'X-Hub-Signature-256', /^sha256=[0-9a-f]{64},sha256=[0-9a-f]{64}$/],
-      ['timestamped', 'X-Herald-Signature', /^[0-9a-f]{64},[0-9a-f]{64}$/],
-    ] as const)('%s lists one complete entry per secret, comma-separated, current first', (scheme, name, shape) => {
+      ['hmac-sha256', 'X-Herald-Signature', /^sha256=[0-9a-f]{64}$/],
+      ['github', 'X-Hub-Signature-256', /^sha256=[0-9a-f]{64}$/],
+      ['timestamped', 'X-Herald-Signature', /^[0-9a-f]{64}$/],
+    ] as const)('%s keeps one entry, by the previous secret, in its header and offers the current one in <header>-Next', (scheme, name, shape) => {
       const headers = signWebhook({ scheme, secrets: [secret, previous], messageId: 'msg_1', timestamp: now, body });
-      expect(headers[name]).toMatch(shape);
       const single = (s: string) => signWebhook({ scheme, secrets: [s], messageId: 'msg_1', timestamp: now, body })[name];
-      expect(headers[name].split(',')).toEqual([single(secret), single(previous)]);
+      expect(headers[name]).toMatch(shape);
+      expect(headers[name]).toBe(single(previous));
+      expect(headers[`${name}-Next`]).toBe(single(secret));
     });
 
-    it('each entry passes the seeds’ receivers with its own secret once split on ","', () => {
-      const [first, second] = signWebhook({ scheme: 'hmac-sha256', secrets: [secret, previous], messageId: 'msg_1', timestamp: now, body })['X-Herald-Signature'].split(',');
-      expect(python('verify_hmac_sha256.py', [secret, first], body)).toBe(0);
-      expect(python('verify_hmac_sha256.py', [previous, second], body)).toBe(0);
-      const [ts1, ts2] = signWebhook({ scheme: 'timestamped', secrets: [secret, previous], messageId: 'msg_1', timestamp: now, body })['X-Herald-Signature'].split(',');
-      expect(python('verify_timestamped.py', [secret, ts1, String(now)], body)).toBe(0);
-      expect(python('verify_timestamped.py', [previous, ts2, String(now)], body)).toBe(0);
+    it('signs the main header with the oldest secret still in its grace window when rotations overlap', () => {
+      const oldest = generateSecret();
+      const headers = signWebhook({ scheme: 'github', secrets: [secret, previous, oldest], messageId: 'msg_1', timestamp: now, body });
+      expect(python('verify_github.py', [oldest, headers['X-Hub-Signature-256']], body)).toBe(0);
+      expect(python('verify_github.py', [secret, headers['X-Hub-Signature-256-Next']], body)).toBe(0);
     });
 
-    it('a receiver that compares the whole header to one value, as the seed snippets do, rejects both secrets', () => {
-      // Known limitation, kept deliberately: such receivers need a zero grace window (graceExpiry(now, 0)).
-      const header = signWebhook({ scheme: 'github', secrets: [secret, previous], messageId: 'msg_1', timestamp: now, body })['X-Hub-Signature-256'];
-      expect(python('verify_github.py', [secret, header], body)).toBe(1);
-      expect(python('verify_github.py', [previous, header], body)).toBe(1);
+    it("the seeds' own receivers, comparing the whole header, accept the previous secret in the main header and the new one in -Next", () => {
+      const hmacHeaders = signWebhook({ scheme: 'hmac-sha256', secrets: [secret, previous], messageId: 'msg_1', timestamp: now, body, headerPrefix: 'X-Versioner-' });
+      expect(python('verify_hmac_sha256.py', [previous, hmacHeaders['X-Versioner-Signature']], body)).toBe(0);
+      expect(python('verify_versioner.py', [previous, hmacHeaders['X-Versioner-Signature']], body)).toBe(0);
+      expect(python('verify_versioner.py', [secret, hmacHeaders['X-Versioner-Signature-Next']], body)).toBe(0);
+      expect(python('verify_versioner.py', [secret, hmacHeaders['X-Versioner-Signature']], body)).toBe(1);
+      const ts = signWebhook({ scheme: 'timestamped', secrets: [secret, previous], messageId: 'msg_1', timestamp: now, body, headerPrefix: 'X-OECSH-' });
+      expect(python('verify_timestamped.py', [previous, ts['X-OECSH-Signature'], String(now)], body)).toBe(0);
+      expect(python('verify_timestamped.py', [secret, ts['X-OECSH-Signature-Next'], String(now)], body)).toBe(0);
     });
+  });
+
+  it('uses the header names a webhook set instead of the prefixed defaults', () => {
+    const headers = signWebhook({ scheme: 'timestamped', secrets: [secret], messageId: 'msg_1', timestamp: now, body, headerNames: { signature: 'X-Acme-Sig', timestamp: 'X-Acme-Time' } });
+    expect(Object.keys(headers).sort()).toEqual(['X-Acme-Sig', 'X-Acme-Time', 'webhook-id']);
+    expect(python('verify_timestamped.py', [secret, headers['X-Acme-Sig'], headers['X-Acme-Time']], body)).toBe(0);
+    const github = signWebhook({ scheme: 'github', secrets: [secret], messageId: 'msg_1', timestamp: now, body, headerNames: { signature: 'X-Reoclo-Signature-256', timestamp: 'ignored' } });
+    expect(Object.keys(github).sort()).toEqual(['X-Reoclo-Signature-256', 'webhook-id']);
   });
 });
 

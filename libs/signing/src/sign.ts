@@ -1,4 +1,4 @@
-import { DEFAULT_HEADER_PREFIX, ID_HEADER, schemeHeaders, signatureEntry, type SignatureScheme } from './schemes';
+import { DEFAULT_HEADER_PREFIX, ID_HEADER, NEXT_SIGNATURE_SUFFIX, rotationStyle, schemeHeaders, signatureEntry, type HeaderNames, type SignatureScheme } from './schemes';
 
 export interface SignInput {
   scheme: SignatureScheme;
@@ -12,18 +12,22 @@ export interface SignInput {
   body: string;
   /** Brand for the X-Herald-* headers, e.g. `X-OEC-`; must end with `-`. */
   headerPrefix?: string;
+  /** The webhook's own signature/timestamp header names, replacing the prefixed defaults. */
+  headerNames?: HeaderNames;
 }
 
 /**
  * The headers that sign one delivery attempt, to add to the request as they are.
  *
  * With one secret every value is exactly the seeds' format. During a rotation every secret
- * signs, in the order given: `webhook-signature` lists `v1,<base64>` entries separated by a
- * space (the Standard Webhooks spec); the hex schemes list their entries separated by a comma,
- * each complete on its own (`sha256=<hex>,sha256=<hex>` or `<hex>,<hex>`), so a receiver
- * splits on `,` and accepts any match. Every scheme carries `webhook-id`.
+ * signs, in the order given (current first, then the older ones still in their grace window):
+ * `webhook-signature` lists `v1,<base64>` entries separated by a space (the Standard Webhooks
+ * spec). The hex schemes keep one entry in their header, by the oldest secret still signing, so
+ * receivers that compare the whole header (the seeds' own code) keep working with the secret
+ * they hold; the current secret's entry goes in `<header>-Next` until the grace window closes
+ * (see RotationStyle). Every scheme carries `webhook-id`.
  */
-export function signWebhook({ scheme, secrets, messageId, timestamp, body, headerPrefix = DEFAULT_HEADER_PREFIX }: SignInput): Record<string, string> {
+export function signWebhook({ scheme, secrets, messageId, timestamp, body, headerPrefix = DEFAULT_HEADER_PREFIX, headerNames }: SignInput): Record<string, string> {
   if (secrets.length === 0) throw new TypeError('signWebhook needs at least one secret');
   // The Standard Webhooks spec forbids `.` in the id (it delimits the signed content); headers forbid whitespace.
   if (!/^[!-~]+$/.test(messageId) || messageId.includes('.')) throw new TypeError(`messageId must be printable ASCII without '.' or spaces, got ${JSON.stringify(messageId)}`);
@@ -31,10 +35,17 @@ export function signWebhook({ scheme, secrets, messageId, timestamp, body, heade
   if (!Number.isSafeInteger(timestamp) || timestamp < 0 || timestamp >= 1e11) throw new TypeError(`timestamp must be unix seconds, got ${timestamp}`);
   if (!/^[A-Za-z0-9-]+-$/.test(headerPrefix)) throw new TypeError(`headerPrefix must be a header-name prefix ending with '-', got ${JSON.stringify(headerPrefix)}`);
 
-  const names = schemeHeaders(scheme, headerPrefix);
+  const names = schemeHeaders(scheme, headerPrefix, headerNames);
   const content = { messageId, timestamp, body };
   const headers: Record<string, string> = { [ID_HEADER]: messageId };
   if (names.timestamp) headers[names.timestamp] = String(timestamp);
-  headers[names.signature] = [...new Set(secrets)].map((secret) => signatureEntry(scheme, secret, content)).join(names.separator);
+  const distinct = [...new Set(secrets)];
+  const entry = (secret: string) => signatureEntry(scheme, secret, content);
+  if (rotationStyle(scheme) === 'list') {
+    headers[names.signature] = distinct.map(entry).join(' ');
+  } else {
+    headers[names.signature] = entry(distinct[distinct.length - 1]);
+    if (distinct.length > 1) headers[names.signature + NEXT_SIGNATURE_SUFFIX] = entry(distinct[0]);
+  }
   return headers;
 }

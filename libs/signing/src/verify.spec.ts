@@ -90,6 +90,16 @@ describe('verifyWebhook', () => {
     expect(outcome(() => verifyWebhook({ scheme, secret: generateSecret(), headers, body, now }))).toBe('no-matching-signature');
   });
 
+  it("reads the webhook's own header names, the -Next header included", () => {
+    const previous = generateSecret();
+    const headerNames = { signature: 'X-OECSH-Signature', timestamp: 'X-OECSH-Timestamp' };
+    const headers = signWebhook({ scheme: 'timestamped', secrets: [secret, previous], messageId: 'msg_1', timestamp: now, body, headerNames });
+    expect(Object.keys(headers).sort()).toEqual(['X-OECSH-Signature', 'X-OECSH-Signature-Next', 'X-OECSH-Timestamp', 'webhook-id']);
+    expect(verifyWebhook({ scheme: 'timestamped', secret, headers, body, now, headerNames })).toBe(true);
+    expect(verifyWebhook({ scheme: 'timestamped', secret: previous, headers, body, now, headerNames })).toBe(true);
+    expect(outcome(() => verifyWebhook({ scheme: 'timestamped', secret, headers, body, now }))).toBe('missing-header');
+  });
+
   it('reads headers in any case, from a fetch Headers object, and as Node joins repeated ones', () => {
     const headers = sign('timestamped', { headerPrefix: 'X-OEC-' });
     const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));

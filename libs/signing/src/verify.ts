@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import { DEFAULT_HEADER_PREFIX, ID_HEADER, schemeHeaders, signatureEntry, type SignatureScheme } from './schemes';
+import { DEFAULT_HEADER_PREFIX, ID_HEADER, NEXT_SIGNATURE_SUFFIX, rotationStyle, schemeHeaders, signatureEntry, type HeaderNames, type SignatureScheme } from './schemes';
 
 /** Why a delivery was refused; stable codes a receiver can log or map to a status. */
 export type VerificationFailure = 'missing-header' | 'malformed-timestamp' | 'timestamp-too-old' | 'timestamp-in-future' | 'no-matching-signature';
@@ -31,11 +31,14 @@ export interface VerifyInput {
   now?: number;
   /** The deployment's header brand, if not `X-Herald-`. */
   headerPrefix?: string;
+  /** The webhook's own signature/timestamp header names, if it set them. */
+  headerNames?: HeaderNames;
 }
 
 /**
  * For receivers: checks that a delivery was signed with `secret` (any one of the listed
- * signatures may match, so it works during rotations) and, for the schemes that sign a
+ * signatures may match, and for the hex schemes the `-Next` header's too, so it works during
+ * rotations) and, for the schemes that sign a
  * timestamp, that it is within `toleranceSeconds` of now. Returns true, or throws a
  * WebhookVerificationError whose `reason` says why. Comparisons are constant-time.
  * A secret that cannot be a key at all (empty; not base64 for `standard`) is a set-up
@@ -49,16 +52,19 @@ export function verifyWebhook({
   toleranceSeconds = 300,
   now = Math.floor(Date.now() / 1000),
   headerPrefix = DEFAULT_HEADER_PREFIX,
+  headerNames,
 }: VerifyInput): true {
-  const names = schemeHeaders(scheme, headerPrefix);
-  const signatures = required(headers, names.signature, names.separator);
+  const names = schemeHeaders(scheme, headerPrefix, headerNames);
+  const separator = rotationStyle(scheme) === 'list' ? ' ' : ',';
+  const next = rotationStyle(scheme) === 'next-header' ? read(headers, names.signature + NEXT_SIGNATURE_SUFFIX, separator) : undefined;
+  const signatures = [required(headers, names.signature, separator), next].filter(Boolean).join(separator);
   // Only Standard Webhooks signs the id; the hex schemes do not need it to verify.
   const messageId = scheme === 'standard' ? required(headers, ID_HEADER) : '';
   const timestamp = names.timestamp === null ? 0 : checkTimestamp(required(headers, names.timestamp), toleranceSeconds, now);
 
   const expected = Buffer.from(signatureEntry(scheme, secret, { messageId, timestamp, body }));
   const matches = signatures
-    .split(names.separator)
+    .split(separator)
     // A trailing comma is what Node leaves when it joins repeated headers with ', '.
     .map((entry) => Buffer.from(entry.trim().replace(/,$/, '')))
     .filter((entry) => entry.length === expected.length && timingSafeEqual(entry, expected));

@@ -9,6 +9,13 @@ export interface StoredWebhook {
   format: string;
   signingScheme: string;
   timeoutMs: number | null;
+  signatureHeader?: string | null;
+  timestampHeader?: string | null;
+  eventHeader?: string | null;
+  staticHeaders?: readonly { name: string; value: string }[];
+  payloadTemplate?: string | null;
+  integrationKey?: string | null;
+  dedupKey?: string | null;
 }
 
 /** Where and how to send to a stored webhook; shared by the sender and the admin API's test ping. */
@@ -21,5 +28,14 @@ export function webhookTarget(webhook: StoredWebhook, secrets: string[], default
     signingScheme: webhook.signingScheme as SignatureScheme,
     timeoutMs: webhook.timeoutMs ?? defaultTimeoutMs,
     secrets,
+    headerNames: {
+      signature: webhook.signatureHeader ?? undefined,
+      timestamp: webhook.timestampHeader ?? undefined,
+      event: webhook.eventHeader ?? undefined,
+    },
+    staticHeaders: (webhook.staticHeaders ?? []).map(({ name, value }) => ({ name, value })),
+    template: webhook.payloadTemplate ?? undefined,
+    integrationKey: webhook.integrationKey ?? undefined,
+    dedupKey: webhook.dedupKey ?? undefined,
   };
 }

@@ -2,7 +2,7 @@ import { EventCatalog, type HeraldEvent } from '@herald/events';
 import { matchSubscriptions, type Subscription } from './match';
 
 const catalog = new EventCatalog([
-  { type: 'deploy.failed', category: 'deployments', severity: 'failure', description: '', enabledByDefault: true },
+  { type: 'deploy.failed', category: 'deployments', severity: 'failure', description: '', enabledByDefault: true, aliases: ['deploy_failed'] },
   { type: 'deploy.started', category: 'deployments', severity: 'info', description: '', enabledByDefault: false },
 ]);
 
@@ -43,5 +43,22 @@ describe('matchSubscriptions', () => {
     expect(matchSubscriptions(event({ type: 'deploy.started' }), subs, catalog, none)).toEqual([]);
     expect(ids(matchSubscriptions(event({ type: 'deploy.started' }), subs, catalog, new Map([['deploy.started', true]])))).toEqual(['all', 'started']);
     expect(matchSubscriptions(event(), subs, catalog, new Map([['deploy.failed', false]]))).toEqual([]);
+  });
+
+  it('treats an alias as its type: in filters both ways, and under a toggle set on the type', () => {
+    const subs = [sub('dotted', { eventTypes: ['deploy.failed'] }), sub('underscored', { eventTypes: ['deploy_failed'] }), sub('other', { eventTypes: ['deploy.started'] })];
+    expect(ids(matchSubscriptions(event({ type: 'deploy_failed' }), subs, catalog, none))).toEqual(['dotted', 'underscored']);
+    expect(ids(matchSubscriptions(event({ type: 'deploy.failed' }), subs, catalog, none))).toEqual(['dotted', 'underscored']);
+    const off = new Map([['deploy.failed', false]]);
+    expect(matchSubscriptions(event({ type: 'deploy_failed' }), subs, catalog, off)).toEqual([]);
+    expect(matchSubscriptions(event({ type: 'deploy.failed' }), subs, catalog, off)).toEqual([]);
+  });
+
+  it('gives `*` subscriptions the types off by default too, unless the org turned the type off', () => {
+    const subs = [sub('empty'), sub('star', { eventTypes: ['*'] })];
+    expect(ids(matchSubscriptions(event({ type: 'deploy.started' }), subs, catalog, none))).toEqual(['star']);
+    expect(ids(matchSubscriptions(event(), subs, catalog, none))).toEqual(['empty', 'star']);
+    expect(matchSubscriptions(event({ type: 'deploy.started' }), subs, catalog, new Map([['deploy.started', false]]))).toEqual([]);
+    expect(matchSubscriptions(event({ type: 'nobody.knows' }), subs, catalog, none)).toEqual([]);
   });
 });

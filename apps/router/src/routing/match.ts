@@ -1,36 +1,49 @@
-import type { EventCatalog, HeraldEvent } from '@herald/events';
+import { ALL_EVENT_TYPES, type EventCatalog, type HeraldEvent } from '@herald/events';
 import type { DestinationKind } from '@herald/deliveries';
 
 /** A destination as the router sees it: what it wants, not how it is reached. */
 export interface Subscription {
   kind: DestinationKind;
   id: string;
-  /** Empty: every type enabled for the org. */
+  /** Empty: every type enabled for the org; `*` (ALL_EVENT_TYPES): every type, those off by default too. */
   eventTypes: readonly string[];
   /** Empty: every project. */
   projectIds: readonly string[];
   enabled: boolean;
 }
 
-/** An org's toggle wins; otherwise the catalog default; unknown types are off. */
-export function isTypeEnabled(type: string, catalog: EventCatalog, toggles: ReadonlyMap<string, boolean>): boolean {
-  return toggles.get(type) ?? catalog.get(type)?.enabledByDefault ?? false;
+/**
+ * An org's toggle wins; otherwise the catalog default; unknown types are off. An alias answers
+ * as its type (toggles are stored under the type), so a toggle on either name applies to both.
+ */
+export function isTypeEnabled(name: string, catalog: EventCatalog, toggles: ReadonlyMap<string, boolean>): boolean {
+  const definition = catalog.get(name);
+  return toggles.get(definition?.type ?? name) ?? definition?.enabledByDefault ?? false;
 }
 
-export function matches(event: HeraldEvent, subscription: Subscription): boolean {
+/** A subscription listing a type takes its aliases too, and the other way round. */
+export function matches(event: HeraldEvent, subscription: Subscription, catalog: EventCatalog): boolean {
   if (!subscription.enabled) return false;
-  if (subscription.eventTypes.length > 0 && !subscription.eventTypes.includes(event.type)) return false;
+  const type = catalog.typeOf(event.type) ?? event.type;
+  const listed = subscription.eventTypes.length === 0 || subscription.eventTypes.some((name) => name === ALL_EVENT_TYPES || (catalog.typeOf(name) ?? name) === type);
+  if (!listed) return false;
   if (subscription.projectIds.length > 0 && (event.project_id === null || !subscription.projectIds.includes(event.project_id))) return false;
   return true;
 }
 
-/** Every subscription that should receive the event, or none when the org turned its type off. */
+/**
+ * Every subscription that should receive the event: none when the org turned its type off or
+ * the type is unknown; only `*` subscriptions when the type is merely off by default.
+ */
 export function matchSubscriptions(
   event: HeraldEvent,
   subscriptions: readonly Subscription[],
   catalog: EventCatalog,
   toggles: ReadonlyMap<string, boolean>,
 ): Subscription[] {
-  if (!isTypeEnabled(event.type, catalog, toggles)) return [];
-  return subscriptions.filter((s) => matches(event, s));
+  const definition = catalog.get(event.type);
+  const toggle = definition && toggles.get(definition.type);
+  if (!definition || toggle === false) return [];
+  const onForAll = isTypeEnabled(event.type, catalog, toggles);
+  return subscriptions.filter((s) => matches(event, s, catalog) && (onForAll || s.eventTypes.includes(ALL_EVENT_TYPES)));
 }

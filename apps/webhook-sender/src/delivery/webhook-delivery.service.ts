@@ -47,7 +47,12 @@ export class WebhookDeliveryService {
     if (webhook === 'held') return;
     if ((await this.rateLimits.admit(job, webhook)) === 'deferred') return;
 
-    const request = this.requests.prepare(job, webhook);
+    const prepared = await this.requests.prepare(job, webhook);
+    if (prepared.kind === 'unsendable') {
+      this.metrics.attempt(meteredDestination(job), webhook.format, 'no_request');
+      return this.exhaust(job, webhook, noRequest(job, prepared.reason), prepared.reason);
+    }
+    const request = prepared.request;
     const attemptedAt = new Date();
     const sent = await this.breakers.send(webhook.id, isFailure, () => this.http.post(request));
     if (sent.kind === 'open') {

@@ -37,7 +37,8 @@ export interface DeliveryFilter {
   orgId: string;
   destinationId?: string;
   status?: DeliveryStatus;
-  eventType?: string;
+  /** One type, or any of several names (a type and its aliases). */
+  eventType?: string | readonly string[];
   /** created_at >= since */
   since?: Date;
   /** created_at < until */
@@ -140,7 +141,7 @@ export class DeliveryRepository {
     const qb = this.dataSource.getRepository(DeliveryEntity).createQueryBuilder('d').where('d.org_id = :orgId', { orgId: filter.orgId });
     if (filter.destinationId) qb.andWhere('d.destination_id = :destinationId', { destinationId: filter.destinationId });
     if (filter.status) qb.andWhere('d.status = :status', { status: filter.status });
-    if (filter.eventType) qb.andWhere('d.event_type = :eventType', { eventType: filter.eventType });
+    if (filter.eventType?.length) qb.andWhere('d.event_type IN (:...eventTypes)', { eventTypes: [filter.eventType].flat() });
     if (filter.since) qb.andWhere('d.created_at >= :since', { since: filter.since });
     if (filter.until) qb.andWhere('d.created_at < :until', { until: filter.until });
     return keysetPage(qb, 'd', { order: 'DESC', ...page });

@@ -7,7 +7,8 @@ import { EventLogEntity, type EventStatus } from './event-log.entity';
 /** Which events a reconciliation page shows: always one org's, optionally narrowed. */
 export interface EventFilter {
   orgId: string;
-  type?: string;
+  /** One type, or any of several names (a type and its aliases). */
+  type?: string | readonly string[];
   /** created_at >= since */
   since?: Date;
   status?: EventStatus;
@@ -51,7 +52,7 @@ export class EventLogRepository {
   /** Oldest first, so a reconciler walks forward from `since`. */
   listPage(filter: EventFilter, page: PageRequest): Promise<Page<EventLogEntity>> {
     const qb = this.repo.createQueryBuilder('e').where('e.org_id = :orgId', { orgId: filter.orgId });
-    if (filter.type) qb.andWhere('e.type = :type', { type: filter.type });
+    if (filter.type?.length) qb.andWhere('e.type IN (:...types)', { types: [filter.type].flat() });
     if (filter.since) qb.andWhere('e.created_at >= :since', { since: filter.since });
     if (filter.status) qb.andWhere('e.status = :status', { status: filter.status });
     if (filter.deliveryStatus) {

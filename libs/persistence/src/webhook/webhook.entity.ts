@@ -1,6 +1,20 @@
-import { Column, Entity, Index, OneToMany } from 'typeorm';
+import { Column, Entity, Index, OneToMany, type ValueTransformer } from 'typeorm';
+import { encrypted, secretBox } from '../crypto/secret-box';
 import { SubscriptionColumns } from '../subscription/subscription.columns';
 import { WebhookSecretEntity } from './webhook-secret.entity';
+
+/** A header sent with every delivery of a webhook; a secret one's value is encrypted at rest and never shown. */
+export interface StaticHeader {
+  name: string;
+  value: string;
+  secret: boolean;
+}
+
+/** Encrypts the values of the secret headers only, so the others stay readable in the database. */
+const secretHeaderValues: ValueTransformer = {
+  to: (headers: StaticHeader[] | undefined) => headers?.map((h) => (h.secret ? { ...h, value: secretBox().encrypt(h.value) } : h)),
+  from: (headers: StaticHeader[] | null) => (headers ?? []).map((h) => (h.secret ? { ...h, value: secretBox().decrypt(h.value) } : h)),
+};
 
 export const DEFAULT_RETRY_SCHEDULE = ['5s', '30s', '2m', '10m', '1h', '6h'];
 
@@ -13,7 +27,7 @@ export class WebhookEntity extends SubscriptionColumns {
   @Column('text')
   url!: string;
 
-  /** raw | slack | teams | discord */
+  /** raw | slack | teams | discord | pagerduty | opsgenie */
   @Column({ type: 'text', default: 'raw' })
   format!: string;
 
@@ -43,6 +57,31 @@ export class WebhookEntity extends SubscriptionColumns {
 
   @Column({ name: 'consecutive_failures', type: 'integer', default: 0 })
   consecutiveFailures!: number;
+
+  /** Replace the scheme's signature / timestamp header names and the event header's; null: the defaults. */
+  @Column({ name: 'signature_header', type: 'text', nullable: true })
+  signatureHeader!: string | null;
+
+  @Column({ name: 'timestamp_header', type: 'text', nullable: true })
+  timestampHeader!: string | null;
+
+  @Column({ name: 'event_header', type: 'text', nullable: true })
+  eventHeader!: string | null;
+
+  @Column({ name: 'static_headers', type: 'jsonb', default: () => `'[]'`, transformer: secretHeaderValues })
+  staticHeaders!: StaticHeader[];
+
+  /** A JSONata expression turning the event into the raw body; null: Herald's envelope. */
+  @Column({ name: 'payload_template', type: 'text', nullable: true })
+  payloadTemplate!: string | null;
+
+  /** PagerDuty routing key or Opsgenie API key; encrypted at rest, never shown. */
+  @Column({ name: 'integration_key', type: 'text', nullable: true, transformer: encrypted })
+  integrationKey!: string | null;
+
+  /** A JSONata expression for the PagerDuty dedup_key / Opsgenie alias; null: derived from the event's subject. */
+  @Column({ name: 'dedup_key', type: 'text', nullable: true })
+  dedupKey!: string | null;
 
   @OneToMany(() => WebhookSecretEntity, (secret) => secret.webhook)
   secrets?: WebhookSecretEntity[];

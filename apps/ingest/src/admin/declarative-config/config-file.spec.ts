@@ -37,4 +37,9 @@ orgs:
   it('substitutes inside strings only, and $${X} stays literal', () => {
     expect(substituteEnv({ a: ['x-${A}-y', 5, true, null], b: '$${A}' }, { A: '1' })).toEqual({ a: ['x-1-y', 5, true, null], b: '${A}' });
   });
+
+  it('reads an omitted webhook events list as every event type (seed 003), and keeps a given one', () => {
+    const config = parseConfigFile('orgs:\n  - id: acme\n    webhooks:\n      - { id: w1, url: "https://x.example" }\n      - { id: w2, url: "https://x.example", events: [RuleFailed] }\n      - { id: w3, url: "https://x.example", events: [] }\n');
+    expect(config.orgs[0].webhooks.map((w) => w.events)).toEqual([['*'], ['RuleFailed'], []]);
+  });
 });

@@ -1,6 +1,8 @@
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { CreateEmailChannelSchema } from '../email-channels/email-channel.schemas';
+import { ALL_EVENT_TYPES } from '@herald/events';
+import { eventTypesField } from '../subscriptions';
 import { CreateWebhookSchema } from '../webhooks/webhook.schemas';
 
 const id = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'letters, digits and _ . : - only, at most 64');
@@ -13,7 +15,8 @@ export const ConfigFileSchema = z.strictObject({
       name: z.string().min(1).max(200).optional(),
       /** Org-wide on/off per event type (seed 001's global toggles). */
       event_types: z.record(z.string(), z.boolean()).default({}),
-      webhooks: z.array(CreateWebhookSchema.extend({ id })).default([]),
+      /** An omitted `events` list means every event type, those off by default included (seed 003). */
+      webhooks: z.array(CreateWebhookSchema.extend({ id, events: eventTypesField.default([ALL_EVENT_TYPES]) })).default([]),
       email_channels: z.array(CreateEmailChannelSchema.extend({ id })).default([]),
     }),
   ),

@@ -48,8 +48,9 @@ export class DeclarativeConfigService {
       const at = `orgs[${i}]`;
       await this.orgs.upsert(org.id, org.name ?? org.id);
       for (const [type, enabled] of Object.entries(org.event_types)) {
-        if (!this.catalog.has(type)) throw new ConfigFileError(`${at}.event_types.${type}: unknown event type`);
-        await this.orgs.setEventType(org.id, type, enabled);
+        const canonical = this.catalog.typeOf(type);
+        if (!canonical) throw new ConfigFileError(`${at}.event_types.${type}: unknown event type`);
+        await this.orgs.setEventType(org.id, canonical, enabled);
       }
       const webhooks = [];
       for (const [j, webhook] of org.webhooks.entries()) webhooks.push(await this.located(`${at}.webhooks[${j}]`, () => this.applyWebhook(org.id, webhook)));
@@ -70,7 +71,9 @@ export class DeclarativeConfigService {
     if (existing.orgId !== orgId) throw ProblemError.invalidField('id', `webhook ${id} belongs to another org`);
     const restored = existing.deletedAt !== null;
     if (restored) await this.webhookRows.restore(id);
-    const changes = differences<UpdateWebhook>(settings, webhookView(existing));
+    // Compared with what is stored, secret header values and the integration key included, so an unchanged file changes nothing.
+    const stored = { ...webhookView(existing), headers: existing.staticHeaders.map(({ name, value, secret }) => ({ name, value, secret })), integration_key: existing.integrationKey ?? undefined };
+    const changes = differences<UpdateWebhook>(settings, stored);
     if (Object.keys(changes).length) await this.webhooks.update(orgId, id, changes);
     const rotate = secret !== undefined && (await this.webhookRows.signingSecrets(id))[0] !== secret;
     if (rotate) await this.webhooks.rotateSecret(orgId, id, { secret });

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DeliveryControl } from '@herald/deliveries';
+import { EventCatalog } from '@herald/events';
 import { DeliveryRepository, EmailChannelRepository, WebhookRepository, type DeliveryAttemptEntity, type DeliveryEntity, type Page } from '@herald/persistence';
 import { ProblemError } from '../problems/problem';
 import type { AttemptView, DeliveryLogQuery, DeliverySummaryView, DeliveryView } from './delivery.schemas';
@@ -12,6 +13,7 @@ export class DeliveriesService {
     private readonly webhooks: WebhookRepository,
     private readonly channels: EmailChannelRepository,
     private readonly control: DeliveryControl,
+    private readonly catalog: EventCatalog,
   ) {}
 
   async listForWebhook(orgId: string, webhookId: string, query: DeliveryLogQuery): Promise<Page<DeliverySummaryView>> {
@@ -31,7 +33,7 @@ export class DeliveriesService {
         orgId,
         destinationId,
         status: query.status,
-        eventType: query.event_type,
+        eventType: query.event_type && this.catalog.namesOf(query.event_type),
         since: query.since ? new Date(query.since) : undefined,
         until: query.until ? new Date(query.until) : undefined,
       },

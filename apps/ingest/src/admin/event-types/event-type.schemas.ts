@@ -16,6 +16,7 @@ export const EventTypeSchema = responseSchema(
     category: z.string(),
     severity: z.enum(['success', 'failure', 'info']),
     description: z.string(),
+    aliases: z.array(z.string()).describe('Other names producers may send for this type; filters and toggles treat them as the type'),
     enabled_by_default: z.boolean(),
     enabled: z.boolean().describe("For this org: its toggle, else the catalog's default"),
   }),

@@ -27,7 +27,8 @@ export class EventTypesService {
   async toggle(orgId: string, type: string, enabled: boolean): Promise<EventTypeView> {
     const definition = this.catalog.get(type);
     if (!definition) throw ProblemError.notFound('event type', type);
-    await this.orgs.setEventType(orgId, type, enabled);
+    // Stored under the type, so a toggle on an alias applies to every name of the event.
+    await this.orgs.setEventType(orgId, definition.type, enabled);
     return view(definition, enabled);
   }
 }
@@ -38,6 +39,7 @@ function view(definition: EventTypeDefinition, toggle: boolean | undefined): Eve
     category: definition.category,
     severity: definition.severity,
     description: definition.description,
+    aliases: [...(definition.aliases ?? [])],
     enabled_by_default: definition.enabledByDefault,
     enabled: toggle ?? definition.enabledByDefault,
   };

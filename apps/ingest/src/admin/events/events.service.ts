@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { HeraldEvent } from '@herald/events';
+import { EventCatalog, type HeraldEvent } from '@herald/events';
 import { EventLogRepository, toEvent, type EventLogEntity, type Page } from '@herald/persistence';
 import { IntakeService } from '../../intake/intake.service';
 import { ProblemError } from '../problems/problem';
@@ -11,6 +11,7 @@ export class EventsService {
   constructor(
     private readonly intake: IntakeService,
     private readonly eventLog: EventLogRepository,
+    private readonly catalog: EventCatalog,
   ) {}
 
   publish(orgId: string, input: PublishEvent): Promise<HeraldEvent> {
@@ -20,7 +21,8 @@ export class EventsService {
 
   list(orgId: string, query: EventsQuery): Promise<Page<EventLogEntity>> {
     return this.eventLog.listPage(
-      { orgId, type: query.type, since: query.since ? new Date(query.since) : undefined, status: query.status, deliveryStatus: query.delivery_status },
+      // A type's aliases are the same events: `type=deploy.failed` lists those sent as `deploy_failed` too.
+      { orgId, type: query.type && this.catalog.namesOf(query.type), since: query.since ? new Date(query.since) : undefined, status: query.status, deliveryStatus: query.delivery_status },
       { limit: query.limit, after: query.cursor },
     );
   }

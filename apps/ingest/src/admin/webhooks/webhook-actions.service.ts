@@ -1,12 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HERALD_CONFIG, HERALD_VERSION, type HeraldConfig } from '@herald/config';
 import { DeliveryControl, deliveryId, type DeliveryJob } from '@herald/deliveries';
-import { EventCatalog, newEventId, type HeraldEvent } from '@herald/events';
+import { acceptEvent, EventCatalog, InvalidEventError, newEventId, type HeraldEvent } from '@herald/events';
+import { checkTemplate, evaluateTemplate, templateBody, TemplateEvaluationError, TemplateSyntaxError } from '@herald/formatters';
+import { canonicalJson } from '@herald/signing';
 import { UnknownWebhookError, WebhookRepository } from '@herald/persistence';
 import { classifyAttempt, HttpSender, prepareRequest, webhookTarget } from '@herald/webhook-transport';
 import { ProblemError } from '../problems/problem';
-import type { WebhookTestResult } from './webhook.schemas';
+import type { TemplatePreview, WebhookTestResult } from './webhook.schemas';
 import { WebhooksService } from './webhooks.service';
+import { wireContractError } from './wire-contract';
 
 /** What an operator does to a webhook beyond editing it: send a test ping, resume it after a pause. */
 @Injectable()
@@ -40,7 +43,14 @@ export class WebhookActionsService {
     };
     const job: DeliveryJob = { delivery_id: deliveryId(event, webhook.id), attempt: 1, destination: { kind: 'webhook', id: webhook.id }, event };
     const target = webhookTarget(webhook, await this.webhooks.signingSecrets(webhook.id), this.config.HERALD_WEBHOOK_TIMEOUT_MS);
-    const request = prepareRequest(job, target, { headerPrefix: this.config.HERALD_HEADER_PREFIX, userAgent: this.userAgent, definition: this.catalog.get('ping') });
+    let request;
+    try {
+      request = await prepareRequest(job, target, { headerPrefix: this.config.HERALD_HEADER_PREFIX, userAgent: this.userAgent, definition: this.catalog.get('ping') });
+    } catch (error) {
+      // The template cannot shape a ping: say so, as a delivery's log would.
+      if (error instanceof TemplateEvaluationError) return { ok: false, status_code: null, round_trip_ms: 0, error: error.message };
+      throw error;
+    }
     const result = await this.http.post(request);
     const outcome = classifyAttempt(result, webhook.clientErrorsFinal);
     return {
@@ -50,6 +60,37 @@ export class WebhookActionsService {
       ...(outcome.kind === 'delivered' ? {} : { error: outcome.reason }),
       ...(result.kind === 'response' ? { response_body: result.body } : {}),
     };
+  }
+
+  /**
+   * What the webhook's template (or the one given) makes of a sample event: the exact bytes a
+   * delivery would carry. A template that does not parse is a 422 naming its position; one that
+   * fails on the event, a 422 with the reason a delivery would log.
+   */
+  async previewTemplate(orgId: string, id: string, input: TemplatePreview): Promise<{ body: string; json: unknown }> {
+    const webhook = await this.webhooksService.get(orgId, id);
+    const template = input.payload_template ?? webhook.payloadTemplate;
+    if (!template) throw ProblemError.invalidField('payload_template', 'the webhook has no template; give one to try');
+    try {
+      checkTemplate(template);
+    } catch (error) {
+      if (error instanceof TemplateSyntaxError) throw wireContractError({ field: 'payload_template', message: error.message, position: error.position });
+      throw error;
+    }
+    let event: HeraldEvent;
+    try {
+      event = acceptEvent({ ...input.event, org_id: orgId }, this.catalog);
+    } catch (error) {
+      if (error instanceof InvalidEventError) throw ProblemError.invalidField(`event.${error.field}`, error.reason);
+      throw error;
+    }
+    try {
+      const body = templateBody(await evaluateTemplate(template, event, this.catalog.get(event.type)), canonicalJson);
+      return { body, json: JSON.parse(body) };
+    } catch (error) {
+      if (error instanceof TemplateEvaluationError) throw ProblemError.invalidField('payload_template', error.message);
+      throw error;
+    }
   }
 
   /** Unpauses the webhook and replays, oldest first, the deliveries held while it was paused. */

@@ -11,6 +11,8 @@ import {
   CreateWebhookSchema,
   RotatedSecretSchema,
   RotateSecretSchema,
+  TemplatePreviewResultSchema,
+  TemplatePreviewSchema,
   UpdateWebhookSchema,
   WebhookListSchema,
   WebhookResumedSchema,
@@ -18,6 +20,7 @@ import {
   WebhookTestResultSchema,
   type CreateWebhook,
   type RotateSecret,
+  type TemplatePreview,
   type UpdateWebhook,
 } from './webhook.schemas';
 import { WebhookActionsService } from './webhook-actions.service';
@@ -112,5 +115,16 @@ export class WebhooksController {
   async resume(@CurrentCaller() caller: Caller, @Param('id') id: string) {
     const { replayed } = await this.actions.resume(caller.orgId, id);
     return { id, paused: false as const, replayed };
+  }
+
+  @Post(':id/template/preview')
+  @HttpCode(200)
+  @RequirePermission('webhooks:read')
+  @Idempotent()
+  @ApiOperation({ summary: "Try the webhook's payload template (or another) on a sample event; nothing is sent" })
+  @ApiResult(200, 'The body a delivery would carry', TemplatePreviewResultSchema)
+  @ApiProblems(404)
+  previewTemplate(@CurrentCaller() caller: Caller, @Param('id') id: string, @JsonBody(TemplatePreviewSchema) body: TemplatePreview) {
+    return this.actions.previewTemplate(caller.orgId, id, body);
   }
 }

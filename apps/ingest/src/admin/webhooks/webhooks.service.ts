@@ -3,12 +3,14 @@ import { ulid } from 'ulid';
 import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
 import { EventCatalog } from '@herald/events';
 import { parseDuration } from '@herald/kafka';
-import { WebhookRepository, type NewWebhook, type Page, type PageRequest, type WebhookEntity } from '@herald/persistence';
-import { generateSecret, graceExpiry, isValidSecret } from '@herald/signing';
+import type { WebhookFormat } from '@herald/formatters';
+import { WebhookRepository, type NewWebhook, type Page, type PageRequest, type StaticHeader, type WebhookEntity } from '@herald/persistence';
+import { generateSecret, graceExpiry, isValidSecret, type SignatureScheme } from '@herald/signing';
 import { checkResolvedDestination, UnsafeDestinationError } from '@herald/webhook-transport';
 import { ProblemError } from '../problems/problem';
 import { checkEventTypes } from '../subscriptions';
-import type { CreateWebhook, RotateSecret, UpdateWebhook, WebhookView } from './webhook.schemas';
+import type { CreateWebhook, RotateSecret, StaticHeaderInput, UpdateWebhook, WebhookView } from './webhook.schemas';
+import { wireContractError, wireContractProblem } from './wire-contract';
 
 /** Hex-scheme secrets chosen by users (seed 003's `my-shared-secret`) must be at least this long. */
 const MIN_CUSTOM_SECRET_LENGTH = 16;
@@ -37,7 +39,7 @@ export class WebhooksService {
     const secret = input.secret ?? generateSecret();
     checkSecret(secret, input.signing_scheme);
     const { secret: _shown, ...settings } = input;
-    const changes = await this.settings(settings);
+    const changes = await this.settings(settings, null);
     const webhook = await this.webhooks.create({ ...changes, id, orgId, url: input.url }, secret, this.config.HERALD_MAX_WEBHOOKS_PER_ORG);
     return { webhook, secret };
   }
@@ -51,7 +53,7 @@ export class WebhooksService {
         throw ProblemError.invalidField('signing_scheme', 'the current secret is not a whsec_ key; rotate it (rotate-secret with grace_seconds 0) before switching to standard');
       }
     }
-    await this.webhooks.update(id, await this.settings(input));
+    await this.webhooks.update(id, await this.settings(input, webhook));
     return this.get(orgId, id);
   }
 
@@ -70,8 +72,8 @@ export class WebhooksService {
     return { secret, previousExpireAt };
   }
 
-  /** Checks what the client set and turns it into column values. */
-  private async settings(input: UpdateWebhook): Promise<Partial<NewWebhook>> {
+  /** Checks what the client set (against what is stored, for a change) and turns it into column values. */
+  private async settings(input: UpdateWebhook, stored: WebhookEntity | null): Promise<Partial<NewWebhook>> {
     if (input.url !== undefined) await this.checkUrl(input.url);
     const events = input.events && checkEventTypes(input.events, this.catalog, this.config.HERALD_MAX_EVENTS_PER_WEBHOOK);
     const changes: Partial<NewWebhook> = {
@@ -87,8 +89,36 @@ export class WebhooksService {
       rateLimit: input.rate_limit,
       clientErrorsFinal: input.client_errors_final,
       pauseAfterFailures: input.pause_after_failures,
+      signatureHeader: input.signature_header,
+      timestampHeader: input.timestamp_header,
+      eventHeader: input.event_header,
+      staticHeaders: input.headers && staticHeaders(input.headers, stored?.staticHeaders ?? []),
+      payloadTemplate: input.payload_template,
+      integrationKey: input.integration_key,
+      dedupKey: input.dedup_key,
     };
-    return Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
+    const defined = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) as Partial<NewWebhook>;
+    this.checkWireContract({ ...stored, ...defined });
+    return defined;
+  }
+
+  /** The header names, static headers, template and key as they would be after the change. */
+  private checkWireContract(webhook: Partial<NewWebhook>): void {
+    const problem = wireContractProblem(
+      {
+        format: (webhook.format ?? 'raw') as WebhookFormat,
+        signingScheme: (webhook.signingScheme ?? 'standard') as SignatureScheme,
+        signatureHeader: webhook.signatureHeader ?? null,
+        timestampHeader: webhook.timestampHeader ?? null,
+        eventHeader: webhook.eventHeader ?? null,
+        staticHeaders: webhook.staticHeaders ?? [],
+        payloadTemplate: webhook.payloadTemplate ?? null,
+        dedupKey: webhook.dedupKey ?? null,
+        integrationKey: webhook.integrationKey ?? null,
+      },
+      this.config.HERALD_HEADER_PREFIX,
+    );
+    if (problem) throw wireContractError(problem);
   }
 
   /** The sender's own rule, checked now too: https, and every address the name resolves to public. */
@@ -100,6 +130,16 @@ export class WebhooksService {
       throw error;
     }
   }
+}
+
+/** The stored form of the headers given; a secret header given without a value keeps its stored one. */
+function staticHeaders(input: readonly StaticHeaderInput[], stored: readonly StaticHeader[]): StaticHeader[] {
+  return input.map((header, index) => {
+    const kept = header.value === undefined && header.secret ? stored.find((s) => s.secret && s.name.toLowerCase() === header.name.toLowerCase()) : undefined;
+    const value = header.value ?? kept?.value;
+    if (value === undefined) throw ProblemError.invalidField(`headers.${index}.value`, header.secret ? 'is required (no stored secret header of this name to keep)' : 'is required');
+    return { name: header.name, value, secret: header.secret };
+  });
 }
 
 function checkSecret(secret: string, scheme: string): void {
@@ -127,6 +167,13 @@ export function webhookView(webhook: WebhookEntity): WebhookView {
     rate_limit: webhook.rateLimit,
     client_errors_final: webhook.clientErrorsFinal,
     pause_after_failures: webhook.pauseAfterFailures,
+    signature_header: webhook.signatureHeader,
+    timestamp_header: webhook.timestampHeader,
+    event_header: webhook.eventHeader,
+    headers: webhook.staticHeaders.map((h) => ({ name: h.name, value: h.secret ? null : h.value, secret: h.secret })),
+    payload_template: webhook.payloadTemplate,
+    dedup_key: webhook.dedupKey,
+    integration_key_set: webhook.integrationKey !== null,
     created_at: webhook.createdAt.toISOString(),
     updated_at: webhook.updatedAt.toISOString(),
   };

@@ -1,0 +1,46 @@
+import { Injectable, type Logger } from '@nestjs/common';
+import { describeError } from '@herald/observability';
+import type { OverflowOptions, QuarantineHandler } from './consumer';
+import type { DeadLetters } from './dead-letters';
+import { classifyFailure } from './failures';
+
+/**
+ * What a service plugs into its consumer from its own providers. The consumer is wired by runService, outside
+ * the service's modules, so providers register here from their constructors and the consumer reads the hooks
+ * when it starts. One consumer per process, so one of each.
+ */
+@Injectable()
+export class ConsumerHooks {
+  beforeQuarantine: QuarantineHandler | undefined;
+  overflow: OverflowOptions | undefined;
+
+  /**
+   * Runs before a message is quarantined (e.g. to record its delivery as failed with the reason). If it throws,
+   * nothing is quarantined and the message is tried again later, like any failure.
+   */
+  onQuarantine(hook: QuarantineHandler): void {
+    this.beforeQuarantine = hook;
+  }
+
+  /** Bounds the messages of one key waiting on a partition; see OverflowOptions. */
+  spillOverflow(options: OverflowOptions): void {
+    this.overflow = options;
+  }
+}
+
+/**
+ * A consumer's quarantine: the service's hook first, then the message's dead-letter topic. Only an outage in the
+ * hook makes the message wait (it is tried again later); a hook that fails on the message itself is logged and
+ * the message is quarantined anyway, so a bad message cannot hold its partition through its own hook.
+ */
+export function quarantineThrough(hooks: ConsumerHooks, deadLetters: Pick<DeadLetters, 'quarantine'>, logger: Pick<Logger, 'error'>): QuarantineHandler {
+  return async (message, failure) => {
+    try {
+      await hooks.beforeQuarantine?.(message, failure);
+    } catch (error) {
+      if (classifyFailure(error).kind === 'infrastructure') throw error;
+      logger.error({ msg: 'quarantine hook failed; quarantining anyway', topic: message.topic, partition: message.partition, offset: message.offset, error: describeError(error) });
+    }
+    await deadLetters.quarantine(message, failure);
+  };
+}
