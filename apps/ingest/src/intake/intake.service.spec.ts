@@ -51,6 +51,7 @@ const message = (value: Buffer | string, offset = '7'): InboundMessage => ({
   value: Buffer.from(value),
   headers: {},
   timestamp: '1764600000000',
+  receivedAt: 0,
 });
 
 describe('IntakeService', () => {
