@@ -25,3 +25,24 @@ export async function consumerLag(admin: Admin, groupId: string, topics: readonl
     }),
   );
 }
+
+export interface GroupLag extends TopicLag {
+  group: string;
+}
+
+/**
+ * The lag of every consumer group whose id starts with `prefix` (Herald's groups), on each topic it has
+ * committed to. Every service reports all of them, so a group whose replicas are all down still shows its
+ * growing lag instead of vanishing from the dashboard with them.
+ */
+export async function groupsLag(admin: Admin, prefix: string): Promise<GroupLag[]> {
+  const { groups } = await admin.listGroups();
+  const herald = groups.map((g) => g.groupId).filter((id) => id.startsWith(prefix));
+  const perGroup = await Promise.all(
+    herald.map(async (group) => {
+      const topics = (await admin.fetchOffsets({ groupId: group })).map((t) => t.topic);
+      return topics.length === 0 ? [] : (await consumerLag(admin, group, topics)).map((lag) => ({ group, ...lag }));
+    }),
+  );
+  return perGroup.flat();
+}

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DeadLetterMetrics, describeError } from '@herald/observability';
+import { DeadLetterMetrics, describeError, startAtZero } from '@herald/observability';
 import type { InboundMessage, QuarantineFailure } from './consumer';
 import { classifyFailure } from './failures';
 import { KafkaProducer, type OutboundMessage } from './producer';
@@ -9,6 +9,13 @@ export type ParkingTopic = typeof Topics.eventsDlq | typeof Topics.dead | typeof
 
 /** Why a message was parked; a bounded set, so it can label a metric. */
 export type ParkCause = 'rejected_event' | 'unreadable_event' | 'unreadable_job' | 'invalid_retry' | 'exhausted' | 'quarantined';
+
+/** Which causes park on which topic: the series of the parked-messages counter, started at 0. */
+const CAUSES_BY_TOPIC: Record<ParkingTopic, readonly ParkCause[]> = {
+  [Topics.eventsDlq]: ['rejected_event', 'unreadable_event', 'quarantined'],
+  [Topics.dead]: ['exhausted', 'unreadable_job', 'invalid_retry'],
+  [Topics.deliveriesDlq]: ['quarantined'],
+};
 
 /** Header values stay small: an error message can quote the whole payload. */
 const MAX_ERROR_CHARS = 2_000;
@@ -23,7 +30,10 @@ export class DeadLetters {
   constructor(
     private readonly producer: KafkaProducer,
     private readonly metrics: DeadLetterMetrics,
-  ) {}
+  ) {
+    // The first dead letter of each kind must be an increase an alert sees, not a series born at 1.
+    for (const [topic, causes] of Object.entries(CAUSES_BY_TOPIC)) startAtZero(metrics.parked, { topic: [topic], cause: causes });
+  }
 
   async park(topic: ParkingTopic, cause: ParkCause, message: OutboundMessage, reason: string): Promise<void> {
     await this.producer.send(topic, [{ ...message, headers: { ...message.headers, [Headers.reason]: reason } }]);

@@ -4,7 +4,7 @@ import type { Admin, Kafka } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import { isObservable, lastValueFrom, throwError, type Observable } from 'rxjs';
 import { sampledGauge, type HealthRegistry } from '@herald/observability';
-import { consumerLag } from './consumer-lag';
+import { consumerLag, groupsLag } from './consumer-lag';
 import { ConsumerRunner, type ConsumerOptions, type HandlerResult, type InboundMessage } from './consumer';
 
 export type TransportOptions = Omit<ConsumerOptions, 'topics' | 'handler'>;
@@ -43,12 +43,19 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
     await (await this.admin?.catch(() => undefined))?.disconnect();
   }
 
-  /** Every replica of a group reports the same figure; dashboards take the max per group. */
+  /**
+   * The lag of every Herald group (those sharing this one's prefix), not only this service's own: a group whose
+   * replicas are all down keeps showing its growing lag. Every replica of every service reports the same figure
+   * for a group; dashboards take the max per group.
+   */
   private reportLag(topics: string[]): void {
-    const group = this.options.groupId;
-    sampledGauge(this.registry, 'herald_kafka_consumer_lag_messages', 'Messages the consumer group has yet to process, per topic.', ['group', 'topic'], async () => {
-      const lags = await consumerLag(await this.adminClient(), group, topics);
-      return lags.map(({ topic, lag }) => ({ labels: { group, topic }, value: lag }));
+    const own = this.options.groupId;
+    const prefix = own.slice(0, own.lastIndexOf('.') + 1);
+    sampledGauge(this.registry, 'herald_kafka_consumer_lag_messages', "Messages each of Herald's consumer groups has yet to process, per topic.", ['group', 'topic'], async () => {
+      const admin = await this.adminClient();
+      // Its own group on all its topics, also those it has not committed to yet; the others where they have.
+      const [mine, others] = await Promise.all([consumerLag(admin, own, topics), groupsLag(admin, prefix)]);
+      return [...mine.map((lag) => ({ group: own, ...lag })), ...others.filter((lag) => lag.group !== own)].map(({ group, topic, lag }) => ({ labels: { group, topic }, value: lag }));
     });
   }
 
