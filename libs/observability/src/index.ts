@@ -1,4 +1,5 @@
 export { describeError } from './describe-error';
+export { BackgroundCheck } from './background-check';
 export { HealthRegistry, type ComponentHealth } from './health';
 export { counter, histogram, sampledGauge, startAtZero } from './metrics/define';
 export { ApiMetrics, DeadLetterMetrics, DeliveryMetrics, IntakeMetrics, OTHER_DESTINATIONS, RetryMetrics, type AttemptResult, type DeliveryChannel, type MeteredDestination } from './metrics/herald-metrics';

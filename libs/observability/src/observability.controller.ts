@@ -11,14 +11,14 @@ export class ObservabilityController {
   ) {}
 
   @Get('healthz')
-  async live(@Res() res: Response): Promise<void> {
-    const report = await this.health.report();
+  live(@Res() res: Response): void {
+    const report = this.health.report();
     res.status(report.live ? 200 : 503).json({ status: report.live ? 'ok' : 'failing', components: report.components });
   }
 
   @Get('readyz')
-  async ready(@Res() res: Response): Promise<void> {
-    const report = await this.health.report();
+  ready(@Res() res: Response): void {
+    const report = this.health.report();
     res.status(report.ready ? 200 : 503).json({ status: report.ready ? 'ready' : 'not ready', components: report.components });
   }
 
