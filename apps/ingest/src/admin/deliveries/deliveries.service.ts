@@ -24,8 +24,12 @@ export class DeliveriesService {
     return this.listForDestination(orgId, channelId, query);
   }
 
-  /** A destination's deliveries, newest first, each with its latest attempt. */
-  private async listForDestination(orgId: string, destinationId: string, query: DeliveryLogQuery): Promise<Page<DeliverySummaryView>> {
+  listForOrg(orgId: string, query: DeliveryLogQuery): Promise<Page<DeliverySummaryView>> {
+    return this.listForDestination(orgId, undefined, query);
+  }
+
+  /** A destination's (or, without one, every destination's) deliveries, newest first, each with its latest attempt. */
+  private async listForDestination(orgId: string, destinationId: string | undefined, query: DeliveryLogQuery): Promise<Page<DeliverySummaryView>> {
     const page = await this.deliveries.listPage(
       {
         orgId,
