@@ -518,10 +518,6 @@ export interface components {
             /** @description Your own new secret; generated when absent */
             secret?: string;
         };
-        ToggleEventType: {
-            /** @description Whether the org receives this event type at all */
-            enabled: boolean;
-        };
         PublishEvent: {
             id?: string;
             type: string;
@@ -534,6 +530,10 @@ export interface components {
             data?: {
                 [key: string]: unknown;
             };
+        };
+        ToggleEventType: {
+            /** @description Whether the org receives this event type at all */
+            enabled: boolean;
         };
         CreatePortalSession: {
             /**
@@ -722,6 +722,40 @@ export interface components {
             /** @description Held deliveries sent again, oldest first */
             replayed: number;
         };
+        AcceptedEvent: {
+            id: string;
+            type: string;
+            org_id: string;
+            project_id: string | null;
+            occurred_at: string;
+            /** Format: date-time */
+            created_at: string;
+            data: {
+                [key: string]: unknown;
+            };
+        };
+        LoggedEvent: {
+            id: string;
+            type: string;
+            org_id: string;
+            project_id: string | null;
+            occurred_at: string;
+            /** Format: date-time */
+            created_at: string;
+            data: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description published once it is on herald.events.accepted.v1
+             * @enum {string}
+             */
+            status: "received" | "published";
+        };
+        EventList: {
+            data: components["schemas"]["LoggedEvent"][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            next_cursor: string | null;
+        };
         DeliveryAttempt: {
             attempt: number;
             /** Format: date-time */
@@ -782,6 +816,8 @@ export interface components {
             updated_at: string;
             /** @description Every attempt, oldest first */
             attempt_log: components["schemas"]["DeliveryAttempt"][];
+            /** @description The event it carries; null once the event log no longer holds it */
+            event: components["schemas"]["AcceptedEvent"] | null;
         };
         DeliveryList: {
             data: components["schemas"]["DeliverySummary"][];
@@ -807,40 +843,6 @@ export interface components {
         };
         EventTypeList: {
             data: components["schemas"]["EventType"][];
-            /** @description Pass as `cursor` for the next page; null on the last page */
-            next_cursor: string | null;
-        };
-        AcceptedEvent: {
-            id: string;
-            type: string;
-            org_id: string;
-            project_id: string | null;
-            occurred_at: string;
-            /** Format: date-time */
-            created_at: string;
-            data: {
-                [key: string]: unknown;
-            };
-        };
-        LoggedEvent: {
-            id: string;
-            type: string;
-            org_id: string;
-            project_id: string | null;
-            occurred_at: string;
-            /** Format: date-time */
-            created_at: string;
-            data: {
-                [key: string]: unknown;
-            };
-            /**
-             * @description published once it is on herald.events.accepted.v1
-             * @enum {string}
-             */
-            status: "received" | "published";
-        };
-        EventList: {
-            data: components["schemas"]["LoggedEvent"][];
             /** @description Pass as `cursor` for the next page; null on the last page */
             next_cursor: string | null;
         };

@@ -29,6 +29,16 @@ function Attempts({ id, onRetried }: { id: string; onRetried: () => void }) {
   if (!delivery) return <p className="muted">Loading attempts…</p>;
   return (
     <div className="attempts">
+      {delivery.event && (
+        <details className="event">
+          <summary>
+            Event <code>{delivery.event.id}</code> · occurred <Time iso={delivery.event.occurred_at} />
+          </summary>
+          <pre className="body" data-testid="event-data">
+            {JSON.stringify(delivery.event.data, null, 2)}
+          </pre>
+        </details>
+      )}
       {delivery.attempt_log.length === 0 ? (
         <p className="muted">No attempt yet.</p>
       ) : (

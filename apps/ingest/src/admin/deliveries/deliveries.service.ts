@@ -46,8 +46,10 @@ export class DeliveriesService {
   }
 
   async get(orgId: string, id: string): Promise<DeliveryView> {
-    const delivery = await this.find(orgId, id);
-    return { ...deliveryFields(delivery), attempt_log: (await this.deliveries.attempts(id)).map(attemptView) };
+    const stored = await this.deliveries.findWithEvent(id);
+    const delivery = stored?.delivery ?? (await this.find(orgId, id));
+    if (delivery.orgId !== orgId) throw ProblemError.notFound('delivery', id);
+    return { ...deliveryFields(delivery), attempt_log: (await this.deliveries.attempts(id)).map(attemptView), event: stored?.event ?? null };
   }
 
   /** Sends the delivery once more now, whatever its status, as its next attempt. */
@@ -64,7 +66,7 @@ export class DeliveriesService {
   }
 }
 
-function deliveryFields(d: DeliveryEntity): Omit<DeliveryView, 'attempt_log'> {
+function deliveryFields(d: DeliveryEntity): Omit<DeliveryView, 'attempt_log' | 'event'> {
   return {
     id: d.id,
     event_id: d.eventId,
