@@ -102,8 +102,8 @@ export function DeliveryLog({ webhookId, refreshKey = 0 }: { webhookId?: string;
   }, [webhookId, refreshKey]);
 
   return (
-    <section aria-labelledby="log-title" className="log">
-      <h2 id="log-title">Delivery log</h2>
+    <section aria-label="Delivery log" className="log">
+      {webhookId && <h2>Delivery log</h2>}
       <form
         className="filters"
         onSubmit={(event) => {

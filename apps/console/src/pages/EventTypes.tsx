@@ -33,40 +33,57 @@ export function EventTypesPage() {
       {[...byCategory.entries()].map(([category, list]) => (
         <section key={category} aria-labelledby={`cat-${category}`}>
           <h2 id={`cat-${category}`}>{category}</h2>
-          <ul className="types">
-            {list.map((t) => {
-              const to = receivers(t, webhooks.data?.data ?? [], channels.data?.data ?? []);
-              return (
-                <li key={t.type}>
-                  <div className="type-head">
-                    <code>{t.type}</code> <Badge tone={SEVERITY[t.severity]}>{t.severity}</Badge>
-                    <span className="muted">default {t.enabled_by_default ? 'on' : 'off'}</span>
-                    {can('events:write') ? (
-                      <span className="check">
-                        <input id={`toggle-${t.type}`} type="checkbox" checked={t.enabled} onChange={() => void toggle(t)} />
-                        <label htmlFor={`toggle-${t.type}`}>{t.enabled ? 'On for this org' : 'Off for this org'}</label>
-                      </span>
-                    ) : (
-                      <Badge tone={t.enabled ? 'ok' : 'muted'}>{t.enabled ? 'on' : 'off'}</Badge>
-                    )}
-                  </div>
-                  <p>{t.description}</p>
-                  {to.length > 0 ? (
-                    <ul className="pills" aria-label={`Receiving ${t.type}`}>
-                      {to.map((r) => (
-                        <li key={r.key} className={r.kind}>
-                          {r.kind === 'email' ? '✉ ' : '↗ '}
-                          {r.label}
-                        </li>
-                      ))}
-                    </ul>
-                  ) : (
-                    <p className="muted">{t.enabled ? 'Nothing receives it yet.' : 'Off: nothing receives it.'}</p>
-                  )}
-                </li>
-              );
-            })}
-          </ul>
+          <table className="list types">
+            <thead>
+              <tr>
+                <th scope="col">Event type</th>
+                <th scope="col">Severity</th>
+                <th scope="col">For this org</th>
+                <th scope="col">Received by</th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.map((t) => {
+                const to = receivers(t, webhooks.data?.data ?? [], channels.data?.data ?? []);
+                return (
+                  <tr key={t.type}>
+                    <td data-label="Event type">
+                      <code>{t.type}</code>
+                      <div className="muted">{t.description}</div>
+                    </td>
+                    <td data-label="Severity">
+                      <Badge tone={SEVERITY[t.severity]}>{t.severity}</Badge>
+                    </td>
+                    <td data-label="For this org">
+                      {can('events:write') ? (
+                        <span className="check">
+                          <input id={`toggle-${t.type}`} type="checkbox" checked={t.enabled} onChange={() => void toggle(t)} />
+                          <label htmlFor={`toggle-${t.type}`}>{t.enabled ? 'on' : 'off'}</label>
+                        </span>
+                      ) : (
+                        <Badge tone={t.enabled ? 'ok' : 'muted'}>{t.enabled ? 'on' : 'off'}</Badge>
+                      )}
+                      <div className="muted">default {t.enabled_by_default ? 'on' : 'off'}</div>
+                    </td>
+                    <td data-label="Received by">
+                      {to.length > 0 ? (
+                        <ul className="pills" aria-label={`Receiving ${t.type}`}>
+                          {to.map((r) => (
+                            <li key={r.key} className={r.kind}>
+                              {r.kind === 'email' ? '✉ ' : '↗ '}
+                              {r.label}
+                            </li>
+                          ))}
+                        </ul>
+                      ) : (
+                        <span className="muted">{t.enabled ? 'nothing yet' : 'nothing (off)'}</span>
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
         </section>
       ))}
     </>
