@@ -46,6 +46,29 @@ export function useSubmit(fields: readonly string[]) {
   return { errors, general, busy, submit };
 }
 
+/** A form's values, and a change handler per field for text inputs, selects and text areas. */
+export function useFormValues<T extends object>(initial: T) {
+  const [values, setValues] = useState(initial);
+  const set = (name: keyof T) => (event: { target: { value: string } }) => setValues({ ...values, [name]: event.target.value });
+  return { values, setValues, set };
+}
+
+/** Submit and, where the form can be closed, Cancel. */
+export function FormActions({ submitLabel, busy, onCancel }: { submitLabel: string; busy: boolean; onCancel?: () => void }) {
+  return (
+    <div className="actions">
+      <button type="submit" disabled={busy}>
+        {submitLabel}
+      </button>
+      {onCancel && (
+        <button type="button" className="secondary" onClick={onCancel}>
+          Cancel
+        </button>
+      )}
+    </div>
+  );
+}
+
 interface FieldProps {
   label: string;
   error?: string;

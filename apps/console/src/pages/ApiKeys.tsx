@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { api, data } from '../api/client';
 import { useCan } from '../session';
-import { Badge, ConfirmButton, Empty, Field, Notice, Pills, SecretOnce, Time, useLoad, useSubmit } from '../ui';
+import { Badge, ConfirmButton, Empty, Field, FormActions, Notice, Pills, SecretOnce, Time, useLoad, useSubmit } from '../ui';
 
 function NewKeyForm({ onCreated, onCancel }: { onCreated: (key: string) => void; onCancel: () => void }) {
   const [name, setName] = useState('');
@@ -29,14 +29,7 @@ function NewKeyForm({ onCreated, onCancel }: { onCreated: (key: string) => void;
           )}
         </Field>
       </div>
-      <div className="actions">
-        <button type="submit" disabled={busy}>
-          Create key
-        </button>
-        <button type="button" className="secondary" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      <FormActions submitLabel="Create key" busy={busy} onCancel={onCancel} />
     </form>
   );
 }

@@ -2,14 +2,13 @@ import { useState } from 'react';
 import { api, data, type EmailChannel, type Schemas } from '../api/client';
 import { EMAIL_CHANNEL_DEFAULTS, emailChannelFields, MAX_RECIPIENTS, type EmailChannelFormValues } from '../logic/forms';
 import { useCan } from '../session';
-import { Badge, ConfirmButton, Empty, Field, Notice, Pills, useLoad, useSubmit } from '../ui';
+import { Badge, ConfirmButton, Empty, Field, FormActions, Notice, Pills, useFormValues, useLoad, useSubmit } from '../ui';
 
 const FIELDS = ['name', 'recipients', 'events', 'project_ids', 'smtp'];
 
 function EmailChannelForm({ onCreated, onCancel }: { onCreated: () => void; onCancel: () => void }) {
-  const [values, setValues] = useState<EmailChannelFormValues>(EMAIL_CHANNEL_DEFAULTS);
+  const { values, set } = useFormValues<EmailChannelFormValues>(EMAIL_CHANNEL_DEFAULTS);
   const { errors, general, busy, submit } = useSubmit(FIELDS);
-  const set = (name: keyof EmailChannelFormValues) => (event: { target: { value: string } }) => setValues({ ...values, [name]: event.target.value });
   return (
     <form
       className="form"
@@ -62,14 +61,7 @@ function EmailChannelForm({ onCreated, onCancel }: { onCreated: () => void; onCa
           <Field label="From">{(p) => <input {...p} name="smtp_from" value={values.smtp_from} onChange={set('smtp_from')} />}</Field>
         </div>
       </fieldset>
-      <div className="actions">
-        <button type="submit" disabled={busy}>
-          Create channel
-        </button>
-        <button type="button" className="secondary" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      <FormActions submitLabel="Create channel" busy={busy} onCancel={onCancel} />
     </form>
   );
 }

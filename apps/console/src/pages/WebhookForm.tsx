@@ -1,14 +1,12 @@
-import { useState } from 'react';
 import { webhookFields, type WebhookFields, type WebhookFormValues } from '../logic/forms';
-import { Field, Notice, useSubmit } from '../ui';
+import { Field, FormActions, Notice, useFormValues, useSubmit } from '../ui';
 
 const FIELDS = ['url', 'description', 'format', 'signing_scheme', 'events', 'project_ids', 'retry_schedule', 'timeout_ms', 'rate_limit', 'client_errors_final', 'pause_after_failures'];
 
 /** Creating or editing a webhook: every setting, checked here first and by the API last. */
 export function WebhookForm({ initial, submitLabel, onSubmit, onCancel }: { initial: WebhookFormValues; submitLabel: string; onSubmit: (fields: WebhookFields) => Promise<void>; onCancel?: () => void }) {
-  const [values, setValues] = useState(initial);
+  const { values, setValues, set } = useFormValues(initial);
   const { errors, general, busy, submit } = useSubmit(FIELDS);
-  const set = (name: keyof WebhookFormValues) => (event: { target: { value: string } }) => setValues({ ...values, [name]: event.target.value });
   return (
     <form
       className="form"
@@ -72,16 +70,7 @@ export function WebhookForm({ initial, submitLabel, onSubmit, onCancel }: { init
         <input id="client_errors_final" name="client_errors_final" type="checkbox" checked={values.client_errors_final} onChange={(e) => setValues({ ...values, client_errors_final: e.target.checked })} />
         <label htmlFor="client_errors_final">Treat 4xx answers (other than 408, 409, 425, 429) as final: no retries</label>
       </div>
-      <div className="actions">
-        <button type="submit" disabled={busy}>
-          {submitLabel}
-        </button>
-        {onCancel && (
-          <button type="button" className="secondary" onClick={onCancel}>
-            Cancel
-          </button>
-        )}
-      </div>
+      <FormActions submitLabel={submitLabel} busy={busy} onCancel={onCancel} />
     </form>
   );
 }
