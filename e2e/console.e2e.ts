@@ -162,6 +162,13 @@ describe('web console', () => {
     await page.getByText('The previous secret keeps signing beside it until').waitFor();
     await page.getByRole('button', { name: 'I have stored it' }).click();
 
+    // Pause by hand, and resume with nothing held.
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await page.getByText('Paused: new deliveries are held until you resume.').waitFor();
+    await page.getByText('paused', { exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Resume' }).click();
+    await page.getByText('Resumed: 0 held deliveries replayed.').waitFor();
+
     // An email channel, so the event types show both kinds of pills.
     await section(page, 'Email channels').click();
     await page.getByRole('button', { name: 'New channel' }).click();
@@ -228,7 +235,7 @@ describe('web console', () => {
     expect(await page.getByRole('button', { name: 'New webhook' }).count()).toBe(0);
     await page.locator('table.list a').first().click();
     await page.getByRole('heading', { name: 'Delivery log' }).waitFor();
-    for (const control of ['Send test', 'Rotate secret', 'Delete', 'Edit', 'Disable']) expect([control, await page.getByRole('button', { name: control }).count()]).toEqual([control, 0]);
+    for (const control of ['Send test', 'Pause', 'Resume', 'Rotate secret', 'Delete', 'Edit', 'Disable']) expect([control, await page.getByRole('button', { name: control }).count()]).toEqual([control, 0]);
     await page.getByTestId('delivery').first().getByRole('button', { name: 'Attempts' }).click();
     await page.getByTestId('status-code').first().waitFor();
     expect(await page.getByRole('button', { name: 'Retry now' }).count()).toBe(0);

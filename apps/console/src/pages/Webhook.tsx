@@ -68,6 +68,11 @@ export function WebhookPage({ id }: { id: string }) {
           <button type="button" disabled={busy} onClick={() => act(async () => (setTest(await data(api.POST('/api/v1/webhooks/{id}/test', path))), null))}>
             Send test
           </button>
+          {!w.paused && (
+            <button type="button" className="secondary" disabled={busy} onClick={() => act(async () => (await data(api.POST('/api/v1/webhooks/{id}/pause', path)), <Notice kind="ok">Paused: new deliveries are held until you resume.</Notice>))}>
+              Pause
+            </button>
+          )}
           {w.paused && (
             <button
               type="button"

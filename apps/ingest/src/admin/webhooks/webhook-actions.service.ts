@@ -2,13 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import { HERALD_CONFIG, HERALD_VERSION, type HeraldConfig } from '@herald/config';
 import { DeliveryControl, deliveryId, type DeliveryJob } from '@herald/deliveries';
 import { EventCatalog, newEventId, type HeraldEvent } from '@herald/events';
-import { UnknownWebhookError, WebhookRepository } from '@herald/persistence';
+import { UnknownWebhookError, WebhookRepository, type WebhookEntity } from '@herald/persistence';
 import { classifyAttempt, HttpSender, prepareRequest, webhookTarget } from '@herald/webhook-transport';
 import { ProblemError } from '../problems/problem';
 import type { WebhookTestResult } from './webhook.schemas';
 import { WebhooksService } from './webhooks.service';
 
-/** What an operator does to a webhook beyond editing it: send a test ping, resume it after a pause. */
+/** What an operator does to a webhook beyond editing it: send a test ping, pause it, resume it after a pause. */
 @Injectable()
 export class WebhookActionsService {
   private readonly userAgent = `Herald/${HERALD_VERSION}`;
@@ -50,6 +50,13 @@ export class WebhookActionsService {
       ...(outcome.kind === 'delivered' ? {} : { error: outcome.reason }),
       ...(result.kind === 'response' ? { response_body: result.body } : {}),
     };
+  }
+
+  /** Holds the webhook's new deliveries (in the log, as held) until it is resumed; nothing is dropped. */
+  async pause(orgId: string, id: string): Promise<WebhookEntity> {
+    await this.webhooksService.get(orgId, id);
+    await this.webhooks.pause(id);
+    return this.webhooksService.get(orgId, id);
   }
 
   /** Unpauses the webhook and replays, oldest first, the deliveries held while it was paused. */
