@@ -250,6 +250,11 @@ describe('web console', () => {
       return [await post('/api/v1/webhooks', { url: 'https://93.184.215.14/x' }), await post('/api/v1/api-keys', { role: 'viewer' }), await post('/api/v1/portal-sessions', { role: 'viewer' })];
     });
     expect(refused).toEqual([403, 403, 403]);
+
+    // Signing out ends the session: the console and the API both refuse it afterwards.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Signed out' }).waitFor();
+    expect(await page.evaluate(() => fetch('/api/v1/webhooks').then((r) => r.status))).toBe(401);
   }, 120_000);
 
   it('refuses a link that was used or has expired', async () => {

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { loadSession, SessionContext, type ConsoleSession } from './session';
+import { loadSession, SessionContext, signOut, type ConsoleSession } from './session';
 import { ApiKeysPage } from './pages/ApiKeys';
 import { DeliveriesPage } from './pages/Deliveries';
 import { EmailChannelsPage } from './pages/EmailChannels';
@@ -82,7 +82,10 @@ export function App() {
       <header className="top">
         <span className="brand">{session.branding.name}</span>
         <span className="org">
-          {session.org_id} · <span data-testid="role">{session.role}</span>
+          {session.org_id} · <span data-testid="role">{session.role}</span>{' '}
+          <button type="button" className="link" onClick={() => void signOut().then(() => setSession(null))}>
+            Sign out
+          </button>
         </span>
       </header>
       <nav aria-label="Sections" className="nav">

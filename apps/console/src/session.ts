@@ -1,4 +1,5 @@
 import { createContext, useContext } from 'react';
+import { csrfToken } from './api/client';
 
 /** What ingest says about the browser's console session (GET /console/api/session). */
 export interface ConsoleSession {
@@ -12,6 +13,11 @@ export interface ConsoleSession {
 export async function loadSession(): Promise<ConsoleSession | null> {
   const response = await fetch('/console/api/session', { credentials: 'same-origin' });
   return response.ok ? ((await response.json()) as ConsoleSession) : null;
+}
+
+/** Ends the session on the server and drops its cookies. */
+export async function signOut(): Promise<void> {
+  await fetch('/console/api/session', { method: 'DELETE', credentials: 'same-origin', headers: { 'x-herald-csrf': csrfToken() ?? '' } });
 }
 
 export const SessionContext = createContext<ConsoleSession | null>(null);

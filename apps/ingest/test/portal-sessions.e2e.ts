@@ -87,6 +87,12 @@ describe('admin API: portal sessions', () => {
       const refused = await api.call(method, path, { headers: { cookie: viewer.cookie, 'x-herald-csrf': viewer.csrf }, body: method === 'POST' ? { ...hook, role: 'viewer' } : undefined });
       expect([method, path, refused.status]).toEqual([method, path, 403]);
     }
+    // Signing out needs the CSRF token too, and ends the session on the server.
+    expect((await fetch(`${api.url}/console/api/session`, { method: 'DELETE', headers: { cookie: admin.cookie } })).status).toBe(403);
+    const signedOut = await fetch(`${api.url}/console/api/session`, { method: 'DELETE', headers: { cookie: admin.cookie, 'x-herald-csrf': admin.csrf } });
+    expect([signedOut.status, signedOut.headers.getSetCookie().every((c) => c.includes('Expires=Thu, 01 Jan 1970'))]).toEqual([204, true]);
+    expect((await api.call('GET', '/api/v1/webhooks', { headers: { cookie: admin.cookie } })).status).toBe(401);
+
     // Another org's session sees nothing of this one.
     const other = await api.org('admin');
     const stranger = await session('admin', other.key);

@@ -14,7 +14,7 @@ export type Overview = Schemas['Overview'];
 const CSRF_COOKIE = 'herald_console_csrf';
 
 /** The CSRF token the server set beside the session cookie; mutations echo it (double submit). */
-function csrfToken(): string | null {
+export function csrfToken(): string | null {
   const pair = document.cookie.split('; ').find((c) => c.startsWith(`${CSRF_COOKIE}=`));
   return pair ? decodeURIComponent(pair.slice(CSRF_COOKIE.length + 1)) : null;
 }

@@ -1,9 +1,9 @@
-import { Controller, Get, HttpCode, Inject, Query, Req, Res } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Inject, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
 import { ROLES, type Role } from '../admin/auth/permissions';
-import { sessionCookies } from '../admin/auth/portal-session';
+import { clearedSessionCookies, CSRF_HEADER, csrfSatisfied, sessionCookies } from '../admin/auth/portal-session';
 import { PortalSessionsService } from '../admin/portal-sessions/portal-sessions.service';
 
 /** What the console learns about itself before calling the admin API: its org, role and branding. */
@@ -35,10 +35,27 @@ export class ConsoleController {
       response.status(410).type('html').send(LINK_REFUSED);
       return;
     }
-    const secure = request.secure || this.config.HERALD_CONSOLE_URL.startsWith('https:');
-    response.setHeader('Set-Cookie', sessionCookies(opened.sessionToken, opened.csrfToken, opened.session.sessionExpiresAt!, secure));
+    response.setHeader('Set-Cookie', sessionCookies(opened.sessionToken, opened.csrfToken, opened.session.sessionExpiresAt!, this.secure(request)));
     // Relative, so it works behind any path prefix a proxy adds: /…/console/session → /…/console/
     response.redirect(303, './');
+  }
+
+  /** Sign out: the session ends on the server (the cookie alone would outlive a stolen copy) and the cookies go. */
+  @Delete('api/session')
+  async end(@Req() request: Request, @Res() response: Response): Promise<void> {
+    const session = await this.portal.fromCookies(request.headers.cookie);
+    if (session && !csrfSatisfied(request.method, request.headers[CSRF_HEADER], session.csrfHash)) {
+      response.status(403).json({ detail: `signing out needs the CSRF token in the ${CSRF_HEADER} header` });
+      return;
+    }
+    if (session) await this.portal.end(session);
+    response.setHeader('Set-Cookie', clearedSessionCookies(this.secure(request)));
+    response.status(204).end();
+  }
+
+  /** Cookies are Secure when the console is reached over https (directly, or as configured behind a proxy). */
+  private secure(request: Request): boolean {
+    return request.secure || this.config.HERALD_CONSOLE_URL.startsWith('https:');
   }
 
   @Get('api/session')

@@ -1,5 +1,5 @@
 import { hashApiKey } from './api-key-secret';
-import { CSRF_COOKIE, csrfSatisfied, newPortalToken, readCookie, SESSION_COOKIE, sessionCookies } from './portal-session';
+import { clearedSessionCookies, CSRF_COOKIE, csrfSatisfied, newPortalToken, readCookie, SESSION_COOKIE, sessionCookies } from './portal-session';
 
 describe('console session cookies', () => {
   it('are 256-bit URL-safe tokens, never twice the same', () => {
@@ -21,6 +21,10 @@ describe('console session cookies', () => {
     expect(session).toBe('herald_console_session=s1; Path=/; Expires=Tue, 01 Dec 2026 20:00:00 GMT; SameSite=Strict; HttpOnly');
     expect(csrf).toBe('herald_console_csrf=c1; Path=/; Expires=Tue, 01 Dec 2026 20:00:00 GMT; SameSite=Strict');
     expect(sessionCookies('s1', 'c1', expires, true).every((cookie) => cookie.includes('; Secure'))).toBe(true);
+    expect(clearedSessionCookies(false)).toEqual([
+      'herald_console_session=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; SameSite=Strict; HttpOnly',
+      'herald_console_csrf=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; SameSite=Strict',
+    ]);
   });
 
   it('lets reads through and asks mutations for the CSRF token of the session', () => {

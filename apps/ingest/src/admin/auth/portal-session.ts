@@ -32,6 +32,11 @@ export function csrfSatisfied(method: string, header: string | string[] | undefi
   return typeof header === 'string' && header.length > 0 && csrfHash !== null && hashApiKey(header) === csrfHash;
 }
 
+/** Set-Cookie values that remove both console cookies (sign out). */
+export function clearedSessionCookies(secure: boolean): string[] {
+  return sessionCookies('', '', new Date(0), secure);
+}
+
 /** Set-Cookie values for a new console session: both cookies end with the session. */
 export function sessionCookies(sessionToken: string, csrfToken: string, expiresAt: Date, secure: boolean): string[] {
   const attributes = `Path=/; Expires=${expiresAt.toUTCString()}; SameSite=Strict${secure ? '; Secure' : ''}`;

@@ -57,6 +57,11 @@ export class PortalSessionsService {
     return session && { session, sessionToken, csrfToken };
   }
 
+  /** Ends a session now (sign out). */
+  end(session: PortalSessionEntity): Promise<void> {
+    return this.sessions.end(session.id);
+  }
+
   /** The live session a request's Cookie header carries, if any. */
   async fromCookies(cookieHeader: string | undefined): Promise<PortalSessionEntity | null> {
     const token = readCookie(cookieHeader, SESSION_COOKIE);
