@@ -12,21 +12,24 @@ function DeliveryChart({ hourly }: { hourly: HourCounts[] }) {
   const total = bars.reduce((sum, b) => sum + b.succeeded + b.other, 0);
   return (
     <figure className="chart">
-      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT + 20}`} role="img" aria-label={`Deliveries per hour over the last 24 hours: ${total} in all`}>
+      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT + 2}`} role="img" aria-label={`Deliveries per hour over the last 24 hours: ${total} in all`}>
         <line x1={0} x2={WIDTH} y1={HEIGHT} y2={HEIGHT} className="axis" />
-        {bars.map((bar, i) => (
+        {bars.map((bar) => (
           <g key={bar.start}>
             <title>{`${formatHour(bar.start)}: ${bar.succeeded} delivered, ${bar.other} failed, pending or held`}</title>
             <rect x={bar.x} y={bar.succeededY} width={bar.width} height={bar.succeededHeight} className="ok" />
             <rect x={bar.x} y={bar.otherY} width={bar.width} height={bar.otherHeight} className="bad" />
-            {i % 6 === 0 && (
-              <text x={bar.x} y={HEIGHT + 15} className="tick">
-                {formatHour(bar.start)}
-              </text>
-            )}
           </g>
         ))}
       </svg>
+      {/* Hour labels as HTML, so they stay readable however far the chart is scaled down. */}
+      <div className="ticks" aria-hidden="true">
+        {bars
+          .filter((_, i) => i % 6 === 0 || i === bars.length - 1)
+          .map((bar) => (
+            <span key={bar.start}>{formatHour(bar.start)}</span>
+          ))}
+      </div>
       <figcaption>
         <span className="key ok">delivered</span> <span className="key bad">failed, pending or held</span>
       </figcaption>
