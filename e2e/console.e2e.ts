@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { WebhookRepository } from '@herald/persistence';
-import { eventually, type ReceiverReply } from '@herald/testing';
+import { eventually, startSmtpServer, type ReceiverReply, type TestSmtpServer } from '@herald/testing';
 import { launchChromium } from './support/browser';
 import { root, suitePorts } from './support/stack';
 import { endToEnd } from './support/suite';
@@ -27,7 +27,22 @@ interface BrowserGlobals {
 }
 
 describe('web console', () => {
-  const suite = endToEnd({ portBase: PORT_BASE, env: { HERALD_CONSOLE_URL: CONSOLE_URL, HERALD_CONSOLE_NAME: 'Acme Alerts', HERALD_CONSOLE_ACCENT: '#0f766e' } });
+  let smtp: TestSmtpServer;
+  const suite = endToEnd({
+    portBase: PORT_BASE,
+    env: async () => {
+      smtp = await startSmtpServer();
+      return {
+        HERALD_CONSOLE_URL: CONSOLE_URL,
+        HERALD_CONSOLE_NAME: 'Acme Alerts',
+        HERALD_CONSOLE_ACCENT: '#0f766e',
+        SMTP_URL: `smtp://${smtp.host}:${smtp.port}`,
+        SMTP_SECURITY: 'none',
+        SMTP_FROM: 'Acme Alerts <alerts@example.com>',
+      };
+    },
+  });
+  suite.cleanup(() => smtp?.close());
   let browser: Browser;
   const contexts: BrowserContext[] = [];
   const dialogs: string[] = [];
@@ -169,6 +184,15 @@ describe('web console', () => {
     await page.getByRole('button', { name: 'Resume' }).click();
     await page.getByText('Resumed: 0 held deliveries replayed.').waitFor();
 
+    // Edit: narrow the events and set a timeout; the settings show them.
+    await page.getByRole('button', { name: 'Edit' }).click();
+    await page.getByLabel('Event types').fill('deploy.failed, build.failed');
+    await page.getByLabel('Timeout (ms)').fill('5000');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Saved.').waitFor();
+    expect(await page.locator('.settings').textContent()).toContain('5000 ms');
+    expect(await page.locator('.settings .pills').first().textContent()).toBe('deploy.failedbuild.failed');
+
     // An email channel, so the event types show both kinds of pills.
     await section(page, 'Email channels').click();
     await page.getByRole('button', { name: 'New channel' }).click();
@@ -180,6 +204,9 @@ describe('web console', () => {
     await page.getByLabel('Event types').fill('deploy.failed, build.failed');
     await page.getByRole('button', { name: 'Create channel' }).click();
     await page.getByRole('heading', { name: /DevOps/ }).waitFor();
+    await page.getByRole('button', { name: 'Send test email' }).click();
+    expect(await page.getByRole('status').filter({ hasText: 'answered 250' }).textContent()).toMatch(/answered 250 in \d+ ms/);
+    expect((await smtp.waitForMessages(1, 20_000)).length).toBe(1);
     await section(page, 'Event types').click();
     const deployFailed = page.getByRole('list', { name: 'Receiving deploy.failed' });
     await deployFailed.getByText('DevOps').waitFor();
