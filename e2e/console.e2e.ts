@@ -190,7 +190,7 @@ describe('web console', () => {
     await page.getByLabel('Timeout (ms)').fill('5000');
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText('Saved.').waitFor();
-    expect(await page.locator('.settings').textContent()).toContain('5000 ms');
+    await page.locator('.settings', { hasText: '5000 ms' }).waitFor();
     expect(await page.locator('.settings .pills').first().textContent()).toBe('deploy.failedbuild.failed');
 
     // An email channel, so the event types show both kinds of pills.
@@ -207,6 +207,10 @@ describe('web console', () => {
     await page.getByRole('button', { name: 'Send test email' }).click();
     expect(await page.getByRole('status').filter({ hasText: 'answered 250' }).textContent()).toMatch(/answered 250 in \d+ ms/);
     expect((await smtp.waitForMessages(1, 20_000)).length).toBe(1);
+    await page.getByRole('button', { name: 'Edit' }).click();
+    await page.getByLabel('Project scope').fill('prj_9');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.locator('.cards .pills li', { hasText: 'prj_9' }).waitFor();
     await section(page, 'Event types').click();
     const deployFailed = page.getByRole('list', { name: 'Receiving deploy.failed' });
     await deployFailed.getByText('DevOps').waitFor();

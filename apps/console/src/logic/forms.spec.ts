@@ -1,4 +1,4 @@
-import { EMAIL_CHANNEL_DEFAULTS, emailChannelFields, listOf, problemMessages, WEBHOOK_DEFAULTS, webhookFields, webhookFormValues } from './forms';
+import { EMAIL_CHANNEL_DEFAULTS, emailChannelFields, emailChannelFormValues, listOf, problemMessages, WEBHOOK_DEFAULTS, webhookFields, webhookFormValues } from './forms';
 
 describe('console forms', () => {
   it('put each API field error next to its field and the rest above the form', () => {
@@ -59,5 +59,16 @@ describe('console forms', () => {
     expect(own.fields.smtp).toEqual({ host: 'smtp.example.com', port: 2525, security: 'starttls', username: undefined, password: 's3cret', from: 'Alerts <alerts@example.com>' });
     expect(emailChannelFields({ ...EMAIL_CHANNEL_DEFAULTS, recipients: 'ops@example.com', smtp_host: 'h' }).errors).toEqual({ smtp: 'An own SMTP server needs a From address' });
     expect(emailChannelFields({ ...EMAIL_CHANNEL_DEFAULTS, recipients: 'ops@example.com', smtp_host: 'h', smtp_port: '70000', smtp_from: 'a@b.cd' }).errors).toEqual({ smtp: 'Port is a whole number from 1 to 65535' });
+  });
+
+  it('show a stored channel in the form with the password empty, which keeps the stored one', () => {
+    const stored = { name: 'DevOps', recipients: ['a@example.com', 'b@example.com'], events: [], project_ids: ['p1'], smtp: { host: 'smtp.example.com', port: 2525, security: 'tls', username: 'u', from: 'A <a@example.com>' } };
+    const values = emailChannelFormValues(stored);
+    expect(values).toMatchObject({ recipients: 'a@example.com, b@example.com', smtp_port: '2525', smtp_password: '' });
+    const { fields, errors } = emailChannelFields(values);
+    expect(errors).toEqual({});
+    expect(fields.smtp).toEqual({ host: 'smtp.example.com', port: 2525, security: 'tls', username: 'u', password: undefined, from: 'A <a@example.com>' });
+    expect(JSON.parse(JSON.stringify(fields.smtp))).not.toHaveProperty('password');
+    expect(emailChannelFormValues({ ...stored, smtp: null })).toMatchObject({ smtp_host: '', smtp_security: 'starttls' });
   });
 });

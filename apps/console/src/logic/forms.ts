@@ -148,6 +148,22 @@ export interface EmailChannelFormValues {
 
 export const EMAIL_CHANNEL_DEFAULTS: EmailChannelFormValues = { name: '', recipients: '', events: '', project_ids: '', smtp_host: '', smtp_port: '', smtp_security: 'starttls', smtp_username: '', smtp_password: '', smtp_from: '' };
 
+/** A stored channel as the form shows it; the SMTP password is write-only, so its field starts empty (empty keeps it). */
+export function emailChannelFormValues(channel: { name: string; recipients: string[]; events: string[]; project_ids: string[]; smtp: { host: string; port: number | null; security: string; username: string | null; from: string | null } | null }): EmailChannelFormValues {
+  return {
+    name: channel.name,
+    recipients: channel.recipients.join(', '),
+    events: channel.events.join(', '),
+    project_ids: channel.project_ids.join(', '),
+    smtp_host: channel.smtp?.host ?? '',
+    smtp_port: channel.smtp?.port ? String(channel.smtp.port) : '',
+    smtp_security: channel.smtp?.security ?? 'starttls',
+    smtp_username: channel.smtp?.username ?? '',
+    smtp_password: '',
+    smtp_from: channel.smtp?.from ?? '',
+  };
+}
+
 export interface EmailChannelFields {
   name: string;
   recipients: string[];

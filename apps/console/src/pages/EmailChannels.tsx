@@ -1,13 +1,14 @@
 import { useState } from 'react';
 import { api, data, type EmailChannel, type Schemas } from '../api/client';
-import { EMAIL_CHANNEL_DEFAULTS, emailChannelFields, MAX_RECIPIENTS, type EmailChannelFormValues } from '../logic/forms';
+import { EMAIL_CHANNEL_DEFAULTS, emailChannelFields, emailChannelFormValues, MAX_RECIPIENTS, type EmailChannelFormValues } from '../logic/forms';
 import { useCan } from '../session';
 import { Badge, ConfirmButton, Empty, Field, FormActions, Notice, Pills, useFormValues, useLoad, useSubmit } from '../ui';
 
 const FIELDS = ['name', 'recipients', 'events', 'project_ids', 'smtp'];
 
-function EmailChannelForm({ onCreated, onCancel }: { onCreated: () => void; onCancel: () => void }) {
-  const { values, set } = useFormValues<EmailChannelFormValues>(EMAIL_CHANNEL_DEFAULTS);
+/** Creating a channel, or editing one (`channel`), with the same fields and checks. */
+function EmailChannelForm({ channel, onSaved, onCancel }: { channel?: EmailChannel; onSaved: () => void; onCancel: () => void }) {
+  const { values, set } = useFormValues<EmailChannelFormValues>(channel ? emailChannelFormValues(channel) : EMAIL_CHANNEL_DEFAULTS);
   const { errors, general, busy, submit } = useSubmit(FIELDS);
   return (
     <form
@@ -17,8 +18,9 @@ function EmailChannelForm({ onCreated, onCancel }: { onCreated: () => void; onCa
         event.preventDefault();
         const { fields, errors: local } = emailChannelFields(values);
         void submit(local, async () => {
-          await data(api.POST('/api/v1/email-channels', { body: fields }));
-          onCreated();
+          if (channel) await data(api.PATCH('/api/v1/email-channels/{id}', { params: { path: { id: channel.id } }, body: fields }));
+          else await data(api.POST('/api/v1/email-channels', { body: fields }));
+          onSaved();
         });
       }}
     >
@@ -55,18 +57,19 @@ function EmailChannelForm({ onCreated, onCancel }: { onCreated: () => void; onCa
         </div>
         <div className="row">
           <Field label="Username">{(p) => <input {...p} name="smtp_username" autoComplete="off" value={values.smtp_username} onChange={set('smtp_username')} />}</Field>
-          <Field label="Password" hint="Stored encrypted; never shown again">
+          <Field label="Password" hint={channel?.smtp?.password_set ? 'Stored; leave empty to keep it' : 'Stored encrypted; never shown again'}>
             {(p) => <input {...p} name="smtp_password" type="password" autoComplete="new-password" value={values.smtp_password} onChange={set('smtp_password')} />}
           </Field>
           <Field label="From">{(p) => <input {...p} name="smtp_from" value={values.smtp_from} onChange={set('smtp_from')} />}</Field>
         </div>
       </fieldset>
-      <FormActions submitLabel="Create channel" busy={busy} onCancel={onCancel} />
+      <FormActions submitLabel={channel ? 'Save' : 'Create channel'} busy={busy} onCancel={onCancel} />
     </form>
   );
 }
 
 function ChannelActions({ channel, reload }: { channel: EmailChannel; reload: () => void }) {
+  const [editing, setEditing] = useState(false);
   const [result, setResult] = useState<Schemas['EmailTestResult'] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -87,8 +90,21 @@ function ChannelActions({ channel, reload }: { channel: EmailChannel; reload: ()
         <button type="button" className="secondary" disabled={busy} onClick={() => run(async () => (await data(api.PATCH('/api/v1/email-channels/{id}', { ...path, body: { enabled: !channel.enabled } })), reload()))}>
           {channel.enabled ? 'Disable' : 'Enable'}
         </button>
+        <button type="button" className="secondary" aria-expanded={editing} onClick={() => setEditing(!editing)}>
+          Edit
+        </button>
         <ConfirmButton label="Delete" confirmLabel="Delete this channel" busy={busy} onConfirm={() => run(async () => (await data(api.DELETE('/api/v1/email-channels/{id}', path)), reload()))} />
       </div>
+      {editing && (
+        <EmailChannelForm
+          channel={channel}
+          onCancel={() => setEditing(false)}
+          onSaved={() => {
+            setEditing(false);
+            reload();
+          }}
+        />
+      )}
       {error && <Notice>{error}</Notice>}
       {result && (
         <div className={`notice ${result.ok ? 'ok' : 'error'}`} role="status">
@@ -119,7 +135,7 @@ export function EmailChannelsPage() {
       {creating && (
         <EmailChannelForm
           onCancel={() => setCreating(false)}
-          onCreated={() => {
+          onSaved={() => {
             setCreating(false);
             list.reload();
           }}
@@ -141,6 +157,9 @@ export function EmailChannelsPage() {
             </p>
             <p>
               Events: <Pills items={c.events} empty="every enabled type" />
+            </p>
+            <p>
+              Projects: <Pills items={c.project_ids} empty="every project" />
             </p>
             {c.smtp && (
               <p className="muted">
