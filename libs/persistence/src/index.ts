@@ -2,7 +2,7 @@ export { ApiKeyEntity } from './api-key/api-key.entity';
 export { ApiKeyRepository, type NewApiKey } from './api-key/api-key.repository';
 export { createDataSource, runMigrations } from './data-source';
 export { DeliveryRepository, UnknownWebhookError, type DeliveryFilter, type AttemptRecord, type DeliveryRef, type StoredDelivery } from './delivery/delivery.repository';
-export { DeliveryStatsRepository, type DestinationStats, type HourlyDeliveries } from './delivery/delivery-stats.repository';
+export { DeliveryStatsRepository, type HourlyDeliveries } from './delivery/delivery-stats.repository';
 export { DeliveryEntity, type DeliveryStatus } from './delivery/delivery.entity';
 export { DeliveryAttemptEntity } from './delivery/delivery-attempt.entity';
 export { SecretBox, secretBox, type EncryptionKey } from './crypto/secret-box';
