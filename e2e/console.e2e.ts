@@ -152,10 +152,11 @@ describe('web console', () => {
     await suite.publish(ORG, { id: 'c-4', type: 'deploy.failed' }, { id: 'c-5', type: 'deploy.failed' });
     // Held too: the webhook.paused event itself, which this all-events webhook subscribes to.
     const held = await eventually(async () => {
-      const rows: { event_id: string }[] = await suite.dataSource.query(`SELECT event_id FROM deliveries WHERE org_id = $1 AND status = 'held'`, [ORG]);
-      const ids = rows.map((r) => r.event_id);
-      return ids.includes('c-4') && ids.includes('c-5') ? ids.length : undefined;
+      const rows: { event_id: string; event_type: string }[] = await suite.dataSource.query(`SELECT event_id, event_type FROM deliveries WHERE org_id = $1 AND status = 'held'`, [ORG]);
+      const all = ['c-4', 'c-5'].every((id) => rows.some((r) => r.event_id === id)) && rows.some((r) => r.event_type === 'webhook.paused');
+      return all ? rows.length : undefined;
     }, 30_000);
+    expect(held).toBe(3);
     await page.getByLabel('Status').selectOption('held');
     await eventually(async () => (await apply.click(), (await page.getByTestId('delivery').count()) === held ? true : undefined), 30_000, 500);
     const before = receiver.requests.length;
