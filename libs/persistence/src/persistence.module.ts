@@ -6,9 +6,11 @@ import { ApiKeyRepository } from './api-key/api-key.repository';
 import { createDataSource } from './data-source';
 import { EmailChannelRepository } from './email-channel/email-channel.repository';
 import { DeliveryRepository } from './delivery/delivery.repository';
+import { DeliveryStatsRepository } from './delivery/delivery-stats.repository';
 import { EventLogRepository } from './event-log/event-log.repository';
 import { IdempotencyRecordRepository } from './idempotency-record/idempotency-record.repository';
 import { OrgRepository } from './org/org.repository';
+import { PortalSessionRepository } from './portal-session/portal-session.repository';
 import { RateLimitCounterRepository } from './rate-limit-counter/rate-limit-counter.repository';
 import { WebhookRepository } from './webhook/webhook.repository';
 
@@ -34,6 +36,8 @@ const repositories = [
   ApiKeyRepository,
   IdempotencyRecordRepository,
   RateLimitCounterRepository,
+  PortalSessionRepository,
+  DeliveryStatsRepository,
 ];
 
 @Global()
