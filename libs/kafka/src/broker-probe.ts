@@ -12,7 +12,7 @@ const PROBE_TIMEOUT_MS = 3_000;
 export class BrokerProbe {
   private admin: Admin | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private probing = false;
+  private inFlight: Promise<boolean> | undefined;
   reachable = false;
 
   constructor(
@@ -28,14 +28,19 @@ export class BrokerProbe {
 
   async stop(): Promise<void> {
     clearInterval(this.timer);
+    // A probe still on the wire finishes first: nothing of it may outlive the service (or a test's teardown).
+    await this.inFlight;
     await this.admin?.disconnect().catch(() => undefined);
     this.admin = undefined;
   }
 
   /** One metadata round trip; never throws. */
-  async probe(): Promise<boolean> {
-    if (this.probing) return this.reachable;
-    this.probing = true;
+  probe(): Promise<boolean> {
+    this.inFlight ??= this.ask().finally(() => (this.inFlight = undefined));
+    return this.inFlight;
+  }
+
+  private async ask(): Promise<boolean> {
     let timeout: NodeJS.Timeout | undefined;
     try {
       const ask = async () => {
@@ -52,7 +57,6 @@ export class BrokerProbe {
       await admin?.disconnect().catch(() => undefined);
     } finally {
       clearTimeout(timeout);
-      this.probing = false;
     }
     return this.reachable;
   }

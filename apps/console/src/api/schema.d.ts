@@ -109,6 +109,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/webhooks/{id}/template/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Try the webhook's payload template (or another) on a sample event; nothing is sent */
+        post: operations["WebhooksController_previewTemplate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/deliveries": {
         parameters: {
             query?: never;
@@ -409,7 +426,7 @@ export interface components {
             /** @description Up to 20 addresses (HERALD_MAX_RECIPIENTS_PER_CHANNEL) */
             recipients: string[];
             /**
-             * @description Event types from /event-types; empty means all enabled for the org
+             * @description Event types (or their aliases) from /event-types; empty means all enabled for the org; ["*"] means every type, those off by default too
              * @default []
              */
             events?: string[];
@@ -428,7 +445,7 @@ export interface components {
             name?: string;
             /** @description Up to 20 addresses (HERALD_MAX_RECIPIENTS_PER_CHANNEL) */
             recipients?: string[];
-            /** @description Event types from /event-types; empty means all enabled for the org */
+            /** @description Event types (or their aliases) from /event-types; empty means all enabled for the org; ["*"] means every type, those off by default too */
             events?: string[];
             /** @description Project scope; empty means every project */
             project_ids?: string[];
@@ -441,11 +458,11 @@ export interface components {
             /** @default  */
             description?: string;
             /**
-             * @description raw (signed JSON), slack, teams or discord
+             * @description raw (signed JSON), slack, teams, discord, pagerduty (Events API v2) or opsgenie (Alert API)
              * @default raw
              * @enum {string}
              */
-            format?: "raw" | "slack" | "teams" | "discord";
+            format?: "raw" | "slack" | "teams" | "discord" | "pagerduty" | "opsgenie";
             /**
              * @description How raw deliveries are signed
              * @default standard
@@ -453,7 +470,7 @@ export interface components {
              */
             signing_scheme?: "standard" | "hmac-sha256" | "timestamped" | "github";
             /**
-             * @description Event types from /event-types; empty means all enabled for the org
+             * @description Event types (or their aliases) from /event-types; empty means all enabled for the org; ["*"] means every type, those off by default too
              * @default []
              */
             events?: string[];
@@ -496,6 +513,47 @@ export interface components {
              * @default 10
              */
             pause_after_failures?: number;
+            /**
+             * @description Name of the signature header instead of the scheme's default (X-OEC-Signature, X-Reoclo-Signature-256…); null: the default
+             * @default null
+             */
+            signature_header?: string | null;
+            /**
+             * @description Name of the timestamp header (timestamped and standard schemes); null: the default
+             * @default null
+             */
+            timestamp_header?: string | null;
+            /**
+             * @description Name of the header carrying the event type (X-Versioner-Event); null: <prefix>Event
+             * @default null
+             */
+            event_header?: string | null;
+            /**
+             * @description Static headers sent with every delivery; hop-by-hop and Herald-owned names are refused. Replaces the whole list
+             * @default []
+             */
+            headers?: {
+                name: string;
+                /** @description Required, except to keep a secret header's stored value */
+                value?: string;
+                /**
+                 * @description Stored encrypted and never shown again
+                 * @default false
+                 */
+                secret?: boolean;
+            }[];
+            /**
+             * @description JSONata expression shaping the raw body, or preset:<oec|reoclo|oxo-flow|versioner>; null: the Herald envelope
+             * @default null
+             */
+            payload_template?: string | null;
+            /** @description PagerDuty routing key or Opsgenie API key; stored encrypted, never shown */
+            integration_key?: string;
+            /**
+             * @description JSONata expression giving the PagerDuty dedup_key / Opsgenie alias; null: derived from the event's subject
+             * @default null
+             */
+            dedup_key?: string | null;
             /** @description Your own signing secret (whsec_… base64 for the standard scheme, 16+ characters otherwise); generated when absent */
             secret?: string;
         };
@@ -504,16 +562,16 @@ export interface components {
             url?: string;
             description?: string;
             /**
-             * @description raw (signed JSON), slack, teams or discord
+             * @description raw (signed JSON), slack, teams, discord, pagerduty (Events API v2) or opsgenie (Alert API)
              * @enum {string}
              */
-            format?: "raw" | "slack" | "teams" | "discord";
+            format?: "raw" | "slack" | "teams" | "discord" | "pagerduty" | "opsgenie";
             /**
              * @description How raw deliveries are signed
              * @enum {string}
              */
             signing_scheme?: "standard" | "hmac-sha256" | "timestamped" | "github";
-            /** @description Event types from /event-types; empty means all enabled for the org */
+            /** @description Event types (or their aliases) from /event-types; empty means all enabled for the org; ["*"] means every type, those off by default too */
             events?: string[];
             /** @description Project scope; empty means every project */
             project_ids?: string[];
@@ -528,12 +586,50 @@ export interface components {
             client_errors_final?: boolean;
             /** @description Pause after this many failed deliveries in a row; 0 never pauses */
             pause_after_failures?: number;
+            /** @description Name of the signature header instead of the scheme's default (X-OEC-Signature, X-Reoclo-Signature-256…); null: the default */
+            signature_header?: string | null;
+            /** @description Name of the timestamp header (timestamped and standard schemes); null: the default */
+            timestamp_header?: string | null;
+            /** @description Name of the header carrying the event type (X-Versioner-Event); null: <prefix>Event */
+            event_header?: string | null;
+            /** @description Static headers sent with every delivery; hop-by-hop and Herald-owned names are refused. Replaces the whole list */
+            headers?: {
+                name: string;
+                /** @description Required, except to keep a secret header's stored value */
+                value?: string;
+                /**
+                 * @description Stored encrypted and never shown again
+                 * @default false
+                 */
+                secret?: boolean;
+            }[];
+            /** @description JSONata expression shaping the raw body, or preset:<oec|reoclo|oxo-flow|versioner>; null: the Herald envelope */
+            payload_template?: string | null;
+            /** @description PagerDuty routing key or Opsgenie API key; stored encrypted, never shown */
+            integration_key?: string;
+            /** @description JSONata expression giving the PagerDuty dedup_key / Opsgenie alias; null: derived from the event's subject */
+            dedup_key?: string | null;
         };
         RotateWebhookSecret: {
             /** @description How long the old secret keeps signing beside the new one; default HERALD_SECRET_ROTATION_GRACE (24h) */
             grace_seconds?: number;
             /** @description Your own new secret; generated when absent */
             secret?: string;
+        };
+        WebhookTemplatePreview: {
+            /** @description A sample event as a producer would send it (org_id is yours) */
+            event: {
+                type: string;
+                id?: string;
+                project_id?: string | null;
+                occurred_at?: string;
+                /** @default {} */
+                data?: {
+                    [key: string]: unknown;
+                };
+            };
+            /** @description A template to try instead of the webhook's own */
+            payload_template?: string;
         };
         PublishEvent: {
             id?: string;
@@ -543,7 +639,6 @@ export interface components {
             project_id?: string | null;
             /** Format: date-time */
             occurred_at?: string;
-            /** @default {} */
             data?: {
                 [key: string]: unknown;
             };
@@ -678,6 +773,19 @@ export interface components {
             rate_limit: number | null;
             client_errors_final: boolean;
             pause_after_failures: number;
+            signature_header: string | null;
+            timestamp_header: string | null;
+            event_header: string | null;
+            headers: {
+                name: string;
+                /** @description null for a secret header */
+                value: string | null;
+                secret: boolean;
+            }[];
+            payload_template: string | null;
+            dedup_key: string | null;
+            /** @description Whether an integration key is stored (it is never shown) */
+            integration_key_set: boolean;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
@@ -701,6 +809,19 @@ export interface components {
             rate_limit: number | null;
             client_errors_final: boolean;
             pause_after_failures: number;
+            signature_header: string | null;
+            timestamp_header: string | null;
+            event_header: string | null;
+            headers: {
+                name: string;
+                /** @description null for a secret header */
+                value: string | null;
+                secret: boolean;
+            }[];
+            payload_template: string | null;
+            dedup_key: string | null;
+            /** @description Whether an integration key is stored (it is never shown) */
+            integration_key_set: boolean;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
@@ -738,6 +859,12 @@ export interface components {
             paused: false;
             /** @description Held deliveries sent again, oldest first */
             replayed: number;
+        };
+        WebhookTemplatePreviewResult: {
+            /** @description The exact bytes a delivery would carry (and sign) */
+            body: string;
+            /** @description The same body, parsed */
+            json: unknown;
         };
         AcceptedEvent: {
             id: string;
@@ -854,6 +981,8 @@ export interface components {
             /** @enum {string} */
             severity: "success" | "failure" | "info";
             description: string;
+            /** @description Other names producers may send for this type; filters and toggles treat them as the type */
+            aliases: string[];
             enabled_by_default: boolean;
             /** @description For this org: its toggle, else the catalog's default */
             enabled: boolean;
@@ -1530,6 +1659,89 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WebhookResumed"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the permission this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource in the API key's org */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A request with the same Idempotency-Key is still in progress */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid body (the field is named), a limit reached, or an Idempotency-Key reused for a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    WebhooksController_previewTemplate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Repeat within 24 h returns the stored response; reused for a different request → 422 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookTemplatePreview"];
+            };
+        };
+        responses: {
+            /** @description The body a delivery would carry */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookTemplatePreviewResult"];
                 };
             };
             /** @description Missing, unknown or revoked API key */
