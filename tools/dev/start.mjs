@@ -130,9 +130,12 @@ async function main() {
   say(`migrations applied in ${seconds(t)}`);
 
   const ports = servicePorts();
+  const base = `http://127.0.0.1:${ports.ingest}`;
+  // Portal links point at the console on this port unless the environment says otherwise.
+  const consoleUrl = process.env.HERALD_CONSOLE_URL ?? `${base}/console`;
   t = Date.now();
   services = await startServices({
-    env: { KAFKA_BROKERS: brokers, DATABASE_URL: pg.url, NODE_ENV: nodeEnv, ...smtpEnv },
+    env: { KAFKA_BROKERS: brokers, DATABASE_URL: pg.url, NODE_ENV: nodeEnv, HERALD_CONSOLE_URL: consoleUrl, ...smtpEnv },
     ports,
     onExit: ({ name, code, signal }) => {
       if (shutdown) return;
@@ -144,10 +147,10 @@ async function main() {
   const control = await serveControl(services);
   cleanups.push({ name: 'service control', stop: control.close });
 
-  const base = `http://127.0.0.1:${ports.ingest}`;
   say(`all services ready in ${seconds(t)} (${seconds(started)} in all)`);
   say(`admin API   ${base}/api/v1`);
   say(`OpenAPI     ${base}/api/v1/docs   (JSON: ${base}/api/v1/docs-json)`);
+  say(`console     ${consoleUrl}/   (a one-time link: HERALD_CONSOLE_URL=${consoleUrl} npm run herald -- console-link --org ORG --role admin)`);
   for (const name of SERVICES) say(`${`${name}`.padEnd(16)}http://127.0.0.1:${ports[name]}/metrics   /healthz   /readyz`);
   say('npm run services -- stop|start <service> rehearses one service\'s outage; Ctrl-C stops everything');
 }

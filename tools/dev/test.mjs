@@ -61,6 +61,8 @@ function jestArgs(extra) {
 async function main() {
   const node = process.execPath;
   let code = await run('typecheck', node, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json', '--noEmit']);
+  // The console is a browser app with its own compiler settings (DOM, JSX).
+  if (code === 0) code = await run('typecheck console', node, [require.resolve('typescript/bin/tsc'), '-p', 'apps/console/tsconfig.json', '--noEmit']);
   if (code === 0) code = await run('lint', node, [require.resolve('nx/bin/nx'), 'run-many', '-t', 'lint', '--outputStyle=static', '--skipNxCache']);
   if (code === 0) code = await run('build', node, [path.join(root, 'tools', 'build.mjs')]);
   // --experimental-vm-modules lets jest (on Node >= 24.9) load ES modules from CommonJS tests: the e2e suite

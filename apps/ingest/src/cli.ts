@@ -5,17 +5,19 @@ import { HeraldConfigModule, loadConfig } from '@herald/config';
 import { EventCatalogModule } from '@herald/events';
 import { createKafka, readDeadLetters, replayDeadLetter, type DeadLetter } from '@herald/kafka';
 import { ObservabilityModule } from '@herald/observability';
-import { ApiKeyRepository, createDataSource, OrgRepository, PersistenceModule, runMigrations } from '@herald/persistence';
+import { ApiKeyRepository, createDataSource, OrgRepository, PersistenceModule, PortalSessionRepository, runMigrations } from '@herald/persistence';
 import { ApiKeysService } from './admin/api-keys/api-keys.service';
 import { ROLES, type Role } from './admin/auth/permissions';
 import { DeclarativeConfigModule } from './admin/declarative-config/declarative-config.module';
 import { DeclarativeConfigService } from './admin/declarative-config/declarative-config.service';
+import { PortalSessionsService } from './admin/portal-sessions/portal-sessions.service';
 
 const USAGE = `Usage: herald <command>
   migrate                                              apply database migrations
   orgs create <id> [--name NAME]                       create an org (or rename it)
   api-keys create --org ORG --role admin|viewer [--name NAME]
                                                        issue an API key; it is printed once, never stored
+  console-link --org ORG --role admin|viewer           print a one-time link into the web console (HERALD_CONSOLE_URL)
   config apply FILE                                    create or update what a declarative config file declares
   dlq list --topic TOPIC [--partition P --offset O]    what a dead-letter topic holds: reason, error, source position
   dlq replay --topic TOPIC --partition P --offset O [--to TOPIC]
@@ -84,13 +86,22 @@ async function main(args: string[]): Promise<number> {
       console.log(JSON.stringify({ id: org.id, name: org.name }));
       return 0;
     }
-    const orgId = option(rest, 'org');
-    const role = option(rest, 'role');
+    const orgId = option(args, 'org');
+    const role = option(args, 'role');
+    const knownOrg = async (id: string) => {
+      if (await new OrgRepository(dataSource).exists(id)) return true;
+      console.error(`unknown org '${id}': create it first with \`herald orgs create ${id}\``);
+      return false;
+    };
+    if (command === 'console-link' && orgId && role && role in ROLES) {
+      if (!(await knownOrg(orgId))) return 1;
+      const link = await new PortalSessionsService(new PortalSessionRepository(dataSource), config).createLink(orgId, role as Role, 'cli');
+      console.log(link.url);
+      console.error(`Open it before ${link.expiresAt.toISOString()}; it works once.`);
+      return 0;
+    }
     if (command === 'api-keys' && sub === 'create' && orgId && role && role in ROLES) {
-      if (!(await new OrgRepository(dataSource).exists(orgId))) {
-        console.error(`unknown org '${orgId}': create it first with \`herald orgs create ${orgId}\``);
-        return 1;
-      }
+      if (!(await knownOrg(orgId))) return 1;
       const { entity, key } = await new ApiKeysService(new ApiKeyRepository(dataSource)).issue(orgId, option(rest, 'name') ?? `${role} key`, ROLES[role as Role]);
       console.log(JSON.stringify({ id: entity.id, org_id: entity.orgId, name: entity.name, permissions: entity.permissions, key }));
       console.error('Store the key now: it is shown only this once.');

@@ -6,6 +6,7 @@ import { ApiKeyRepository, createDataSource, OrgRepository, runMigrations } from
 import { setupAdminHttp } from '../src/admin/admin-http';
 import { ApiKeysService } from '../src/admin/api-keys/api-keys.service';
 import { ROLES, type Role } from '../src/admin/auth/permissions';
+import { setupConsoleHttp } from '../src/console/console-http';
 import { IngestModule } from '../src/ingest.module';
 
 /** Answers as tests read them: arbitrary JSON that the assertions check. */
@@ -43,6 +44,7 @@ export async function startAdminApi(env: Record<string, string> = {}): Promise<A
   await runMigrations(dataSource);
   const app = await NestFactory.create(IngestModule, { logger: ['error', 'warn'] });
   setupAdminHttp(app);
+  setupConsoleHttp(app);
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   const keys = new ApiKeysService(new ApiKeyRepository(dataSource));

@@ -95,6 +95,17 @@ export const ConfigSchema = z.object({
   HERALD_SECRET_ROTATION_GRACE: z.string().regex(/^\d+(ms|s|m|h|d)$/, 'looks like 24h, 30m or 0s').default('24h'),
   /** A YAML file declaring orgs, webhooks, email channels and event toggles, applied when ingest starts. */
   HERALD_CONFIG_FILE: z.string().optional(),
+  /** The web console as its users reach it (behind a proxy, the public address); portal links point here. */
+  HERALD_CONSOLE_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:3000/console'),
+  /** Branding of the console: the product name in its header and title… */
+  HERALD_CONSOLE_NAME: z.string().min(1).max(60).default('Herald'),
+  /** …and its accent colour (buttons, links, focus ring), as #rrggbb. */
+  HERALD_CONSOLE_ACCENT: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'looks like #4f46e5').default('#4f46e5'),
+  /** Which pages may frame the console (CSP frame-ancestors), e.g. `https://app.example.com`; default none but itself. */
+  HERALD_CONSOLE_FRAME_ANCESTORS: z.string().regex(/^[^;,]+$/, 'space-separated sources, no ; or ,').default("'self'"),
+  /** How long a portal link may wait to be opened, and how long the session it opens lasts. */
+  HERALD_PORTAL_LINK_TTL: z.string().regex(/^\d+(s|m|h)$/, 'looks like 5m').default('5m'),
+  HERALD_PORTAL_SESSION_TTL: z.string().regex(/^\d+(m|h|d)$/, 'looks like 8h').default('8h'),
 });
 
 export type HeraldConfig = z.infer<typeof ConfigSchema>;

@@ -2,6 +2,7 @@ export { ApiKeyEntity } from './api-key/api-key.entity';
 export { ApiKeyRepository, type NewApiKey } from './api-key/api-key.repository';
 export { createDataSource, runMigrations } from './data-source';
 export { DeliveryRepository, UnknownWebhookError, type DeliveryFilter, type AttemptRecord, type DeliveryRef, type StoredDelivery } from './delivery/delivery.repository';
+export { DeliveryStatsRepository, type HourlyDeliveries } from './delivery/delivery-stats.repository';
 export { DeliveryEntity, type DeliveryStatus } from './delivery/delivery.entity';
 export { DeliveryAttemptEntity } from './delivery/delivery-attempt.entity';
 export { SecretBox, secretBox, type EncryptionKey } from './crypto/secret-box';
@@ -14,6 +15,8 @@ export { IdempotencyRecordRepository, type IdempotencyClaim, type IdempotentRequ
 export { LimitReachedError } from './org/limit-reached.error';
 export { OrgRepository } from './org/org.repository';
 export { PAGE_KEY_AT, type Page, type PageKey, type PageRequest } from './paging/keyset';
+export { PortalSessionEntity } from './portal-session/portal-session.entity';
+export { PortalSessionRepository, type NewPortalLink, type OpenedSession } from './portal-session/portal-session.repository';
 export { PersistenceModule } from './persistence.module';
 export { RateLimitCounterRepository, type BucketCount, type WindowedBucket } from './rate-limit-counter/rate-limit-counter.repository';
 export { DEFAULT_RETRY_SCHEDULE, WebhookEntity, type StaticHeader } from './webhook/webhook.entity';

@@ -7,9 +7,11 @@ import { createDataSource } from './data-source';
 import { DatabaseProbe } from './database-probe';
 import { EmailChannelRepository } from './email-channel/email-channel.repository';
 import { DeliveryRepository } from './delivery/delivery.repository';
+import { DeliveryStatsRepository } from './delivery/delivery-stats.repository';
 import { EventLogRepository } from './event-log/event-log.repository';
 import { IdempotencyRecordRepository } from './idempotency-record/idempotency-record.repository';
 import { OrgRepository } from './org/org.repository';
+import { PortalSessionRepository } from './portal-session/portal-session.repository';
 import { RateLimitCounterRepository } from './rate-limit-counter/rate-limit-counter.repository';
 import { WebhookRepository } from './webhook/webhook.repository';
 
@@ -48,6 +50,8 @@ const repositories = [
   ApiKeyRepository,
   IdempotencyRecordRepository,
   RateLimitCounterRepository,
+  PortalSessionRepository,
+  DeliveryStatsRepository,
 ];
 
 @Global()

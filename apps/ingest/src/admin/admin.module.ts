@@ -7,12 +7,14 @@ import { EmailChannelsModule } from './email-channels/email-channels.module';
 import { EventTypesModule } from './event-types/event-types.module';
 import { EventsModule } from './events/events.module';
 import { AdminHousekeeping } from './housekeeping/admin-housekeeping';
+import { OverviewModule } from './overview/overview.module';
+import { PortalSessionsModule } from './portal-sessions/portal-sessions.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
 export const ADMIN_PREFIX = 'api/v1';
 
 /** The modules whose controllers make up the admin API (and its OpenAPI document). */
-export const ADMIN_API_MODULES = [WebhooksModule, DeliveriesModule, EmailChannelsModule, EventTypesModule, EventsModule, ApiKeysModule];
+export const ADMIN_API_MODULES = [WebhooksModule, DeliveriesModule, EmailChannelsModule, EventTypesModule, EventsModule, ApiKeysModule, PortalSessionsModule, OverviewModule];
 
 /** The admin REST API under /api/v1, plus the declarative config applied at start. */
 @Module({

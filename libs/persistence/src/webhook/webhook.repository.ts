@@ -108,6 +108,11 @@ export class WebhookRepository {
     return rows[0]?.paused_now === true;
   }
 
+  /** An operator's pause: new deliveries are held until resumed. Pausing a paused webhook keeps its first pause time. */
+  async pause(id: string): Promise<void> {
+    await this.dataSource.query('UPDATE webhooks SET paused_at = now() WHERE id = $1 AND paused_at IS NULL AND deleted_at IS NULL', [id]);
+  }
+
   /** Webhooks paused now, by auto-pause or an operator. */
   async countPaused(): Promise<number> {
     const [row]: { count: string }[] = await this.dataSource.query('SELECT count(*) FROM webhooks WHERE paused_at IS NOT NULL AND deleted_at IS NULL');

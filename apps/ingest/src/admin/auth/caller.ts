@@ -2,9 +2,10 @@ import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
 import type { Permission } from './permissions';
 
-/** Who is asking: the authenticated API key and the org it belongs to. */
+/** Who is asking: the authenticated API key (or console session) and the org it belongs to. */
 export interface Caller {
   orgId: string;
+  /** The API key's id, or the console session's (`ps_…`) when the web console asks. */
   keyId: string;
   permissions: readonly Permission[];
 }

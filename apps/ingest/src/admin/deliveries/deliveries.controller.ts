@@ -15,6 +15,15 @@ const same = <T>(item: T) => item;
 export class DeliveriesController {
   constructor(private readonly deliveries: DeliveriesService) {}
 
+  @Get('deliveries')
+  @RequirePermission('deliveries:read')
+  @ApiOperation({ summary: "The org's deliveries to every destination, newest first, each with its latest attempt" })
+  @ApiResult(200, 'A page of deliveries', DeliveryListSchema)
+  @ApiProblems(400)
+  async forOrg(@CurrentCaller() caller: Caller, @JsonQuery(DeliveryLogQuerySchema) query: DeliveryLogQuery) {
+    return listResponse(await this.deliveries.listForOrg(caller.orgId, query), same);
+  }
+
   @Get('webhooks/:id/deliveries')
   @RequirePermission('deliveries:read')
   @ApiOperation({ summary: "A webhook's deliveries, newest first, each with its latest attempt" })

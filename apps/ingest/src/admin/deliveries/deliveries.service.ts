@@ -26,8 +26,12 @@ export class DeliveriesService {
     return this.listForDestination(orgId, channelId, query);
   }
 
-  /** A destination's deliveries, newest first, each with its latest attempt. */
-  private async listForDestination(orgId: string, destinationId: string, query: DeliveryLogQuery): Promise<Page<DeliverySummaryView>> {
+  listForOrg(orgId: string, query: DeliveryLogQuery): Promise<Page<DeliverySummaryView>> {
+    return this.listForDestination(orgId, undefined, query);
+  }
+
+  /** A destination's (or, without one, every destination's) deliveries, newest first, each with its latest attempt. */
+  private async listForDestination(orgId: string, destinationId: string | undefined, query: DeliveryLogQuery): Promise<Page<DeliverySummaryView>> {
     const page = await this.deliveries.listPage(
       {
         orgId,
@@ -44,8 +48,10 @@ export class DeliveriesService {
   }
 
   async get(orgId: string, id: string): Promise<DeliveryView> {
-    const delivery = await this.find(orgId, id);
-    return { ...deliveryFields(delivery), attempt_log: (await this.deliveries.attempts(id)).map(attemptView) };
+    const stored = await this.deliveries.findWithEvent(id);
+    const delivery = stored?.delivery ?? (await this.find(orgId, id));
+    if (delivery.orgId !== orgId) throw ProblemError.notFound('delivery', id);
+    return { ...deliveryFields(delivery), attempt_log: (await this.deliveries.attempts(id)).map(attemptView), event: stored?.event ?? null };
   }
 
   /** Sends the delivery once more now, whatever its status, as its next attempt. */
@@ -62,7 +68,7 @@ export class DeliveriesService {
   }
 }
 
-function deliveryFields(d: DeliveryEntity): Omit<DeliveryView, 'attempt_log'> {
+function deliveryFields(d: DeliveryEntity): Omit<DeliveryView, 'attempt_log' | 'event'> {
   return {
     id: d.id,
     event_id: d.eventId,

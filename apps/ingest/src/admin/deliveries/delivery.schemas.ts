@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { listSchema, timestamp } from '../openapi/common-schemas';
 import { responseSchema } from '../openapi/schemas';
+import { AcceptedEventSchema } from '../events/event.schemas';
 import { pageQuery } from '../pagination/cursor';
 
 const DELIVERY_STATUSES = ['pending', 'succeeded', 'failed', 'held'] as const;
@@ -44,7 +45,14 @@ const deliveryFields = {
 export const DeliverySummarySchema = responseSchema('DeliverySummary', z.object({ ...deliveryFields, last_attempt: AttemptSchema.nullable() }));
 export type DeliverySummaryView = z.output<typeof DeliverySummarySchema>;
 
-export const DeliverySchema = responseSchema('Delivery', z.object({ ...deliveryFields, attempt_log: z.array(AttemptSchema).describe('Every attempt, oldest first') }));
+export const DeliverySchema = responseSchema(
+  'Delivery',
+  z.object({
+    ...deliveryFields,
+    attempt_log: z.array(AttemptSchema).describe('Every attempt, oldest first'),
+    event: AcceptedEventSchema.nullable().describe('The event it carries; null once the event log no longer holds it'),
+  }),
+);
 export type DeliveryView = z.output<typeof DeliverySchema>;
 
 export const DeliveryListSchema = listSchema('DeliveryList', DeliverySummarySchema);

@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { IdempotencyRecordRepository, RateLimitCounterRepository } from '@herald/persistence';
+import { IdempotencyRecordRepository, PortalSessionRepository, RateLimitCounterRepository } from '@herald/persistence';
 import { PeriodicJob } from '@herald/runtime';
 import { describeError } from '@herald/observability';
 
-/** Hourly: deletes expired idempotency records and finished rate-limit windows. Any replica may run it. */
+/** Hourly: deletes expired idempotency records, finished rate-limit windows and old console sessions. Any replica may run it. */
 @Injectable()
 export class AdminHousekeeping extends PeriodicJob {
   private readonly logger = new Logger('admin-housekeeping');
@@ -11,18 +11,19 @@ export class AdminHousekeeping extends PeriodicJob {
   constructor(
     private readonly idempotency: IdempotencyRecordRepository,
     private readonly counters: RateLimitCounterRepository,
+    private readonly portalSessions: PortalSessionRepository,
   ) {
     super(60 * 60_000);
   }
 
-  async run(): Promise<{ idempotencyRecords: number; rateLimitWindows: number }> {
+  async run(): Promise<{ idempotencyRecords: number; rateLimitWindows: number; portalSessions: number }> {
     try {
-      const deleted = { idempotencyRecords: await this.idempotency.deleteExpired(), rateLimitWindows: await this.counters.deleteOldWindows() };
+      const deleted = { idempotencyRecords: await this.idempotency.deleteExpired(), rateLimitWindows: await this.counters.deleteOldWindows(), portalSessions: await this.portalSessions.deleteExpired() };
       this.logger.debug({ msg: 'deleted expired admin records', ...deleted });
       return deleted;
     } catch (error) {
       this.logger.error({ msg: 'housekeeping failed', error: describeError(error) });
-      return { idempotencyRecords: 0, rateLimitWindows: 0 };
+      return { idempotencyRecords: 0, rateLimitWindows: 0, portalSessions: 0 };
     }
   }
 }

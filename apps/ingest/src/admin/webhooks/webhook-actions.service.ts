@@ -4,14 +4,14 @@ import { DeliveryControl, deliveryId, type DeliveryJob } from '@herald/deliverie
 import { acceptEvent, EventCatalog, InvalidEventError, newEventId, type HeraldEvent } from '@herald/events';
 import { checkTemplate, evaluateTemplate, templateBody, TemplateEvaluationError, TemplateSyntaxError } from '@herald/formatters';
 import { canonicalJson } from '@herald/signing';
-import { UnknownWebhookError, WebhookRepository } from '@herald/persistence';
+import { UnknownWebhookError, WebhookRepository, type WebhookEntity } from '@herald/persistence';
 import { classifyAttempt, HttpSender, prepareRequest, webhookTarget } from '@herald/webhook-transport';
 import { ProblemError } from '../problems/problem';
 import type { TemplatePreview, WebhookTestResult } from './webhook.schemas';
 import { WebhooksService } from './webhooks.service';
 import { wireContractError } from './wire-contract';
 
-/** What an operator does to a webhook beyond editing it: send a test ping, resume it after a pause. */
+/** What an operator does to a webhook beyond editing it: send a test ping, pause it, resume it after a pause. */
 @Injectable()
 export class WebhookActionsService {
   private readonly userAgent = `Herald/${HERALD_VERSION}`;
@@ -91,6 +91,13 @@ export class WebhookActionsService {
       if (error instanceof TemplateEvaluationError) throw ProblemError.invalidField('payload_template', error.message);
       throw error;
     }
+  }
+
+  /** Holds the webhook's new deliveries (in the log, as held) until it is resumed; nothing is dropped. */
+  async pause(orgId: string, id: string): Promise<WebhookEntity> {
+    await this.webhooksService.get(orgId, id);
+    await this.webhooks.pause(id);
+    return this.webhooksService.get(orgId, id);
   }
 
   /** Unpauses the webhook and replays, oldest first, the deliveries held while it was paused. */

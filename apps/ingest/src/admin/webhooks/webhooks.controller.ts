@@ -105,6 +105,17 @@ export class WebhooksController {
     return { secret, previous_secrets_expire_at: previousExpireAt.toISOString() };
   }
 
+  @Post(':id/pause')
+  @HttpCode(200)
+  @RequirePermission('webhooks:write')
+  @Idempotent()
+  @ApiOperation({ summary: 'Pause the webhook: its new deliveries are held (not dropped) until it is resumed' })
+  @ApiResult(200, 'The paused webhook', WebhookSchema)
+  @ApiProblems(404)
+  async pause(@CurrentCaller() caller: Caller, @Param('id') id: string) {
+    return webhookView(await this.actions.pause(caller.orgId, id));
+  }
+
   @Post(':id/resume')
   @HttpCode(200)
   @RequirePermission('webhooks:write')
