@@ -49,7 +49,9 @@ export function parseDeliveryJob(raw: Buffer | null): DeliveryJob {
     const issue = parsed.error.issues[0];
     throw new InvalidDeliveryJobError(`delivery job ${issue.path.join('.')}: ${issue.message}`);
   }
-  return parsed.data;
+  // The data as parsed, not zod's copy of it: copying assigns `__proto__` (dropping the key and
+  // setting the copy's prototype to it); JSON.parse keeps it as an ordinary own key.
+  return { ...parsed.data, event: { ...parsed.data.event, data: (value as { event: { data: Record<string, unknown> } }).event.data } };
 }
 
 export function serializeJob(job: DeliveryJob): string {

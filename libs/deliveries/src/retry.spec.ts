@@ -50,6 +50,14 @@ describe('delivery ids', () => {
     expect(deliveryId(event, 'wh_1')).toMatch(/^msg_[A-Za-z0-9_-]{27}$/);
   });
 
+  it('keeps data keys named like Object.prototype members as ordinary own keys', () => {
+    const raw = JSON.stringify(job).replace('"data":{}', '"data":{"__proto__":{"polluted":true},"constructor":"c"}');
+    const { data } = parseDeliveryJob(Buffer.from(raw)).event;
+    expect(Object.keys(data)).toEqual(['__proto__', 'constructor']);
+    expect(Object.getPrototypeOf(data)).toBe(Object.prototype);
+    expect((data as { polluted?: boolean }).polluted).toBeUndefined();
+  });
+
   it('rejects malformed jobs with the field named', () => {
     expect(() => parseDeliveryJob(Buffer.from('{'))).toThrow(/not valid JSON/);
     expect(() => parseDeliveryJob(Buffer.from(JSON.stringify({ ...job, attempt: 0 })))).toThrow(/attempt/);
