@@ -17,6 +17,16 @@ export interface DeliveryJob {
    * holds. It goes out then without queueing for a new slot, so deferred jobs keep their turn.
    */
   slot_at?: number;
+  /**
+   * Set on deliveries replayed by a resume: when (ms since epoch) the webhook was resumed. A sender whose state of the
+   * endpoint is older than that (an open breaker, a failure streak) starts the endpoint afresh before sending it.
+   */
+  resumed_at?: number;
+  /**
+   * Set while the job is away from its partition because its endpoint had too many deliveries queued there: it
+   * comes back as the same attempt, and the endpoint's later deliveries wait behind it.
+   */
+  spilled?: boolean;
 }
 
 export const DeliveryJobSchema = z.object({
@@ -25,6 +35,8 @@ export const DeliveryJobSchema = z.object({
   destination: z.object({ kind: z.enum(['webhook', 'email']), id: z.string().min(1) }),
   event: HeraldEventSchema,
   slot_at: z.number().int().nonnegative().optional(),
+  resumed_at: z.number().int().nonnegative().optional(),
+  spilled: z.boolean().optional(),
 });
 
 export class InvalidDeliveryJobError extends Error {
