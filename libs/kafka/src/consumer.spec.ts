@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import { testKafka } from '@herald/testing';
-import { ConsumerRunner, defer, type InboundMessage, type MessageHandler } from './consumer';
+import { ConsumerRunner, defer, type ConsumerOptions, type InboundMessage, type MessageHandler, type QuarantineFailure } from './consumer';
+import { PoisonMessage } from './failures';
 
 /** Against the real broker: what is committed, what is retried, what waits. */
 describe('ConsumerRunner', () => {
@@ -32,11 +33,15 @@ describe('ConsumerRunner', () => {
     return offsets.partitions.sort((a, b) => a.partition - b.partition).map((p) => p.offset);
   }
 
-  async function run(topic: string, handler: MessageHandler, concurrency = 1, perKeyConcurrency = 1) {
+  type Quarantined = { message: InboundMessage; failure: QuarantineFailure };
+
+  async function run(topic: string, handler: MessageHandler, concurrency = 1, perKeyConcurrency = 1, more: Partial<ConsumerOptions> = {}) {
     const groupId = `test-${randomUUID()}`;
-    const runner = new ConsumerRunner(kafka, { groupId, topics: [topic], handler, concurrency, perKeyConcurrency });
+    const quarantined: Quarantined[] = [];
+    const quarantine = async (message: InboundMessage, failure: QuarantineFailure) => void quarantined.push({ message, failure });
+    const runner = new ConsumerRunner(kafka, { groupId, topics: [topic], handler, concurrency, perKeyConcurrency, quarantine, ...more });
     await runner.start();
-    return { groupId, runner };
+    return { groupId, runner, quarantined };
   }
 
   const until = async (check: () => boolean, timeoutMs = 20_000) => {
@@ -163,5 +168,107 @@ describe('ConsumerRunner', () => {
     expect(handled[1].value).toBe('later');
     expect(handled[1].at).toBeGreaterThanOrEqual(dueAt);
     expect(await committed(groupId, topic)).toEqual(['2']);
+  });
+
+  it('quarantines a message whose failure repeats after a few attempts, and goes on past it', async () => {
+    const topic = await topicWith([
+      { key: 'a', value: 'ok-1' },
+      { key: 'a', value: 'poison' },
+      { key: 'a', value: 'ok-2' },
+    ]);
+    const calls: string[] = [];
+    const { groupId, runner, quarantined } = await run(topic, async (m) => {
+      const value = m.value!.toString();
+      calls.push(value);
+      if (value === 'poison') (undefined as unknown as { charAt(): void }).charAt();
+    });
+    await until(() => calls.includes('ok-2'));
+    await until(() => runner.health().lastProgressAt !== null);
+    await runner.stop();
+    expect(calls).toEqual(['ok-1', 'poison', 'poison', 'poison', 'ok-2']);
+    expect(quarantined).toHaveLength(1);
+    expect(quarantined[0].message.value!.toString()).toBe('poison');
+    expect(quarantined[0].message.offset).toBe('1');
+    expect(quarantined[0].failure).toMatchObject({ kind: 'repeating', reason: 'type_error', attempts: 3 });
+    expect(await committed(groupId, topic)).toEqual(['3']);
+  });
+
+  it('quarantines a PoisonMessage at its first failure', async () => {
+    const topic = await topicWith([
+      { key: 'a', value: 'poison' },
+      { key: 'a', value: 'ok' },
+    ]);
+    const calls: string[] = [];
+    const { runner, quarantined } = await run(topic, async (m) => {
+      calls.push(m.value!.toString());
+      if (m.value!.toString() === 'poison') throw new PoisonMessage('job of 2 MB', 'job_too_large');
+    });
+    await until(() => calls.includes('ok'));
+    await runner.stop();
+    expect(calls).toEqual(['poison', 'ok']);
+    expect(quarantined.map((q) => q.failure.reason)).toEqual(['job_too_large']);
+  });
+
+  it('retries through an outage without quarantining, not ready meanwhile, and not live once held past the stall timeout', async () => {
+    const topic = await topicWith([{ key: 'a', value: 'needs-db' }]);
+    let outage = true;
+    let calls = 0;
+    const { groupId, runner, quarantined } = await run(
+      topic,
+      async () => {
+        calls++;
+        if (outage) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+      },
+      1,
+      1,
+      { stallTimeoutMs: 2_500 },
+    );
+    await until(() => calls >= 2);
+    expect(runner.health().ready).toBe(false);
+    // Retried with backoff (0.5, 1, 2 s…): the message is stuck although each try is short.
+    await until(() => !runner.health().live, 15_000);
+    expect(calls).toBeGreaterThanOrEqual(3);
+    outage = false;
+    await until(() => runner.health().lastProgressAt !== null, 40_000);
+    expect(runner.health()).toMatchObject({ ready: true, live: true });
+    await runner.stop();
+    expect(quarantined).toEqual([]);
+    expect(await committed(groupId, topic)).toEqual(['1']);
+  }, 60_000);
+
+  it('hands the messages of a key beyond its queue bound to spill, and keeps taking other keys', async () => {
+    const topic = await topicWith([{ key: 'hung', value: 'hung-0' }]);
+    let release!: () => void;
+    const hung = new Promise<void>((r) => (release = r));
+    const handled: string[] = [];
+    const spilled: string[] = [];
+    const { groupId, runner } = await run(
+      topic,
+      async (m) => {
+        const value = m.value!.toString();
+        if (value === 'hung-0') await hung;
+        handled.push(value);
+      },
+      8,
+      1,
+      { overflow: { maxQueuedPerKey: 2, spill: async (m) => void spilled.push(m.value!.toString()) } },
+    );
+    await until(() => runner.health().ready);
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({ topic, messages: Array.from({ length: 10 }, (_, i) => ({ key: 'hung', value: `hung-${i + 1}` })) });
+    await producer.send({ topic, messages: Array.from({ length: 5 }, (_, i) => ({ key: `other-${i}`, value: `other-${i}` })) });
+    await producer.disconnect();
+    await until(() => handled.length === 5 && spilled.length === 8);
+    // hung-0 runs, hung-1 and hung-2 wait behind it, hung-3…10 left through spill; every other key went on.
+    expect(spilled).toEqual(Array.from({ length: 8 }, (_, i) => `hung-${i + 3}`));
+    expect(handled.sort()).toEqual(['other-0', 'other-1', 'other-2', 'other-3', 'other-4']);
+    expect(await committed(groupId, topic)).toEqual(['-1']);
+    release();
+    await until(() => handled.length === 8);
+    expect(handled.slice(5)).toEqual(['hung-0', 'hung-1', 'hung-2']);
+    await until(() => runner.health().lastProgressAt !== null);
+    await runner.stop();
+    expect(await committed(groupId, topic)).toEqual(['16']);
   });
 });

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import { classifyFailure, describeError, nextStep, type FailureKind } from './failures';
 
 export interface InboundMessage {
   topic: string;
@@ -27,6 +28,34 @@ export interface Settling {
 export type HandlerResult = void | Deferral | Settling;
 export type MessageHandler = (message: InboundMessage) => Promise<HandlerResult>;
 
+/** Why a message is being quarantined: what its failures were classified as, and the last error. */
+export interface QuarantineFailure {
+  /** Bounded label: `stack_overflow`, `message_too_large`, `pg_22021`, `unknown_error`… */
+  reason: string;
+  kind: FailureKind;
+  /** Failed attempts, outages not counted. */
+  attempts: number;
+  error: unknown;
+}
+
+/** Moves a message that will keep failing off its partition (to a dead-letter topic); resolves once that is durable. */
+export type QuarantineHandler = (message: InboundMessage, failure: QuarantineFailure) => Promise<void>;
+
+/**
+ * A bound on the messages of one key waiting on a partition. When `maxQueuedPerKey` messages of a key already
+ * wait behind the one(s) running for it, each further message of that key is handed to `spill` instead of
+ * joining the queue; once `spill` resolves the message counts as done (its offset may be committed), so a key
+ * whose handler hangs costs the partition at most `maxQueuedPerKey` held messages, and fetching and committing
+ * go on for every other key. `spill` must make the message durable elsewhere (e.g. a retry tier) before it
+ * resolves; a rejection is a handler failure at that offset (retried, or quarantined if it repeats). The runner
+ * decides by queue length only: keeping a key's order across spilled and queued messages (for example by
+ * spilling every later message of a key while earlier ones are still out) is the spill owner's job.
+ */
+export interface OverflowOptions {
+  maxQueuedPerKey: number;
+  spill(message: InboundMessage): Promise<void>;
+}
+
 export interface ConsumerOptions {
   groupId: string;
   topics: string[];
@@ -45,19 +74,32 @@ export interface ConsumerOptions {
   perKeyConcurrency?: number;
   partitionsConsumedConcurrently?: number;
   sessionTimeoutMs?: number;
-  /** The oldest message in flight being older than this marks the consumer as not live. */
+  /**
+   * A partition held on one message for longer than this (running, or failing and being retried) marks the
+   * consumer as not live.
+   */
   stallTimeoutMs?: number;
+  /** Where a message goes once its failures are judged to repeat; see `nextStep` for the bound. */
+  quarantine: QuarantineHandler;
+  overflow?: OverflowOptions;
 }
 
 export interface ConsumerHealth {
-  /** Joined its group and not crashed. */
+  /** Joined its group, not crashed, and no partition waiting out an outage (broker or database unreachable). */
   ready: boolean;
-  /** Not crashed and nothing stuck past the stall timeout. */
+  /** Not crashed and no partition held on one message past the stall timeout, retries included. */
   live: boolean;
   lastProgressAt: number | null;
 }
 
 const MAX_BACKOFF_MS = 30_000;
+/**
+ * The broker's minimum (group.min.session.timeout.ms): a member killed with SIGKILL leaves its group after
+ * 6 s without heartbeats, so its replacement gets the partitions and works again within about 8 s
+ * (docs/decisions.md). Heartbeats every second keep a live member well inside it.
+ */
+const SESSION_TIMEOUT_MS = 6_000;
+const HEARTBEAT_INTERVAL_MS = 1_000;
 const COMMIT_INTERVAL_MS = 100;
 /** Finished messages kept behind an unfinished one, per partition, before fetching waits. */
 const MAX_SPAN = 10_000;
@@ -94,19 +136,74 @@ interface Entry {
   done: boolean;
 }
 
-/** Why a partition stopped taking work: a handler failed or deferred at `offset`. */
+/** Why a partition stopped taking work: a handler failed or deferred at `entry`. */
 interface Halt {
-  offset: bigint;
+  entry: Entry;
+  message: InboundMessage;
   until: number | null;
   error?: unknown;
 }
 
+/** The failures of the message a partition is halted on, kept across rewinds so retries count and show. */
+interface Failing {
+  offset: bigint;
+  since: number;
+  /** Every failed try, outages included: drives the backoff. */
+  tries: number;
+  /** Tries that did not fail for an outage: drives quarantine. */
+  attempts: number;
+  kind: FailureKind;
+  reason: string;
+}
+
+/**
+ * A partition's messages in flight, in offset order. Entries only ever become done, so two cursors that only
+ * move forward find the oldest unfinished message and the committable prefix in amortised constant time.
+ */
+class InFlight {
+  private items: Entry[] = [];
+  /** First entry not yet taken as committed. */
+  private head = 0;
+  /** First entry that might not be done (>= head). */
+  private scan = 0;
+
+  get size(): number {
+    return this.items.length - this.head;
+  }
+
+  push(entry: Entry): void {
+    this.items.push(entry);
+  }
+
+  oldestUnfinished(): Entry | undefined {
+    while (this.scan < this.items.length && this.items[this.scan].done) this.scan++;
+    return this.items[this.scan];
+  }
+
+  /** Offset to commit: one past the last message of the done prefix, or null if nothing new. */
+  takeDonePrefix(): bigint | null {
+    this.oldestUnfinished();
+    if (this.scan === this.head) return null;
+    const next = this.items[this.scan - 1].offset + 1n;
+    this.head = this.scan;
+    // Drop the taken prefix once it is most of the array, so the copy is paid for by the entries it frees.
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.scan -= this.head;
+      this.head = 0;
+    }
+    return next;
+  }
+}
+
 /** Work in flight on one partition, oldest first; only a done prefix is ever committed. */
 class PartitionWork {
-  readonly entries: Entry[] = [];
+  readonly entries = new InFlight();
   readonly chains = new Map<string, Promise<void>>();
   /** Messages seen per key, to deal them to lanes when a key may run several at once. */
   readonly dealt = new Map<string, number>();
+  /** Messages per key dispatched to its lanes and not finished: running, or queued behind one that is. */
+  readonly pending = new Map<string, number>();
   readonly tasks = new Set<Promise<void>>();
   /** Handlers executing now (not those queued behind a message with the same key). */
   running = 0;
@@ -115,6 +212,8 @@ class PartitionWork {
   /** Bumped on halt or reassignment: queued handlers of an older generation skip their message. */
   generation = 0;
   committed: bigint | null = null;
+  /** One past the last message dispatched: where to resume when nothing is unfinished. */
+  next: bigint | null = null;
   commitTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -122,19 +221,18 @@ class PartitionWork {
     readonly partition: number,
   ) {}
 
-  /** Offset to commit: one past the last message of the done prefix, or null if nothing new. */
-  takeDonePrefix(): bigint | null {
-    let next: bigint | null = null;
-    while (this.entries.length > 0 && this.entries[0].done) next = this.entries.shift()!.offset + 1n;
-    return next;
-  }
-
-  oldestUnfinished(): Entry | undefined {
-    return this.entries.find((e) => !e.done);
+  get id(): string {
+    return `${this.topic}/${this.partition}`;
   }
 
   full(concurrency: number): boolean {
-    return this.running >= concurrency || this.entries.length >= MAX_SPAN;
+    return this.running >= concurrency || this.entries.size >= MAX_SPAN;
+  }
+
+  count(key: string, by: 1 | -1): void {
+    const n = (this.pending.get(key) ?? 0) + by;
+    if (n > 0) this.pending.set(key, n);
+    else this.pending.delete(key);
   }
 
   waitForRoom(): Promise<void> {
@@ -153,8 +251,11 @@ class PartitionWork {
  * up to the oldest message whose handler has not finished. Fetching goes on while handlers
  * run (up to `concurrency` messages per partition), so one slow receiver cannot block the
  * messages behind it. A handler that throws halts its partition: the partition is paused,
- * rewound to that message and resumed with backoff, so an outage delays work but never skips
- * it. A Deferral does the same until the given time, without counting as a failure.
+ * rewound to that message and resumed with backoff. What happens next depends on the failure
+ * (failures.ts): an outage (broker, database, network) is retried for as long as it lasts, so it
+ * delays work but never skips it; a failure that repeats is quarantined after a few attempts, so
+ * no message holds its partition for long. A Deferral waits until the given time, without
+ * counting as a failure.
  */
 export class ConsumerRunner {
   private readonly logger: Logger;
@@ -162,8 +263,11 @@ export class ConsumerRunner {
   private readonly concurrency: number;
   private readonly stallTimeoutMs: number;
   private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly failures = new Map<string, number>();
+  /** Per partition id: the message it is halted on and how it has failed. */
+  private readonly failing = new Map<string, Failing>();
   private partitions = new Map<string, PartitionWork>();
+  /** Bumped at every group join: work begun under an older assignment must not seek or resume. */
+  private assignment = 0;
   private joined = false;
   private crashed = false;
   private stopping = false;
@@ -178,21 +282,26 @@ export class ConsumerRunner {
     this.stallTimeoutMs = options.stallTimeoutMs ?? 120_000;
     this.consumer = kafka.consumer({
       groupId: options.groupId,
-      sessionTimeout: options.sessionTimeoutMs ?? 30_000,
-      heartbeatInterval: 3_000,
+      sessionTimeout: options.sessionTimeoutMs ?? SESSION_TIMEOUT_MS,
+      heartbeatInterval: HEARTBEAT_INTERVAL_MS,
       // Bounds how long a resumed (previously paused) partition waits for the next fetch.
       maxWaitTimeInMs: 500,
       allowAutoTopicCreation: false,
       retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 30_000 },
     });
     const { GROUP_JOIN, CRASH, STOP } = this.consumer.events;
-    this.consumer.on(GROUP_JOIN, () => {
+    this.consumer.on(GROUP_JOIN, ({ payload }) => {
       this.joined = true;
-      this.forgetPartitions();
+      this.forgetPartitions(payload.memberAssignment);
     });
     this.consumer.on(STOP, () => (this.joined = false));
     this.consumer.on(CRASH, ({ payload }) => {
-      this.logger.error({ msg: 'consumer crashed', error: payload.error.message, restart: payload.restart });
+      // kafkajs restarts after retriable errors (the broker went away, the group is rebalancing): that is an
+      // outage readiness reports, not an error; a crash it does not recover from is.
+      const fields = { msg: 'consumer crashed', restart: payload.restart, error: describeError(payload.error) };
+      if (payload.restart) this.logger.warn(fields);
+      else this.logger.error(fields);
+      this.joined = false;
       if (!payload.restart) this.crashed = true;
     });
   }
@@ -222,21 +331,30 @@ export class ConsumerRunner {
   }
 
   health(now = Date.now()): ConsumerHealth {
-    const stuck = [...this.partitions.values()].some((p) => {
-      const oldest = p.oldestUnfinished();
+    const running = [...this.partitions.values()].some((p) => {
+      const oldest = p.entries.oldestUnfinished();
       return oldest !== undefined && now - oldest.startedAt > this.stallTimeoutMs;
     });
-    return { ready: this.joined && !this.crashed, live: !this.crashed && !stuck, lastProgressAt: this.lastProgressAt };
+    const failing = [...this.failing.values()];
+    const retriedTooLong = failing.some((f) => now - f.since > this.stallTimeoutMs);
+    const outage = failing.some((f) => f.kind === 'infrastructure');
+    return { ready: this.joined && !this.crashed && !outage, live: !this.crashed && !running && !retriedTooLong, lastProgressAt: this.lastProgressAt };
   }
 
-  /** After a rebalance kafkajs fetches from committed offsets again: start each partition afresh. */
-  private forgetPartitions(): void {
+  /**
+   * After a rebalance kafkajs fetches from committed offsets again: start each partition afresh. Failure
+   * records stay for partitions still assigned, so a message failing across a rebalance keeps its count.
+   */
+  private forgetPartitions(assigned: Record<string, number[]>): void {
+    this.assignment++;
     for (const work of this.partitions.values()) {
       work.generation++;
       clearTimeout(work.commitTimer);
       void this.commitNow(work);
     }
     this.partitions = new Map();
+    const kept = new Set(Object.entries(assigned).flatMap(([topic, partitions]) => partitions.map((p) => `${topic}/${p}`)));
+    for (const id of this.failing.keys()) if (!kept.has(id)) this.failing.delete(id);
   }
 
   private work(topic: string, partition: number): PartitionWork {
@@ -246,14 +364,18 @@ export class ConsumerRunner {
     return work;
   }
 
+  private current(work: PartitionWork): boolean {
+    return !this.stopping && this.partitions.get(work.id) === work;
+  }
+
   /** Dispatches a batch and returns once every message is started (not finished). */
   private async takeBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     const work = this.work(batch.topic, batch.partition);
-    const beat = setInterval(() => void heartbeat().catch(() => undefined), 3_000);
+    const beat = setInterval(() => void heartbeat().catch(() => undefined), HEARTBEAT_INTERVAL_MS);
     try {
       for (const message of batch.messages) {
         while (work.full(this.concurrency) && !work.halt && isRunning() && !isStale()) await work.waitForRoom();
-        if (work.halt || !isRunning() || isStale() || this.stopping || this.partitions.get(`${work.topic}/${work.partition}`) !== work) return;
+        if (work.halt || !isRunning() || isStale() || !this.current(work)) return;
         this.dispatch(work, toInbound(batch.topic, batch.partition, message));
         resolveOffset(message.offset);
       }
@@ -265,29 +387,40 @@ export class ConsumerRunner {
   private dispatch(work: PartitionWork, message: InboundMessage): void {
     const entry: Entry = { offset: BigInt(message.offset), startedAt: Date.now(), done: false };
     work.entries.push(entry);
+    work.next = entry.offset + 1n;
+    const { overflow } = this.options;
+    const key = this.options.ordering === 'none' ? null : message.key;
+    // Up to `lanes` of a key run; beyond those, `maxQueuedPerKey` may wait; beyond that, the message leaves.
+    const lanes = Math.max(1, this.options.perKeyConcurrency ?? 1);
+    if (overflow && key !== null && (work.pending.get(key) ?? 0) >= lanes + overflow.maxQueuedPerKey) {
+      this.track(work, entry, message, overflow.spill(message));
+      return;
+    }
+    if (key !== null) work.count(key, 1);
     const generation = work.generation;
-    const key = this.laneOf(work, message);
-    const task: Promise<void> = (work.chains.get(key) ?? Promise.resolve())
+    const lane = this.laneOf(work, message);
+    const task: Promise<void> = (work.chains.get(lane) ?? Promise.resolve())
       .then(async () => {
         if (work.generation !== generation) return;
         entry.startedAt = Date.now();
         work.running++;
         try {
           const result = await this.options.handler(message);
-          if (result && typeof result === 'object' && 'deferUntil' in result) this.halt(work, { offset: entry.offset, until: result.deferUntil });
-          else if (result && typeof result === 'object' && 'durable' in result) this.track(work, entry, result.durable);
+          if (result && typeof result === 'object' && 'deferUntil' in result) this.halt(work, { entry, message, until: result.deferUntil });
+          else if (result && typeof result === 'object' && 'durable' in result) this.track(work, entry, message, result.durable);
           else entry.done = true;
         } finally {
           work.running--;
         }
       })
-      .catch((error: unknown) => this.halt(work, { offset: entry.offset, until: null, error }))
+      .catch((error: unknown) => this.halt(work, { entry, message, until: null, error }))
       .finally(() => {
+        if (key !== null) work.count(key, -1);
         work.tasks.delete(task);
-        if (work.chains.get(key) === task) work.chains.delete(key);
+        if (work.chains.get(lane) === task) work.chains.delete(lane);
         this.settled(work);
       });
-    work.chains.set(key, task);
+    work.chains.set(lane, task);
     work.tasks.add(task);
   }
 
@@ -301,12 +434,12 @@ export class ConsumerRunner {
   }
 
   /** The message counts as done once `durable` resolves; drain and rewind wait for it too. */
-  private track(work: PartitionWork, entry: Entry, durable: Promise<void>): void {
+  private track(work: PartitionWork, entry: Entry, message: InboundMessage, durable: Promise<void>): void {
     const tracked: Promise<void> = durable
       .then(() => {
         entry.done = true;
       })
-      .catch((error: unknown) => this.halt(work, { offset: entry.offset, until: null, error }))
+      .catch((error: unknown) => this.halt(work, { entry, message, until: null, error }))
       .finally(() => {
         work.tasks.delete(tracked);
         this.settled(work);
@@ -315,7 +448,7 @@ export class ConsumerRunner {
   }
 
   private halt(work: PartitionWork, halt: Halt): void {
-    if (work.halt && work.halt.offset <= halt.offset) return;
+    if (work.halt && work.halt.entry.offset <= halt.entry.offset) return;
     work.halt = halt;
     work.generation++;
     this.consumer.pause([{ topic: work.topic, partitions: [work.partition] }]);
@@ -334,39 +467,68 @@ export class ConsumerRunner {
   }
 
   private async commitNow(work: PartitionWork): Promise<void> {
-    const next = work.takeDonePrefix();
+    const next = work.entries.takeDonePrefix();
     work.wake();
     if (next === null || (work.committed !== null && next <= work.committed)) return;
     try {
       await this.consumer.commitOffsets([{ topic: work.topic, partition: work.partition, offset: next.toString() }]);
       work.committed = next;
       this.lastProgressAt = Date.now();
+      const failing = this.failing.get(work.id);
+      if (failing && failing.offset < next) this.failing.delete(work.id);
     } catch (error) {
       // A rebalance took the partition: its new owner starts from the last commit (duplicates, never gaps).
-      this.logger.warn({ msg: 'offset commit failed', topic: work.topic, partition: work.partition, error: String(error) });
+      this.logger.warn({ msg: 'offset commit failed', topic: work.topic, partition: work.partition, error: describeError(error) });
     }
   }
 
-  /** Every handler of a halted partition has settled: commit what finished, seek back to the first unfinished message, resume later. */
+  /** Counts this failure of the halted message (a different message starts a new count) and says what to do. */
+  private recordFailure(work: PartitionWork, halt: Halt): Failing {
+    const previous = this.failing.get(work.id);
+    const { kind, reason } = classifyFailure(halt.error);
+    const same = previous?.offset === halt.entry.offset;
+    const failing: Failing = {
+      offset: halt.entry.offset,
+      since: same ? previous.since : halt.entry.startedAt,
+      tries: (same ? previous.tries : 0) + 1,
+      attempts: (same ? previous.attempts : 0) + (kind === 'infrastructure' ? 0 : 1),
+      kind,
+      reason,
+    };
+    this.failing.set(work.id, failing);
+    return failing;
+  }
+
+  /**
+   * Every handler of a halted partition has settled: commit what finished, then either quarantine the halted
+   * message (its failures repeat) and go on after it, or seek back to the first unfinished message and resume
+   * after a backoff (an outage, or a failure not yet judged) or at the deferral's time.
+   */
   private async rewind(work: PartitionWork): Promise<void> {
     const halt = work.halt!;
+    const assignment = this.assignment;
     clearTimeout(work.commitTimer);
     work.commitTimer = undefined;
     await this.commitNow(work);
-    const from = work.oldestUnfinished()?.offset ?? halt.offset;
-    if (this.stopping || this.partitions.get(`${work.topic}/${work.partition}`) !== work) return;
-    this.partitions.delete(`${work.topic}/${work.partition}`);
-    const id = `${work.topic}/${work.partition}`;
+    if (!this.current(work)) return;
     let until = halt.until;
     if (until === null) {
-      const attempt = (this.failures.get(id) ?? 0) + 1;
-      this.failures.set(id, attempt);
-      const delay = Math.min(MAX_BACKOFF_MS, 500 * 2 ** (attempt - 1));
-      this.logger.error({ msg: 'handler failed; will retry', topic: work.topic, partition: work.partition, offset: halt.offset.toString(), attempt, delayMs: delay, error: String(halt.error) });
-      until = Date.now() + delay;
+      const failing = this.recordFailure(work, halt);
+      const fields = { topic: work.topic, partition: work.partition, offset: halt.entry.offset.toString(), kind: failing.kind, reason: failing.reason, attempts: failing.attempts };
+      if (nextStep(failing) === 'quarantine' && (await this.quarantine(work, halt, failing, fields))) {
+        until = Date.now();
+      } else {
+        const delay = Math.min(MAX_BACKOFF_MS, 500 * 2 ** (failing.tries - 1));
+        this.logger.warn({ msg: 'handler failed; will retry', ...fields, tries: failing.tries, delayMs: delay, error: describeError(halt.error) });
+        until = Date.now() + delay;
+      }
     } else {
-      this.failures.delete(id);
+      this.failing.delete(work.id);
     }
+    // A rebalance while quarantining: the partition's new owner starts from what was committed.
+    if (!this.current(work) || assignment !== this.assignment) return;
+    this.partitions.delete(work.id);
+    const from = work.entries.oldestUnfinished()?.offset ?? work.next ?? halt.entry.offset;
     this.consumer.seek({ topic: work.topic, partition: work.partition, offset: from.toString() });
     const timer = setTimeout(
       () => {
@@ -376,5 +538,20 @@ export class ConsumerRunner {
       Math.max(0, until - Date.now()),
     );
     this.timers.add(timer);
+  }
+
+  /** Hands the halted message to the quarantine and marks it done; false if that failed (it is retried). */
+  private async quarantine(work: PartitionWork, halt: Halt, failing: Failing, fields: Record<string, unknown>): Promise<boolean> {
+    try {
+      await this.options.quarantine(halt.message, { reason: failing.reason, kind: failing.kind, attempts: failing.attempts, error: halt.error });
+    } catch (error) {
+      this.logger.warn({ msg: 'could not quarantine message; will retry', ...fields, error: describeError(error) });
+      return false;
+    }
+    this.logger.error({ msg: 'message quarantined', ...fields, error: describeError(halt.error) });
+    halt.entry.done = true;
+    this.failing.delete(work.id);
+    await this.commitNow(work);
+    return true;
   }
 }

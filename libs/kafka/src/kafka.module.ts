@@ -1,8 +1,10 @@
-import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationShutdown, OnModuleInit, type INestApplicationContext } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
-import type { Registry } from 'prom-client';
+import { Registry } from 'prom-client';
+import type { InboundMessage, QuarantineFailure } from './consumer';
 import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
 import { DeadLetterMetrics, HealthRegistry } from '@herald/observability';
+import { ConsumerHooks } from './consumer-hooks';
 import { DeadLetters } from './dead-letters';
 import { createKafka } from './client';
 import { KafkaProducer } from './producer';
@@ -61,21 +63,34 @@ export class KafkaModule {
         { provide: KafkaProducer, inject: [KAFKA], useFactory: (kafka: Kafka) => new KafkaProducer(kafka) },
         DeadLetterMetrics,
         DeadLetters,
+        ConsumerHooks,
         KafkaLifecycle,
       ],
-      exports: [KAFKA, RETRY_TIERS, KafkaProducer, DeadLetters],
+      exports: [KAFKA, RETRY_TIERS, KafkaProducer, DeadLetters, ConsumerHooks],
     };
   }
 }
 
-/** The consumer-group transport for a service; group id is `<prefix>.<service>`. */
+/**
+ * The consumer-group transport for a service; group id is `<prefix>.<service>`. Messages whose failures repeat
+ * go through the service's quarantine hook (if any) to their dead-letter topic.
+ */
 export function kafkaTransport(
-  kafka: Kafka,
+  app: Pick<INestApplicationContext, 'get'>,
   config: HeraldConfig,
   service: string,
-  health: HealthRegistry,
-  registry: Registry,
-  options: Omit<TransportOptions, 'groupId' | 'stallTimeoutMs'> = {},
+  options: Omit<TransportOptions, 'groupId' | 'stallTimeoutMs' | 'quarantine' | 'overflow'> = {},
 ): KafkaTransport {
-  return new KafkaTransport(kafka, { ...options, groupId: `${config.KAFKA_GROUP_PREFIX}.${service}`, stallTimeoutMs: config.HERALD_STALL_TIMEOUT_MS }, health, registry);
+  const hooks = app.get(ConsumerHooks);
+  const deadLetters = app.get(DeadLetters);
+  const quarantine = async (message: InboundMessage, failure: QuarantineFailure) => {
+    await hooks.beforeQuarantine?.(message, failure);
+    await deadLetters.quarantine(message, failure);
+  };
+  return new KafkaTransport(
+    app.get<Kafka>(KAFKA),
+    { ...options, groupId: `${config.KAFKA_GROUP_PREFIX}.${service}`, stallTimeoutMs: config.HERALD_STALL_TIMEOUT_MS, quarantine, overflow: hooks.overflow },
+    app.get(HealthRegistry),
+    app.get(Registry),
+  );
 }

@@ -8,7 +8,24 @@ export const Topics = {
   webhookDeliveries: 'herald.deliveries.webhook.v1',
   emailDeliveries: 'herald.deliveries.email.v1',
   dead: 'herald.deliveries.dead.v1',
+  /** Delivery jobs quarantined by a sender, the router's fan-out or the retry-scheduler: they failed in a way that repeats. */
+  deliveriesDlq: 'herald.deliveries.dlq.v1',
 } as const;
+
+/**
+ * Where a consumed message whose failure repeats is quarantined, by the topic it was consumed from: events
+ * (raw or accepted) on the events DLQ, delivery jobs on the deliveries DLQ. Retry tiers hold delivery jobs.
+ */
+const QUARANTINE_TOPICS: Record<string, typeof Topics.eventsDlq | typeof Topics.deliveriesDlq> = {
+  [Topics.events]: Topics.eventsDlq,
+  [Topics.accepted]: Topics.eventsDlq,
+  [Topics.webhookDeliveries]: Topics.deliveriesDlq,
+  [Topics.emailDeliveries]: Topics.deliveriesDlq,
+};
+
+export function quarantineTopicFor(sourceTopic: string): typeof Topics.eventsDlq | typeof Topics.deliveriesDlq {
+  return QUARANTINE_TOPICS[sourceTopic] ?? Topics.deliveriesDlq;
+}
 
 /** Header names Herald sets on its own messages. */
 export const Headers = {
@@ -20,6 +37,15 @@ export const Headers = {
   returnTo: 'herald-return-to',
   /** Topic a DLQ'd message came from. */
   sourceTopic: 'herald-source-topic',
+  /** Partition and offset a quarantined message was consumed from. */
+  sourcePartition: 'herald-source-partition',
+  sourceOffset: 'herald-source-offset',
+  /** The last error of a quarantined message (message text, truncated). */
+  error: 'herald-error',
+  /** How many attempts failed before it was quarantined. */
+  attempts: 'herald-attempts',
+  /** Set when the message was too large to quarantine whole: its size; the value stays at its source position. */
+  valueOmitted: 'herald-value-omitted',
 } as const;
 
 /** One backoff step: a topic that holds retries for about this long. */

@@ -1,11 +1,8 @@
 import 'reflect-metadata';
 import { ConsoleLogger, type INestApplication, type LogLevel, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { Kafka } from 'kafkajs';
-import { Registry } from 'prom-client';
 import { loadConfig, type HeraldConfig } from '@herald/config';
-import { KAFKA, kafkaTransport } from '@herald/kafka';
-import { HealthRegistry } from '@herald/observability';
+import { kafkaTransport } from '@herald/kafka';
 
 const ORDER: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
@@ -40,7 +37,7 @@ export async function runService({ name, module, consumer = {}, configure }: Ser
   configure?.(app);
   await app.init();
   if (consumer) {
-    app.connectMicroservice({ strategy: kafkaTransport(app.get<Kafka>(KAFKA), config, name, app.get(HealthRegistry), app.get(Registry), consumer) }, { inheritAppConfig: true });
+    app.connectMicroservice({ strategy: kafkaTransport(app, config, name, consumer) }, { inheritAppConfig: true });
     await app.startAllMicroservices();
   }
   await app.listen(config.PORT, '0.0.0.0');
