@@ -2,12 +2,13 @@ import { Registry } from 'prom-client';
 import { loadConfig } from '@herald/config';
 import type { DeliveryJob, DeliveryOutcomes } from '@herald/deliveries';
 import { EventCatalog } from '@herald/events';
-import { settling, type DeadLetters, type InboundMessage } from '@herald/kafka';
+import { ConsumerHooks, settling, type DeadLetters, type InboundMessage, type QuarantineFailure } from '@herald/kafka';
 import { DeliveryMetrics } from '@herald/observability';
 import type { DeliveryRepository, WebhookEntity, WebhookRepository } from '@herald/persistence';
 import type { HttpRequest, HttpSender, SendResult } from '@herald/webhook-transport';
 import { Admissions } from '../src/delivery/admission';
 import { AutoPause } from '../src/delivery/auto-pause';
+import { WebhookConsumerHooks } from '../src/delivery/consumer-hooks';
 import { EndpointHealthMetrics } from '../src/delivery/endpoint-health-metrics';
 import { RateLimits } from '../src/delivery/rate-limits';
 import { Settlement } from '../src/delivery/settlement';
@@ -80,7 +81,7 @@ export class FakeOutcomes {
   } as unknown as DeliveryOutcomes;
 
   readonly deadLetters = {
-    parkInbound: async (_topic: string, cause: string, message: InboundMessage, reason: string) => void this.calls.push(['dead', cause, message.offset, reason]),
+    quarantine: async (message: InboundMessage, failure: QuarantineFailure) => void this.calls.push(['quarantine', failure.reason, message.offset]),
   } as unknown as DeadLetters;
 
   readonly deliveries = {
@@ -113,8 +114,11 @@ export function aSender(env: Record<string, string> = {}) {
   const admissions = new Admissions(autoPause, spillover, new RateLimits(fakes.outcomes, metrics));
   const settlement = new Settlement(fakes.outcomes, fakes.deadLetters, autoPause, metrics);
   const service = new WebhookDeliveryService(endpoints, admissions, new WebhookRequests(new EventCatalog(), config), http, settlement);
+  const consumerHooks = new ConsumerHooks();
+  new WebhookConsumerHooks(consumerHooks, config, { ...fakes.outcomes, readJob: async (message: InboundMessage) => JSON.parse(String(message.value)) } as DeliveryOutcomes, endpoints, spillover, settlement);
   return {
     service,
+    consumerHooks,
     endpoints,
     spillover,
     webhooks,

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { deliveryLogFields, DeliveryOutcomes, meteredDestination, nextRetryDelay, type DeliveryJob } from '@herald/deliveries';
-import { DeadLetters, Topics, type InboundMessage, type Settling } from '@herald/kafka';
+import { DeadLetters, describeError, Topics, type InboundMessage, type QuarantineFailure, type Settling } from '@herald/kafka';
 import { DeliveryMetrics } from '@herald/observability';
 import type { AttemptRecord } from '@herald/persistence';
 import { classifyAttempt, type AttemptOutcome, type SendResult } from '@herald/webhook-transport';
@@ -34,16 +34,23 @@ export class Settlement {
 
   /**
    * No request could be built from the event (a formatter or serialiser refused it, e.g. data nested too deep): that
-   * repeats on every try, so the delivery fails for good now, with the reason, and its message goes to the
-   * dead-letter topic as it came (re-serialising it could fail the same way).
+   * repeats on every try, so the delivery fails for good now, with the reason, and its message is quarantined as it
+   * came (re-serialising it could fail the same way), without holding the partition for retries.
    */
   async unpreparable(job: DeliveryJob, endpoint: Endpoint, message: InboundMessage, error: unknown): Promise<Settling> {
     const reason = `request could not be prepared: ${describe(error)}`;
     this.metrics.attempt(meteredDestination(job), endpoint.settings.format, 'no_request');
-    await this.deadLetters.parkInbound(Topics.dead, 'exhausted', message, reason);
+    await this.deadLetters.quarantine(message, { reason: 'unpreparable', kind: 'poison', attempts: 1, error });
     await this.outcomes.emit(job, 'delivery.exhausted', { delivery_id: job.delivery_id, event_id: job.event.id, event_type: job.event.type, webhook_id: endpoint.id, attempts: job.attempt, error: reason });
     this.logger.warn({ msg: 'delivery failed for good', ...deliveryLogFields(job), reason });
     return this.outcomes.record(job, endpoint.settings.format, 'failed', noRequest(job, reason), null);
+  }
+
+  /** The consumer is quarantining the job's message because handling it kept failing: the delivery fails with why. */
+  quarantined(job: DeliveryJob, failure: QuarantineFailure): Settling {
+    const reason = `quarantined after ${failure.attempts} failed attempt(s) (${failure.reason}): ${describeError(failure.error).message}`;
+    this.logger.warn({ msg: 'delivery failed for good', ...deliveryLogFields(job), reason });
+    return this.outcomes.record(job, UNKNOWN_FORMAT, 'failed', noRequest(job, reason), null);
   }
 
   /** The breaker is open: no request went out, and failing fast still counts toward auto-pause. */

@@ -24,7 +24,7 @@ describe('WebhookDeliveryService.deliver', () => {
     expect(sender.fakes.calls).toEqual([['record', 'msg_1', 'failed', 'webhook no longer exists']]);
   });
 
-  it.each(['raw', 'slack'])('fails for good, with the reason, a %s delivery whose request cannot be built, and dead-letters it as it came', async (format) => {
+  it.each(['raw', 'slack'])('fails for good, with the reason, a %s delivery whose request cannot be built, and quarantines it as it came', async (format) => {
     const sender = aSender();
     sender.webhooks.rows.get('wh_1')!.format = format;
     const job = aJob(1, { event: { ...aJob().event, data: deeplyNestedData(100_000) } });
@@ -35,10 +35,9 @@ describe('WebhookDeliveryService.deliver', () => {
       return;
     }
     expect(sender.sent).toHaveLength(0);
-    const [dead] = sender.fakes.of('dead');
-    expect(dead).toEqual(['dead', 'exhausted', '42', expect.stringMatching(/^request could not be prepared: event data is nested too deeply/)]);
+    expect(sender.fakes.of('quarantine')).toEqual([['quarantine', 'unpreparable', '42']]);
     expect(sender.fakes.of('emit')).toEqual([['emit', 'delivery.exhausted']]);
-    expect(sender.fakes.of('record')).toEqual([['record', 'msg_1', 'failed', dead[3]]]);
+    expect(sender.fakes.of('record')).toEqual([['record', 'msg_1', 'failed', expect.stringMatching(/^request could not be prepared: event data is nested too deeply/)]]);
   });
 
   it('fails fast after three timeouts in a row: later deliveries go to their retry without a request', async () => {
