@@ -5,13 +5,16 @@ const csv = z
   .transform((s) => s.split(',').map((part) => part.trim()).filter(Boolean));
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const DURATION_UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-/** `500ms`, `5s`, `2m`, `1h`, parsed once at load into milliseconds. */
+/**
+ * `500ms`, `5s`, `2m`, `1h`, parsed once at load into milliseconds. A bare number is milliseconds: Nest's
+ * ConfigModule writes parsed values back into process.env, so the parsed form must parse again to itself.
+ */
 const duration = z
   .string()
-  .regex(/^\d+(ms|s|m|h)$/, 'looks like 500ms, 5s, 2m or 1h')
+  .regex(/^\d+(ms|s|m|h)?$/, 'looks like 500ms, 5s, 2m or 1h')
   .transform((text) => {
-    const [, amount, unit] = /^(\d+)(ms|s|m|h)$/.exec(text)!;
-    return Number(amount) * DURATION_UNITS[unit];
+    const [, amount, unit] = /^(\d+)(ms|s|m|h)?$/.exec(text)!;
+    return Number(amount) * DURATION_UNITS[unit ?? 'ms'];
   });
 
 /**
