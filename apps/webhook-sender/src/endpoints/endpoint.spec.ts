@@ -85,6 +85,13 @@ describe('Endpoint', () => {
       expect(order).toEqual([1, 2]);
     });
 
+    it('ends the spill when the last one arrives again unmarked (producing it failed, so the partition hands it over again)', async () => {
+      const endpoint = anEndpoint();
+      await spill(endpoint, 5, 50n);
+      expect(endpoint.mustFollowSpill(job(5), 50n, 1)).toBe(false);
+      expect(endpoint.mustFollowSpill(job(6), 60n, 1)).toBe(false);
+    });
+
     it('gives up a spill whose last delivery never came back (its partition moved away)', async () => {
       const endpoint = anEndpoint();
       await spill(endpoint, 5, 50n, 0);

@@ -125,7 +125,9 @@ export class Endpoint {
   mustFollowSpill(job: { delivery_id: string; spilled?: boolean }, offset: bigint, now: number): boolean {
     if (this.spill && now >= this.spill.expiresAt) this.spill = null;
     if (!this.spill) return false;
-    if (job.spilled) {
+    // The last one back ends the spill; so does the last one arriving unmarked (its spill failed and the
+    // partition is handing it over again, in its place).
+    if (job.spilled || job.delivery_id === this.spill.lastDeliveryId) {
       if (job.delivery_id === this.spill.lastDeliveryId) this.spill = null;
       return false;
     }
