@@ -14,7 +14,9 @@ function swcOptions(opts = {}) {
       keepClassNames: true,
       ...(opts.rewritePaths ? { baseUrl: root, paths: tsconfig.compilerOptions.paths } : {}),
     },
-    module: { type: 'commonjs' },
+    // import() stays a real dynamic import, so tests load tools/*.mjs as ES modules (jest with
+    // --experimental-vm-modules) on Node 20 as well as on Node >= 24.9.
+    module: { type: 'commonjs', ignoreDynamic: true },
     sourceMaps: true,
   };
 }

@@ -25,6 +25,7 @@ interface ServicesModule {
     ports?: Record<string, number>;
     services?: readonly string[];
     onLine?: (name: string, line: string) => void;
+    waitFor?: 'readyz' | 'healthz' | false;
   }): Promise<RunningStack>;
 }
 
@@ -59,8 +60,8 @@ export function stackEnv(extra: Record<string, string> = {}): Record<string, str
   };
 }
 
-/** Starts the five services as processes; resolves when every /readyz answers 200. */
-export async function startStack(portBase: number, env: Record<string, string> = {}): Promise<RunningStack> {
+/** Starts the five services as processes; resolves when every /readyz answers 200. `onLine` sees each output line. */
+export async function startStack(portBase: number, env: Record<string, string> = {}, onLine: (name: string, line: string) => void = () => undefined): Promise<RunningStack> {
   const { startServices } = await servicesModule();
-  return startServices({ env: stackEnv(env), portBase, onLine: () => undefined });
+  return startServices({ env: stackEnv(env), portBase, onLine });
 }

@@ -11,6 +11,8 @@ export interface EndToEndOptions {
   /** Service settings beyond stackEnv's; a function when they depend on what the suite starts first. */
   env?: Record<string, string> | (() => Record<string, string> | Promise<Record<string, string>>);
   poolSize?: number;
+  /** Each line the services print, from their start. */
+  onLine?: (name: string, line: string) => void;
   /** Called with how each service exited, after they have all been stopped. */
   afterStop?: (exits: ExitInfo[]) => void;
 }
@@ -49,7 +51,7 @@ export function endToEnd(options: EndToEndOptions): EndToEnd {
     buildAndMigrate();
     await dataSource.initialize();
     const env = typeof options.env === 'function' ? await options.env() : options.env;
-    stack = await startStack(options.portBase, env);
+    stack = await startStack(options.portBase, env, options.onLine);
     producer = kafka.producer();
     await producer.connect();
   }, 180_000);

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { HeraldConfigModule } from '@herald/config';
+import { DeliveryOutcomes } from '@herald/deliveries';
 import { EventCatalogModule } from '@herald/events';
 import { KafkaModule } from '@herald/kafka';
 import { DeliveryMetrics, ObservabilityModule } from '@herald/observability';
@@ -11,6 +12,6 @@ import { SubscriptionCache } from './routing/subscriptions';
 @Module({
   imports: [HeraldConfigModule, EventCatalogModule, ObservabilityModule.forService('router'), KafkaModule.forService('router'), PersistenceModule],
   controllers: [RoutingController],
-  providers: [RoutingService, SubscriptionCache, DeliveryMetrics],
+  providers: [RoutingService, SubscriptionCache, DeliveryMetrics, DeliveryOutcomes],
 })
 export class RouterModule {}

@@ -1,9 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DeadLetters, KafkaProducer, RETRY_TIERS, settling, Topics, type InboundMessage, type RetryTier, type Settling } from '@herald/kafka';
-import { DeliveryMetrics, type MeteredDestination } from '@herald/observability';
+import { DeadLetters, KafkaProducer, RETRY_TIERS, settling, Topics, type InboundMessage, type QuarantineFailure, type RetryTier, type Settling } from '@herald/kafka';
+import { DeliveryMetrics, describeError, type MeteredDestination } from '@herald/observability';
 import { DeliveryRepository, type AttemptRecord, type DeliveryRef, type DeliveryStatus } from '@herald/persistence';
 import { InvalidDeliveryJobError, parseDeliveryJob, serializeJob, type DeliveryJob } from './job';
 import { deferMessage, retryMessage, spillMessage } from './retry';
+
+/** The delivery log keeps a readable cause, not a whole payload quoted by an error message. */
+const MAX_ERROR_CHARS = 1_000;
 
 /** Operational events are not reported about themselves, so a dead ops destination cannot loop. */
 const OPERATIONAL_TYPES = new Set(['delivery.exhausted', 'webhook.paused']);
@@ -57,6 +60,28 @@ export class DeliveryOutcomes {
       await this.deadLetters.parkInbound(Topics.dead, 'unreadable_job', message, error.message);
       return null;
     }
+  }
+
+  /**
+   * Runs before a sender quarantines a job (its failure repeats: a formatter bug, data nested too deep): the
+   * delivery ends `failed` with the reason, so its log says why it never arrived. An unreadable job has no
+   * delivery to mark.
+   */
+  async quarantined(message: InboundMessage, failure: QuarantineFailure): Promise<void> {
+    let job: DeliveryJob;
+    try {
+      job = parseDeliveryJob(message.value);
+    } catch {
+      return;
+    }
+    await this.fail(job, `quarantined (${failure.reason}): ${describeError(failure.error).message}`);
+  }
+
+  /** Ends a delivery as `failed` without a request: nothing was sent, `error` says why. */
+  async fail(job: DeliveryJob, error: string): Promise<void> {
+    const attempt: AttemptRecord = { attempt: job.attempt, attemptedAt: new Date(), statusCode: null, latencyMs: 0, responseBody: null, error: error.slice(0, MAX_ERROR_CHARS), succeeded: false };
+    await this.deliveries.recordAttempt(deliveryRef(job), 'failed', attempt, null);
+    this.metrics.completed.inc({ channel: job.destination.kind, format: 'unknown', outcome: 'failed' });
   }
 
   /** The job's next attempt waits in its retry tier for `delayMs`, then goes back to `returnTo`. */

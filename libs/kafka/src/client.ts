@@ -3,8 +3,14 @@ import { Logger } from '@nestjs/common';
 import { Kafka, logLevel, type KafkaConfig, type LogEntry, type SASLOptions } from 'kafkajs';
 import type { HeraldConfig } from '@herald/config';
 
-const LEVELS: Record<number, 'error' | 'warn' | 'log' | 'debug'> = {
-  [logLevel.ERROR]: 'error',
+/**
+ * kafkajs logs at ERROR whatever went wrong before it decides to retry it: "The coordinator is loading", "Crash:
+ * … Restarting the consumer", a broker connection refused. It retries all of those, and what it gives up on
+ * reaches Herald as an error or a crash event, which Herald's own code logs at ERROR with its cause. So its
+ * ERROR lines are warnings here, and a normal start or a broker restart logs no error.
+ */
+const LEVELS: Record<number, 'warn' | 'log' | 'debug'> = {
+  [logLevel.ERROR]: 'warn',
   [logLevel.WARN]: 'warn',
   [logLevel.INFO]: 'log',
   [logLevel.DEBUG]: 'debug',

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
-import { classifyFailure, describeError, nextStep, type FailureKind } from './failures';
+import { describeError } from '@herald/observability';
+import { classifyFailure, nextStep, type FailureKind } from './failures';
 
 export interface InboundMessage {
   topic: string;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DeadLetterMetrics } from '@herald/observability';
+import { DeadLetterMetrics, describeError } from '@herald/observability';
 import type { InboundMessage, QuarantineFailure } from './consumer';
-import { classifyFailure, describeError } from './failures';
+import { classifyFailure } from './failures';
 import { KafkaProducer, type OutboundMessage } from './producer';
 import { Headers, quarantineTopicFor, Topics } from './topology';
 

@@ -1,5 +1,5 @@
 import { KafkaJSConnectionError, KafkaJSNonRetriableError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError, KafkaJSRequestTimeoutError } from 'kafkajs';
-import { classifyFailure, describeError, nextStep, PoisonMessage, REPEATING_ATTEMPTS, UNKNOWN_ATTEMPTS } from './failures';
+import { classifyFailure, nextStep, PoisonMessage, REPEATING_ATTEMPTS, UNKNOWN_ATTEMPTS } from './failures';
 
 /** A pg DatabaseError as the driver builds it: an Error with a SQLSTATE `code`. */
 function pgError(code: string, message: string): Error {
@@ -95,17 +95,5 @@ describe('nextStep', () => {
     expect(nextStep({ kind: 'repeating', attempts: REPEATING_ATTEMPTS })).toBe('quarantine');
     expect(nextStep({ kind: 'unknown', attempts: REPEATING_ATTEMPTS })).toBe('retry');
     expect(nextStep({ kind: 'unknown', attempts: UNKNOWN_ATTEMPTS })).toBe('quarantine');
-  });
-});
-
-describe('describeError', () => {
-  it('keeps message, name, code and stack of errors', () => {
-    const error = Object.assign(new Error('boom'), { code: 'ECONNRESET' });
-    expect(describeError(error)).toEqual({ name: 'Error', message: 'boom', code: 'ECONNRESET', stack: error.stack });
-  });
-
-  it('writes objects as JSON, not [object Object]', () => {
-    expect(describeError({ reason: 'x' })).toEqual({ message: '{"reason":"x"}' });
-    expect(describeError('plain')).toEqual({ message: 'plain' });
   });
 });

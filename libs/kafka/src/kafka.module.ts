@@ -3,9 +3,11 @@ import type { Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
 import type { InboundMessage, QuarantineFailure } from './consumer';
 import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
-import { DeadLetterMetrics, HealthRegistry } from '@herald/observability';
+import { DeadLetterMetrics, describeError, HealthRegistry } from '@herald/observability';
+import { BrokerProbe } from './broker-probe';
 import { ConsumerHooks } from './consumer-hooks';
 import { DeadLetters } from './dead-letters';
+import { classifyFailure } from './failures';
 import { createKafka } from './client';
 import { KafkaProducer } from './producer';
 import { ensureTopics, retryTiers, type RetryTier } from './topology';
@@ -14,10 +16,14 @@ import { KafkaTransport, type TransportOptions } from './transport';
 export const KAFKA = Symbol('KAFKA');
 export const RETRY_TIERS = Symbol('RETRY_TIERS');
 
-/** Creates the topology and connects the producer before any consumer starts; disconnects last. */
+/**
+ * Creates the topology and connects the producer before any consumer starts; disconnects last. Readiness
+ * includes whether the broker answers now (BrokerProbe), so it fails during a broker outage and recovers alone.
+ */
 @Injectable()
 class KafkaLifecycle implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('kafka');
+  private readonly broker: BrokerProbe;
 
   constructor(
     @Inject(KAFKA) private readonly kafka: Kafka,
@@ -26,7 +32,9 @@ class KafkaLifecycle implements OnModuleInit, OnApplicationShutdown {
     private readonly producer: KafkaProducer,
     health: HealthRegistry,
   ) {
+    this.broker = new BrokerProbe(kafka);
     health.register('kafka-producer', () => ({ ready: producer.isConnected, live: true }));
+    health.register('kafka-broker', () => ({ ready: this.broker.reachable, live: true }));
   }
 
   async onModuleInit(): Promise<void> {
@@ -43,10 +51,12 @@ class KafkaLifecycle implements OnModuleInit, OnApplicationShutdown {
       await admin.disconnect();
     }
     await this.producer.connect();
+    this.broker.start();
   }
 
   // Runs after Nest has closed the consumers (microservices), so their last produces still go out.
   async onApplicationShutdown(): Promise<void> {
+    await this.broker.stop();
     await this.producer.disconnect();
   }
 }
@@ -83,8 +93,16 @@ export function kafkaTransport(
 ): KafkaTransport {
   const hooks = app.get(ConsumerHooks);
   const deadLetters = app.get(DeadLetters);
+  const logger = new Logger(`consumer:${service}`);
   const quarantine = async (message: InboundMessage, failure: QuarantineFailure) => {
-    await hooks.beforeQuarantine?.(message, failure);
+    try {
+      await hooks.beforeQuarantine?.(message, failure);
+    } catch (error) {
+      // Only an outage makes the message wait (it is tried again); a hook that fails on the message itself must
+      // not keep it on its partition.
+      if (classifyFailure(error).kind === 'infrastructure') throw error;
+      logger.error({ msg: 'quarantine hook failed; quarantining anyway', topic: message.topic, partition: message.partition, offset: message.offset, error: describeError(error) });
+    }
     await deadLetters.quarantine(message, failure);
   };
   return new KafkaTransport(

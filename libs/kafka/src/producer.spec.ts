@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { testKafka } from '@herald/testing';
-import { KafkaProducer } from './producer';
+import { classifyFailure } from './failures';
+import { KafkaProducer, splitBySize } from './producer';
+
+describe('splitBySize', () => {
+  it('keeps order, fills parts up to the limit, and gives an oversize item a part of its own', () => {
+    expect(splitBySize([3, 3, 3, 9, 1, 1], (n) => n, 6)).toEqual([[3, 3], [3], [9], [1, 1]]);
+    expect(splitBySize([], (n: number) => n, 6)).toEqual([]);
+  });
+});
 
 /** Against the real broker: coalesced sends stay ordered and within the broker's request limits. */
 describe('KafkaProducer', () => {
@@ -49,5 +57,23 @@ describe('KafkaProducer', () => {
     await producer.disconnect();
     const values = await readAll(name, 3200);
     expect(values.map((v) => Number(v.split(':')[0]))).toEqual(Array.from({ length: 3200 }, (_, i) => i));
+  }, 60_000);
+
+  it('splits one large fan-out to a single partition at the broker limit, and fails only the sender of a message too large', async () => {
+    const name = await topic();
+    const producer = new KafkaProducer(kafka);
+    await producer.connect();
+    // Ten 250 KB jobs to one partition (2.5 MB): one request would be refused.
+    const large = 'y'.repeat(250 * 1024);
+    const fanOut = producer.send(name, Array.from({ length: 10 }, (_, i) => ({ key: 'same', value: `${i}:${large}` })));
+    const tooLarge = producer.send(name, [{ key: 'same', value: 'z'.repeat(1_200_000) }]);
+    const small = producer.send(name, [{ key: 'same', value: '10:small' }]);
+    await fanOut;
+    await small;
+    const failure = await tooLarge.then(() => undefined, (error: unknown) => error);
+    expect(classifyFailure(failure)).toEqual({ kind: 'repeating', reason: 'message_too_large' });
+    await producer.disconnect();
+    const values = await readAll(name, 11);
+    expect(values.map((v) => Number(v.split(':')[0]))).toEqual(Array.from({ length: 11 }, (_, i) => i));
   }, 60_000);
 });

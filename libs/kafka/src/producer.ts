@@ -9,6 +9,7 @@ export interface OutboundMessage {
 interface Queued {
   topic: string;
   messages: OutboundMessage[];
+  bytes: number;
   resolve: () => void;
   reject: (error: unknown) => void;
 }
@@ -20,13 +21,43 @@ interface Queued {
  */
 const MAX_IN_FLIGHT = 1;
 
-/** Coalesced requests stay well under the broker's default 1 MiB record-batch limit. */
+/**
+ * Requests stay well under the broker's default 1 MiB limit on one partition's record batch: a caller's
+ * messages are split into parts of at most this size (a fan-out of a large event to many destinations on one
+ * partition), and parts are coalesced only up to it. A single message above it travels alone; if the broker
+ * refuses it (MESSAGE_TOO_LARGE), only its caller's send fails.
+ */
 const MAX_REQUEST_BYTES = 512 * 1024;
 
-function sizeOf(part: Queued): number {
-  let bytes = 0;
-  for (const m of part.messages) bytes += m.value.length + (m.key?.length ?? 0) + 64;
+function bytesOf(text: string | Buffer | null | undefined): number {
+  if (text === null || text === undefined) return 0;
+  return typeof text === 'string' ? Buffer.byteLength(text) : text.length;
+}
+
+/** Bytes a message takes in a record batch, near enough: value, key, headers and a record's overhead. */
+function messageBytes(m: OutboundMessage): number {
+  let bytes = bytesOf(m.value) + bytesOf(m.key) + 64;
+  for (const [name, value] of Object.entries(m.headers ?? {})) bytes += Buffer.byteLength(name) + (Array.isArray(value) ? value.reduce((n: number, v) => n + bytesOf(v), 0) : bytesOf(value));
   return bytes;
+}
+
+/** Consecutive runs of messages of at most `limit` bytes each (a larger message is a run of its own), in order. */
+export function splitBySize<T>(messages: readonly T[], sizeOf: (m: T) => number, limit: number): T[][] {
+  const parts: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const m of messages) {
+    const size = sizeOf(m);
+    if (current.length > 0 && bytes + size > limit) {
+      parts.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(m);
+    bytes += size;
+  }
+  if (current.length > 0) parts.push(current);
+  return parts;
 }
 
 /**
@@ -76,14 +107,16 @@ export class KafkaProducer {
   sendBatch(batches: { topic: string; messages: OutboundMessage[] }[]): Promise<void> {
     const nonEmpty = batches.filter((b) => b.messages.length > 0);
     if (nonEmpty.length === 0) return Promise.resolve();
+    const parts = nonEmpty.flatMap(({ topic, messages }) => splitBySize(messages, messageBytes, MAX_REQUEST_BYTES).map((part) => ({ topic, messages: part, bytes: part.reduce((n, m) => n + messageBytes(m), 0) })));
     return new Promise((resolve, reject) => {
       // One caller's batches succeed or fail together: count down their parts.
-      let pending = nonEmpty.length;
+      let pending = parts.length;
       let failed = false;
-      for (const { topic, messages } of nonEmpty) {
+      for (const { topic, messages, bytes } of parts) {
         this.queue.push({
           topic,
           messages,
+          bytes,
           resolve: () => --pending === 0 && !failed && resolve(),
           reject: (error) => {
             if (!failed) reject(error);
@@ -99,7 +132,7 @@ export class KafkaProducer {
     while (this.inFlight < MAX_IN_FLIGHT && this.queue.length > 0) {
       let taken = 0;
       let bytes = 0;
-      while (taken < this.queue.length && (taken === 0 || bytes + sizeOf(this.queue[taken]) <= MAX_REQUEST_BYTES)) bytes += sizeOf(this.queue[taken++]);
+      while (taken < this.queue.length && (taken === 0 || bytes + this.queue[taken].bytes <= MAX_REQUEST_BYTES)) bytes += this.queue[taken++].bytes;
       const batch = this.queue.splice(0, taken);
       this.inFlight++;
       const byTopic = new Map<string, OutboundMessage[]>();

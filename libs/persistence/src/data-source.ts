@@ -10,6 +10,7 @@ import { EmailChannels1763870000000 } from './migrations/1763870000000-email-cha
 import { AdminApi1763884000000 } from './migrations/1763884000000-admin-api';
 import { OperationsIndexes1763900000000 } from './migrations/1763900000000-operations-indexes';
 import { WebhookRateLimit1763910000000 } from './migrations/1763910000000-webhook-rate-limit';
+import { SubscriptionsVersion1764600100000 } from './migrations/1764600100000-subscriptions-version';
 import { OrgEntity } from './org/org.entity';
 import { OrgEventTypeEntity } from './org/org-event-type.entity';
 import { RateLimitCounterEntity } from './rate-limit-counter/rate-limit-counter.entity';
@@ -17,7 +18,7 @@ import { WebhookEntity } from './webhook/webhook.entity';
 import { WebhookSecretEntity } from './webhook/webhook-secret.entity';
 
 export const ENTITIES = [OrgEntity, OrgEventTypeEntity, EventLogEntity, WebhookEntity, WebhookSecretEntity, DeliveryEntity, DeliveryAttemptEntity, EmailChannelEntity, ApiKeyEntity, IdempotencyRecordEntity, RateLimitCounterEntity];
-export const MIGRATIONS = [InitialSchema1763860000000, EmailChannels1763870000000, AdminApi1763884000000, OperationsIndexes1763900000000, WebhookRateLimit1763910000000];
+export const MIGRATIONS = [InitialSchema1763860000000, EmailChannels1763870000000, AdminApi1763884000000, OperationsIndexes1763900000000, WebhookRateLimit1763910000000, SubscriptionsVersion1764600100000];
 
 export function createDataSource(url: string, poolSize = 10): DataSource {
   return new DataSource({

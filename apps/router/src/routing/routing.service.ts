@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { deliveryId, serializeJob, type DeliveryJob } from '@herald/deliveries';
+import { deliveryId, DeliveryOutcomes, serializeJob, type DeliveryJob } from '@herald/deliveries';
 import { EventCatalog, type HeraldEvent } from '@herald/events';
 import { KafkaProducer, settling, Topics, type OutboundMessage, type Settling } from '@herald/kafka';
 import { DeliveryMetrics } from '@herald/observability';
@@ -18,20 +18,37 @@ export class RoutingService {
     private readonly subscriptions: SubscriptionCache,
     private readonly producer: KafkaProducer,
     private readonly metrics: DeliveryMetrics,
+    private readonly outcomes: DeliveryOutcomes,
   ) {}
 
   /** Queues the event's jobs on the producer; the returned promise settles when Kafka has them. */
   async route(event: HeraldEvent): Promise<Settling> {
-    const { subscriptions, toggles } = await this.subscriptions.forOrg(event.org_id);
-    const matched = matchSubscriptions(event, subscriptions, this.catalog, toggles);
+    const jobs = await this.jobsFor(event);
     const batches = new Map<string, OutboundMessage[]>();
-    for (const destination of matched) {
-      const job: DeliveryJob = { delivery_id: deliveryId(event, destination.id), attempt: 1, destination: { kind: destination.kind, id: destination.id }, event };
-      const topic = TOPIC_BY_KIND[destination.kind];
-      batches.set(topic, [...(batches.get(topic) ?? []), { key: destination.id, value: serializeJob(job) }]);
-      this.metrics.routed.inc({ channel: destination.kind });
+    for (const job of jobs) {
+      const topic = TOPIC_BY_KIND[job.destination.kind];
+      batches.set(topic, [...(batches.get(topic) ?? []), { key: job.destination.id, value: serializeJob(job) }]);
+      this.metrics.routed.inc({ channel: job.destination.kind });
     }
-    this.logger.debug({ msg: 'routed', eventId: event.id, destinations: matched.length });
+    this.logger.debug({ msg: 'routed', eventId: event.id, destinations: jobs.length });
     return settling(this.producer.sendBatch([...batches].map(([topic, messages]) => ({ topic, messages }))));
+  }
+
+  /**
+   * The event could not be routed (its jobs exceed the broker's message size, or routing it fails every time)
+   * and is being quarantined: each delivery it should have made ends `failed` with the reason.
+   */
+  async fail(event: HeraldEvent, reason: string): Promise<void> {
+    for (const job of await this.jobsFor(event)) await this.outcomes.fail(job, reason);
+  }
+
+  private async jobsFor(event: HeraldEvent): Promise<DeliveryJob[]> {
+    const { subscriptions, toggles } = await this.subscriptions.forOrg(event.org_id);
+    return matchSubscriptions(event, subscriptions, this.catalog, toggles).map((destination) => ({
+      delivery_id: deliveryId(event, destination.id),
+      attempt: 1,
+      destination: { kind: destination.kind, id: destination.id },
+      event,
+    }));
   }
 }

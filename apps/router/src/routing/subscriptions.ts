@@ -1,20 +1,30 @@
 import { Injectable } from '@nestjs/common';
 import { EmailChannelRepository, OrgRepository, WebhookRepository } from '@herald/persistence';
+import { FreshReads } from './fresh-reads';
 import type { Subscription } from './match';
 
 interface OrgSubscriptions {
   subscriptions: Subscription[];
   toggles: Map<string, boolean>;
-  loadedAt: number;
 }
 
-/** How long an org's subscriptions are reused: short, so API changes reach routing within a second or two. */
-const TTL_MS = 1_000;
+interface Cached {
+  /** The org's subscriptions version read before the lists: they are at least this new. */
+  version: string | null;
+  loading: Promise<OrgSubscriptions>;
+}
 
-/** The org's destinations and event toggles from Postgres, cached briefly per org. */
+/**
+ * The org's destinations and event toggles from Postgres, cached per org and never stale for an event: before
+ * the cache is used, the org's subscriptions version (bumped by a trigger in the same transaction as any change
+ * to them) is read by a query that starts after the event reached the router; if it moved, the lists are read
+ * again. An API change answered before an event was accepted has committed before that query starts, so every
+ * replica routes the event with it (read-your-writes). Concurrent events of one org share one version query.
+ */
 @Injectable()
 export class SubscriptionCache {
-  private readonly cache = new Map<string, Promise<OrgSubscriptions>>();
+  private readonly cache = new Map<string, Cached>();
+  private readonly versions = new FreshReads<string | null>();
 
   constructor(
     private readonly webhooks: WebhookRepository,
@@ -23,13 +33,14 @@ export class SubscriptionCache {
   ) {}
 
   async forOrg(orgId: string): Promise<OrgSubscriptions> {
+    const version = await this.versions.read(orgId, () => this.orgs.subscriptionsVersion(orgId));
     const cached = this.cache.get(orgId);
-    if (cached) {
-      const entry = await cached.catch(() => undefined);
-      if (entry && Date.now() - entry.loadedAt < TTL_MS) return entry;
+    if (cached && cached.version === version) {
+      const entry = await cached.loading.catch(() => undefined);
+      if (entry) return entry;
     }
     const loading = this.load(orgId);
-    this.cache.set(orgId, loading);
+    this.cache.set(orgId, { version, loading });
     return loading;
   }
 
@@ -39,6 +50,6 @@ export class SubscriptionCache {
       ...webhooks.map((w) => ({ kind: 'webhook' as const, id: w.id, eventTypes: w.eventTypes, projectIds: w.projectIds, enabled: w.enabled })),
       ...emailChannels.map((c) => ({ kind: 'email' as const, id: c.id, eventTypes: c.eventTypes, projectIds: c.projectIds, enabled: c.enabled })),
     ];
-    return { subscriptions, toggles, loadedAt: Date.now() };
+    return { subscriptions, toggles };
   }
 }

@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { DeliveryOutcomes } from '@herald/deliveries';
-import { Topics, type InboundMessage, type Settling } from '@herald/kafka';
+import { ConsumerHooks, Topics, type InboundMessage, type Settling } from '@herald/kafka';
 import { WebhookDeliveryService } from './webhook-delivery.service';
 
 @Controller()
@@ -9,7 +9,11 @@ export class DeliveryController {
   constructor(
     private readonly delivery: WebhookDeliveryService,
     private readonly outcomes: DeliveryOutcomes,
-  ) {}
+    hooks: ConsumerHooks,
+  ) {
+    // A job that keeps failing (a formatter bug, data nested too deep) is `failed` in the log before it is quarantined.
+    hooks.onQuarantine((message, failure) => this.outcomes.quarantined(message, failure));
+  }
 
   @EventPattern(Topics.webhookDeliveries)
   async handle(@Payload() message: InboundMessage): Promise<Settling | void> {

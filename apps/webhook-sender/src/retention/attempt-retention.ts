@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
 import { DeliveryRepository } from '@herald/persistence';
 import { PeriodicJob } from '@herald/runtime';
+import { describeError } from '@herald/observability';
 
 /**
  * Deletes delivery attempts past the retention period, hourly. Every replica may run it: the
@@ -25,7 +26,7 @@ export class AttemptRetention extends PeriodicJob {
       if (deleted) this.logger.log({ msg: 'deleted old delivery attempts', deleted, before: before.toISOString() });
       return deleted;
     } catch (error) {
-      this.logger.error({ msg: 'retention run failed', error: String(error) });
+      this.logger.error({ msg: 'retention run failed', error: describeError(error) });
       return 0;
     }
   }

@@ -7,7 +7,7 @@ export class OrgRepository {
   private readonly toggles: Repository<OrgEventTypeEntity>;
   private readonly known = new Map<string, number>();
 
-  constructor(dataSource: DataSource) {
+  constructor(private readonly dataSource: DataSource) {
     this.repo = dataSource.getRepository(OrgEntity);
     this.toggles = dataSource.getRepository(OrgEventTypeEntity);
   }
@@ -30,6 +30,15 @@ export class OrgRepository {
   async eventTypeToggles(orgId: string): Promise<Map<string, boolean>> {
     const rows = await this.toggles.findBy({ orgId });
     return new Map(rows.map((r) => [r.type, r.enabled]));
+  }
+
+  /**
+   * Changes with every committed change to the org's routing (webhooks, email channels, toggles; a trigger
+   * bumps it in the same transaction). Null for an unknown org. A bigint, so compared as text.
+   */
+  async subscriptionsVersion(orgId: string): Promise<string | null> {
+    const rows: { version: string }[] = await this.dataSource.query('SELECT subscriptions_version::text AS version FROM orgs WHERE id = $1', [orgId]);
+    return rows[0]?.version ?? null;
   }
 
   async setEventType(orgId: string, type: string, enabled: boolean): Promise<void> {

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { IdempotencyRecordRepository, RateLimitCounterRepository } from '@herald/persistence';
 import { PeriodicJob } from '@herald/runtime';
+import { describeError } from '@herald/observability';
 
 /** Hourly: deletes expired idempotency records and finished rate-limit windows. Any replica may run it. */
 @Injectable()
@@ -20,7 +21,7 @@ export class AdminHousekeeping extends PeriodicJob {
       this.logger.debug({ msg: 'deleted expired admin records', ...deleted });
       return deleted;
     } catch (error) {
-      this.logger.error({ msg: 'housekeeping failed', error: String(error) });
+      this.logger.error({ msg: 'housekeeping failed', error: describeError(error) });
       return { idempotencyRecords: 0, rateLimitWindows: 0 };
     }
   }

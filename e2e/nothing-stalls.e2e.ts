@@ -1,0 +1,143 @@
+import { execFileSync } from 'node:child_process';
+import { Partitioners, type PartitionMetadata } from 'kafkajs';
+import { deliveryId } from '@herald/deliveries';
+import { Headers, Topics } from '@herald/kafka';
+import { DeliveryRepository, WebhookRepository } from '@herald/persistence';
+import { generateSecret } from '@herald/signing';
+import { eventually, readTopic } from '@herald/testing';
+import { root, servicesModule, stackEnv, suitePorts } from './support/stack';
+import { endToEnd } from './support/suite';
+
+/**
+ * No single event, payload or crash holds up delivery for long, through the five real services: a large event
+ * fanned out to many webhooks on one partition is routed, a job too large for the broker is quarantined with a
+ * failed delivery instead of being retried forever, an event accepted right after a webhook is created reaches
+ * it, a sender killed with -9 works again within seconds of its restart, and a normal start logs no error.
+ */
+const PORT_BASE = suitePorts(5300);
+/** The broker's message.max.bytes default (1 MiB + 12): a record batch of one message must fit in it. */
+const BROKER_MAX_MESSAGE_BYTES = 1_048_588;
+
+describe('nothing stalls', () => {
+  const errorLines: string[] = [];
+  const suite = endToEnd({
+    portBase: PORT_BASE,
+    onLine: (name, line) => {
+      if (/"level":"(error|fatal)"/.test(line)) errorLines.push(`${name}: ${line}`);
+    },
+  });
+  const { kafka, dataSource, receiver, org, publish } = suite;
+  const webhook = (id: string, orgId: string, url: string) => new WebhookRepository(dataSource).create({ id, orgId, url }, generateSecret());
+
+  /** Webhook ids whose delivery jobs land on one partition of the webhook deliveries topic. */
+  async function idsOnOnePartition(prefix: string, count: number): Promise<string[]> {
+    const admin = kafka.admin();
+    await admin.connect();
+    const [metadata] = (await admin.fetchTopicMetadata({ topics: [Topics.webhookDeliveries] })).topics;
+    await admin.disconnect();
+    const partitionOf = Partitioners.DefaultPartitioner();
+    const partitionMetadata = metadata.partitions as PartitionMetadata[];
+    const ids: string[] = [];
+    for (let i = 0; ids.length < count; i++) {
+      const id = `${prefix}_${i}`;
+      if (partitionOf({ topic: Topics.webhookDeliveries, partitionMetadata, message: { key: id, value: '' } }) === 0) ids.push(id);
+    }
+    return ids;
+  }
+
+  it('starts without logging an error', async () => {
+    await org('org_start');
+    const target = await receiver();
+    await webhook('wh_start', 'org_start', target.url);
+    await publish('org_start', { id: 'start-1', type: 'deploy.failed' });
+    await target.waitForRequests(1, 30_000);
+    expect(errorLines).toEqual([]);
+  }, 60_000);
+
+  it('routes a large event fanned out to many webhooks on one partition', async () => {
+    await org('org_large');
+    const target = await receiver();
+    const ids = await idsOnOnePartition('wh_large', 6);
+    for (const id of ids) await webhook(id, 'org_large', `${target.url}/${id}`);
+    // ~200 KB each, 1.2 MB for one partition: more than one produce request may carry.
+    await publish('org_large', { id: 'large-1', type: 'deploy.failed', data: { log: 'x'.repeat(200_000) } });
+    await publish('org_large', { id: 'large-2', type: 'deploy.failed', data: { n: 2 } });
+    const requests = await target.waitForRequests(12, 60_000);
+    expect(new Set(requests.map((r) => `${r.path} ${JSON.parse(r.body).id}`)).size).toBe(12);
+  }, 90_000);
+
+  it('quarantines an event whose delivery job is over the broker limit: DLQ with reason and source, failed delivery, the org goes on', async () => {
+    await org('org_huge');
+    const target = await receiver();
+    // A long webhook id: its job carries it as key and in the value, hundreds of bytes more than the event.
+    const hook = `wh_huge_${'h'.repeat(300)}`;
+    await webhook(hook, 'org_huge', target.url);
+    // An accepted event that fits the broker (a record batch of one message: ~100 bytes of framing) but whose
+    // job does not. Ingest's own size limit keeps such events out; the router must survive one anyway.
+    const event = { id: 'huge-1', type: 'deploy.failed', org_id: 'org_huge', project_id: null, occurred_at: '2026-01-01T00:00:00Z', created_at: '2026-01-01T00:00:00Z', data: { log: '' } };
+    event.data.log = 'y'.repeat(BROKER_MAX_MESSAGE_BYTES - 150 - Buffer.byteLength(JSON.stringify(event)));
+    await suite.producer.send({ topic: Topics.accepted, messages: [{ key: 'org_huge', value: JSON.stringify(event) }] });
+    await publish('org_huge', { id: 'huge-2', type: 'deploy.failed', data: { n: 2 } });
+
+    const [delivered] = await target.waitForRequests(1, 60_000);
+    expect(JSON.parse(delivered.body).id).toBe('huge-2');
+    const [parked] = await readTopic(kafka, Topics.eventsDlq, (seen) => seen.some((m) => m.headers[Headers.sourceTopic] === Topics.accepted && m.key === 'org_huge'), 60_000).then((seen) =>
+      seen.filter((m) => m.headers[Headers.sourceTopic] === Topics.accepted && m.key === 'org_huge'),
+    );
+    expect(parked.headers).toMatchObject({ [Headers.reason]: 'message_too_large', [Headers.attempts]: '3', [Headers.sourcePartition]: expect.any(String), [Headers.sourceOffset]: expect.any(String) });
+    expect(parked.headers[Headers.error]).toMatch(/larger than the max message size/);
+    const failed = await eventually(async () => {
+      const found = await new DeliveryRepository(dataSource).findById(deliveryId({ org_id: 'org_huge', id: 'huge-1' }, hook));
+      return found?.status === 'failed' ? found : undefined;
+    });
+    expect(failed.status).toBe('failed');
+  }, 120_000);
+
+  it('matches an event accepted right after POST /webhooks answered against the new webhook', async () => {
+    await org('org_ryw');
+    const target = await receiver();
+    const created = execFileSync(process.execPath, ['dist/apps/ingest/src/cli.js', 'api-keys', 'create', '--org', 'org_ryw', '--role', 'admin'], { cwd: root, env: process.env, encoding: 'utf8' });
+    const { key } = JSON.parse(created.trim().split('\n').at(-1)!) as { key: string };
+    const api = (path: string, body: unknown) =>
+      fetch(`http://127.0.0.1:${PORT_BASE}/api/v1${path}`, { method: 'POST', body: JSON.stringify(body), headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' } });
+    // The router has this org's subscriptions cached (none) before each change.
+    await publish('org_ryw', { id: 'ryw-warm', type: 'deploy.failed' });
+    for (let round = 0; round < 5; round++) {
+      const response = await api('/webhooks', { url: `${target.url}/round-${round}` });
+      expect(response.status).toBe(201);
+      expect((await api('/events', { id: `ryw-${round}`, type: 'deploy.failed', data: {} })).status).toBe(202);
+    }
+    // Round n's event goes to webhooks 0…n: 15 deliveries, each one the first time it could have happened.
+    const requests = await target.waitForRequests(15, 60_000);
+    for (let round = 0; round < 5; round++) {
+      const got = requests.filter((r) => r.path === `/round-${round}`).map((r) => JSON.parse(r.body).id).sort();
+      expect(got).toEqual(Array.from({ length: 5 - round }, (_, i) => `ryw-${round + i}`));
+    }
+  }, 90_000);
+
+  it('works again within 10 s of restarting a webhook-sender killed with -9', async () => {
+    await org('org_rejoin');
+    const target = await receiver();
+    await webhook('wh_rejoin', 'org_rejoin', target.url);
+    let n = 0;
+    const stream = setInterval(() => void publish('org_rejoin', { id: `rejoin-${n++}`, type: 'deploy.failed' }).catch(() => undefined), 100);
+    try {
+      await target.waitForRequests(5, 30_000);
+      await suite.stack.stopOne('webhook-sender', { signal: 'SIGKILL' });
+      const restartedAt = Date.now();
+      const before = target.requests.length;
+      const { startServices } = await servicesModule();
+      const restarted = await startServices({ env: stackEnv(), services: ['webhook-sender'], ports: { 'webhook-sender': PORT_BASE + 2 }, onLine: () => undefined, waitFor: false });
+      try {
+        await eventually(() => (target.requests.length > before ? true : undefined), 60_000, 50);
+        const seconds = (Date.now() - restartedAt) / 1000;
+        console.log(`webhook-sender killed with -9 and restarted: delivering again ${seconds.toFixed(1)} s after the restart began`);
+        expect(seconds).toBeLessThan(10);
+      } finally {
+        await restarted.stop();
+      }
+    } finally {
+      clearInterval(stream);
+    }
+  }, 120_000);
+});
