@@ -8,7 +8,6 @@ import { PersistenceModule } from '@herald/persistence';
 import { HttpSender } from '@herald/webhook-transport';
 import { Admissions } from './delivery/admission';
 import { AutoPause } from './delivery/auto-pause';
-import { WebhookConsumerHooks } from './delivery/consumer-hooks';
 import { DeliveryController } from './delivery/delivery.controller';
 import { EndpointHealthMetrics } from './delivery/endpoint-health-metrics';
 import { RateLimits } from './delivery/rate-limits';
@@ -31,7 +30,6 @@ import { AttemptRetention } from './retention/attempt-retention';
     RateLimits,
     WebhookRequests,
     Settlement,
-    WebhookConsumerHooks,
     DeliveryOutcomes,
     DeliveryMetrics,
     EndpointHealthMetrics,

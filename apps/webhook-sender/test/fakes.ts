@@ -8,7 +8,6 @@ import type { DeliveryRepository, WebhookEntity, WebhookRepository } from '@hera
 import type { HttpRequest, HttpSender, SendResult } from '@herald/webhook-transport';
 import { Admissions } from '../src/delivery/admission';
 import { AutoPause } from '../src/delivery/auto-pause';
-import { WebhookConsumerHooks } from '../src/delivery/consumer-hooks';
 import { EndpointHealthMetrics } from '../src/delivery/endpoint-health-metrics';
 import { RateLimits } from '../src/delivery/rate-limits';
 import { Settlement } from '../src/delivery/settlement';
@@ -77,6 +76,7 @@ export class FakeOutcomes {
     defer: async (job: DeliveryJob) => void this.calls.push(['defer', job.delivery_id]),
     spill: async (job: DeliveryJob, _topic: string, delayMs: number) => void this.calls.push(['spill', job.delivery_id, delayMs]),
     exhaust: async (job: DeliveryJob, reason: string) => void this.calls.push(['exhaust', job.delivery_id, reason]),
+    fail: async (job: DeliveryJob, error: string) => void this.calls.push(['record', job.delivery_id, 'failed', error]),
     emit: async (_job: DeliveryJob, type: string) => void this.calls.push(['emit', type]),
   } as unknown as DeliveryOutcomes;
 
@@ -110,12 +110,12 @@ export function aSender(env: Record<string, string> = {}) {
   const endpoints = new Endpoints(webhooks as unknown as WebhookRepository, config);
   const endpointMetrics = new EndpointHealthMetrics(new Registry(), endpoints, webhooks as unknown as WebhookRepository, fakes.deliveries);
   const autoPause = new AutoPause(webhooks as unknown as WebhookRepository, fakes.deliveries, fakes.outcomes, metrics, endpointMetrics);
-  const spillover = new Spillover(fakes.outcomes, endpointMetrics, config);
+  const consumerHooks = new ConsumerHooks();
+  const readJob = async (message: InboundMessage) => JSON.parse(String(message.value)) as DeliveryJob;
+  const spillover = new Spillover({ ...fakes.outcomes, readJob } as DeliveryOutcomes, endpoints, endpointMetrics, config, consumerHooks);
   const admissions = new Admissions(autoPause, spillover, new RateLimits(fakes.outcomes, metrics));
   const settlement = new Settlement(fakes.outcomes, fakes.deadLetters, autoPause, metrics);
   const service = new WebhookDeliveryService(endpoints, admissions, new WebhookRequests(new EventCatalog(), config), http, settlement);
-  const consumerHooks = new ConsumerHooks();
-  new WebhookConsumerHooks(consumerHooks, config, { ...fakes.outcomes, readJob: async (message: InboundMessage) => JSON.parse(String(message.value)) } as DeliveryOutcomes, endpoints, spillover, settlement);
   return {
     service,
     consumerHooks,

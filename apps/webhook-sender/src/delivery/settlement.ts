@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { deliveryLogFields, DeliveryOutcomes, meteredDestination, nextRetryDelay, type DeliveryJob } from '@herald/deliveries';
-import { DeadLetters, describeError, Topics, type InboundMessage, type QuarantineFailure, type Settling } from '@herald/kafka';
+import { DeadLetters, Topics, type InboundMessage, type Settling } from '@herald/kafka';
 import { DeliveryMetrics } from '@herald/observability';
 import type { AttemptRecord } from '@herald/persistence';
 import { classifyAttempt, type AttemptOutcome, type SendResult } from '@herald/webhook-transport';
@@ -44,13 +44,6 @@ export class Settlement {
     await this.outcomes.emit(job, 'delivery.exhausted', { delivery_id: job.delivery_id, event_id: job.event.id, event_type: job.event.type, webhook_id: endpoint.id, attempts: job.attempt, error: reason });
     this.logger.warn({ msg: 'delivery failed for good', ...deliveryLogFields(job), reason });
     return this.outcomes.record(job, endpoint.settings.format, 'failed', noRequest(job, reason), null);
-  }
-
-  /** The consumer is quarantining the job's message because handling it kept failing: the delivery fails with why. */
-  quarantined(job: DeliveryJob, failure: QuarantineFailure): Settling {
-    const reason = `quarantined after ${failure.attempts} failed attempt(s) (${failure.reason}): ${describeError(failure.error).message}`;
-    this.logger.warn({ msg: 'delivery failed for good', ...deliveryLogFields(job), reason });
-    return this.outcomes.record(job, UNKNOWN_FORMAT, 'failed', noRequest(job, reason), null);
   }
 
   /** The breaker is open: no request went out, and failing fast still counts toward auto-pause. */

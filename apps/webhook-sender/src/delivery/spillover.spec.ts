@@ -12,7 +12,7 @@ const message = (job: ReturnType<typeof aJob>, offset: number) => ({
   timestamp: '0',
 });
 
-describe('WebhookConsumerHooks', () => {
+describe('Spillover', () => {
   beforeAll(() => Logger.overrideLogger(false));
 
   it('bounds each endpoint’s queue at HERALD_ENDPOINT_MAX_QUEUED and spills the overflow to the endpoint’s retry tier, not as an attempt', async () => {
@@ -27,15 +27,9 @@ describe('WebhookConsumerHooks', () => {
     expect(sender.sent).toHaveLength(0);
   });
 
-  it('records a quarantined job’s delivery as failed, with the reason', async () => {
+  it('fails an overflowing delivery of a deleted webhook where it is', async () => {
     const sender = aSender();
-    await sender.consumerHooks.beforeQuarantine!(message(aJob(3), 30), { reason: 'stack_overflow', kind: 'repeating', attempts: 3, error: new RangeError('Maximum call stack size exceeded') });
-    expect(sender.fakes.calls).toEqual([['record', 'msg_3', 'failed', 'quarantined after 3 failed attempt(s) (stack_overflow): Maximum call stack size exceeded']]);
-  });
-
-  it('lets the quarantine go ahead when the job cannot even be read', async () => {
-    const sender = aSender();
-    await expect(sender.consumerHooks.beforeQuarantine!({ ...message(aJob(3), 30), value: Buffer.from('{') }, { reason: 'x', kind: 'repeating', attempts: 3, error: new Error('x') })).resolves.toBeUndefined();
-    expect(sender.fakes.calls).toEqual([]);
+    await sender.consumerHooks.overflow!.spill(message(aJob(4, { destination: { kind: 'webhook', id: 'wh_deleted' } }), 40));
+    expect(sender.fakes.calls).toEqual([['record', 'msg_4', 'failed', 'webhook no longer exists']]);
   });
 });
