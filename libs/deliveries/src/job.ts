@@ -23,10 +23,11 @@ export interface DeliveryJob {
    */
   resumed_at?: number;
   /**
-   * Set while the job is away from its partition because its endpoint had too many deliveries queued there: it
-   * comes back as the same attempt, and the endpoint's later deliveries wait behind it.
+   * Set while the job is away from its partition because its endpoint had too many deliveries queued there: its
+   * place among the endpoint's deliveries that left (the sender that spilled it sends them in that order). It
+   * comes back as the same attempt.
    */
-  spilled?: boolean;
+  spill_seq?: number;
 }
 
 export const DeliveryJobSchema = z.object({
@@ -36,7 +37,7 @@ export const DeliveryJobSchema = z.object({
   event: HeraldEventSchema,
   slot_at: z.number().int().nonnegative().optional(),
   resumed_at: z.number().int().nonnegative().optional(),
-  spilled: z.boolean().optional(),
+  spill_seq: z.number().int().positive().optional(),
 });
 
 export class InvalidDeliveryJobError extends Error {

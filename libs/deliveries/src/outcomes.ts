@@ -104,8 +104,8 @@ export class DeliveryOutcomes {
    * Takes the job out of its partition for `delayMs` (its endpoint has too many queued): not an attempt, and not
    * written to the delivery log, which keeps showing the delivery as it was.
    */
-  async spill(job: DeliveryJob, returnTo: string, delayMs: number, now = Date.now()): Promise<void> {
-    const spilled = spillMessage(job, returnTo, delayMs, this.tiers, now);
+  async spill(job: DeliveryJob, seq: number, returnTo: string, delayMs: number, now = Date.now()): Promise<void> {
+    const spilled = spillMessage(job, seq, returnTo, delayMs, this.tiers, now);
     await this.producer.send(spilled.topic, [spilled.message]);
   }
 

@@ -23,7 +23,7 @@ export function nextRetryDelay(policy: RetryPolicy, attempt: number, retryAfterM
 /** The message that parks `job` in its retry tier until `now + delayMs`, then returns to `returnTo` as the next attempt. */
 export function retryMessage(job: DeliveryJob, returnTo: string, delayMs: number, tiers: readonly RetryTier[], now = Date.now()): ParkedJob {
   // A retry queues for a new rate-limit slot: the one this attempt held is spent, and so is the resume it carried.
-  return parkedJob({ ...job, attempt: job.attempt + 1, slot_at: undefined, resumed_at: undefined, spilled: undefined }, returnTo, delayMs, tiers, now);
+  return parkedJob({ ...job, attempt: job.attempt + 1, slot_at: undefined, resumed_at: undefined, spill_seq: undefined }, returnTo, delayMs, tiers, now);
 }
 
 /**
@@ -36,10 +36,10 @@ export function deferMessage(job: DeliveryJob, returnTo: string, delayMs: number
 
 /**
  * The message that takes `job` out of its partition for `delayMs` because its endpoint has too many deliveries
- * queued: it returns to `returnTo` as the same attempt, marked as spilled, so it keeps its place among its endpoint's.
+ * queued: it returns to `returnTo` as the same attempt, carrying `seq`, its place among its endpoint's that left.
  */
-export function spillMessage(job: DeliveryJob, returnTo: string, delayMs: number, tiers: readonly RetryTier[], now = Date.now()): ParkedJob {
-  return parkedJob({ ...job, spilled: true }, returnTo, delayMs, tiers, now);
+export function spillMessage(job: DeliveryJob, seq: number, returnTo: string, delayMs: number, tiers: readonly RetryTier[], now = Date.now()): ParkedJob {
+  return parkedJob({ ...job, spill_seq: seq }, returnTo, delayMs, tiers, now);
 }
 
 export interface ParkedJob {

@@ -20,10 +20,10 @@ describe('Spillover', () => {
     const overflow = sender.consumerHooks.overflow!;
     expect(overflow.maxQueuedPerKey).toBe(7);
     await overflow.spill(message(aJob(9), 90));
-    expect(sender.fakes.calls).toEqual([['spill', 'msg_9', 2000]]);
+    expect(sender.fakes.calls).toEqual([['spill', 'msg_9', 1, 2000]]);
     // The spill holds later fresh jobs of the endpoint back until msg_9 is back.
     await sender.service.deliver(aJob(10), message(aJob(10), 91));
-    expect(sender.fakes.calls.at(-1)).toEqual(['spill', 'msg_10', 2000]);
+    expect(sender.fakes.calls.at(-1)).toEqual(['spill', 'msg_10', 2, 2000]);
     expect(sender.sent).toHaveLength(0);
   });
 

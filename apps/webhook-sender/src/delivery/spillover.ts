@@ -6,7 +6,7 @@ import type { Endpoint } from '../endpoints/endpoint';
 import { Endpoints } from '../endpoints/endpoints';
 import { EndpointHealthMetrics } from './endpoint-health-metrics';
 
-/** A spill not back after this many spill delays (its partition moved to another sender) no longer holds fresh jobs back. */
+/** A spill that makes no progress for this many spill delays (its deliveries went to another sender) no longer holds others back. */
 const SPILL_EXPIRES_AFTER_DELAYS = 12;
 
 /**
@@ -42,16 +42,18 @@ export class Spillover {
   /** Takes the job at `offset` out of the partition; resolves once it is safely in its retry tier. */
   async spill(job: DeliveryJob, endpoint: Endpoint, offset: bigint, now = Date.now()): Promise<void> {
     const delayMs = this.config.HERALD_ENDPOINT_SPILL_DELAY;
-    await endpoint.spillOut(job.delivery_id, offset, now, delayMs * SPILL_EXPIRES_AFTER_DELAYS, () =>
-      this.outcomes.spill(job, Topics.webhookDeliveries, delayMs, now),
-    );
+    await endpoint.spillOut(job, offset, now, this.expiresAfterMs(), (seq) => this.outcomes.spill(job, seq, Topics.webhookDeliveries, delayMs, now));
     this.endpointMetrics.spilled.inc();
     this.logger.debug({ msg: 'delivery left its partition for a while: endpoint has too many queued', ...deliveryLogFields(job), delayMs });
   }
 
+  private expiresAfterMs(): number {
+    return this.config.HERALD_ENDPOINT_SPILL_DELAY * SPILL_EXPIRES_AFTER_DELAYS;
+  }
+
   /** `spilled` when the job must follow its endpoint's deliveries that are away, to keep its place behind them. */
   async followIfAway(job: DeliveryJob, endpoint: Endpoint, offset: bigint, now = Date.now()): Promise<'send' | 'spilled'> {
-    if (!endpoint.mustFollowSpill(job, offset, now)) return 'send';
+    if (!endpoint.mustFollowSpill(job, offset, now, this.expiresAfterMs())) return 'send';
     await this.spill(job, endpoint, offset, now);
     return 'spilled';
   }

@@ -96,14 +96,14 @@ describe('WebhookDeliveryService.deliver', () => {
 
     await deliver(sender, aJob(4), 4); // queued before the spill: goes out
     await deliver(sender, aJob(6), 6); // behind it: follows it out
-    await deliver(sender, aJob(5, { spilled: true }), 7); // back, but msg_6 is still away
-    await deliver(sender, aJob(6, { spilled: true }), 8); // the last one: the spill is over
+    await deliver(sender, aJob(5, { spill_seq: 1 }), 7); // back, first in line
+    await deliver(sender, aJob(6, { spill_seq: 2 }), 8); // back, the last one away
     await deliver(sender, aJob(7), 9);
 
     expect(sender.fakes.calls).toEqual([
-      ['spill', 'msg_5', 5000],
+      ['spill', 'msg_5', 1, 5000],
       ['record', 'msg_4', 'succeeded', null],
-      ['spill', 'msg_6', 5000],
+      ['spill', 'msg_6', 2, 5000],
       ['record', 'msg_5', 'succeeded', null],
       ['record', 'msg_6', 'succeeded', null],
       ['record', 'msg_7', 'succeeded', null],

@@ -47,56 +47,24 @@ describe('Endpoint', () => {
   });
 
   describe('spilling', () => {
-    const job = (n: number, spilled?: boolean) => ({ delivery_id: `msg_${n}`, ...(spilled && { spilled }) });
-    const produced: string[] = [];
-    const spill = (endpoint: ReturnType<typeof anEndpoint>, n: number, offset: bigint, now = 0) =>
-      endpoint.spillOut(`msg_${n}`, offset, now, 60_000, async () => void produced.push(`msg_${n}`));
-    beforeEach(() => (produced.length = 0));
-
-    it('sends everything while nothing is away', () => {
-      expect(anEndpoint().mustFollowSpill(job(1), 10n, 0)).toBe(false);
-    });
-
-    it('sends fresh jobs from before the spill, makes later ones follow it, and ends when the last one is back', async () => {
+    it('produces spills one after another, in the order they left, each with its place in line', async () => {
       const endpoint = anEndpoint();
-      await spill(endpoint, 5, 50n);
-      expect(endpoint.mustFollowSpill(job(4), 40n, 1)).toBe(false); // queued before the spill began
-      expect(endpoint.mustFollowSpill(job(6), 60n, 1)).toBe(true); // behind it: follows it out
-      await spill(endpoint, 6, 60n);
-      expect(endpoint.mustFollowSpill(job(5, true), 70n, 2)).toBe(false); // back, not the last
-      expect(endpoint.mustFollowSpill(job(7), 71n, 2)).toBe(true);
-      await spill(endpoint, 7, 71n);
-      expect(endpoint.mustFollowSpill(job(6, true), 80n, 3)).toBe(false);
-      expect(endpoint.mustFollowSpill(job(7, true), 81n, 3)).toBe(false); // the last one: spill over
-      expect(endpoint.mustFollowSpill(job(8), 82n, 3)).toBe(false);
-      expect(produced).toEqual(['msg_5', 'msg_6', 'msg_7']);
-    });
-
-    it('produces spills one after another, in the order they left', async () => {
-      const endpoint = anEndpoint();
-      const order: number[] = [];
+      const order: string[] = [];
       let releaseFirst!: () => void;
-      const first = endpoint.spillOut('msg_1', 1n, 0, 60_000, () => new Promise<void>((resolve) => (releaseFirst = () => resolve(void order.push(1)))));
-      const second = endpoint.spillOut('msg_2', 2n, 0, 60_000, async () => void order.push(2));
+      const first = endpoint.spillOut({ delivery_id: 'msg_1' }, 1n, 0, 60_000, (seq) => new Promise<void>((resolve) => (releaseFirst = () => resolve(void order.push(`msg_1#${seq}`)))));
+      const second = endpoint.spillOut({ delivery_id: 'msg_2' }, 2n, 0, 60_000, async (seq) => void order.push(`msg_2#${seq}`));
       await Promise.resolve();
       expect(order).toEqual([]);
       releaseFirst();
       await Promise.all([first, second]);
-      expect(order).toEqual([1, 2]);
+      expect(order).toEqual(['msg_1#1', 'msg_2#2']);
+      expect(endpoint.mustFollowSpill({ delivery_id: 'msg_3' }, 3n, 1, 60_000)).toBe(true);
     });
 
-    it('ends the spill when the last one arrives again unmarked (producing it failed, so the partition hands it over again)', async () => {
+    it('keeps a job whose spill could not be produced in its place', async () => {
       const endpoint = anEndpoint();
-      await spill(endpoint, 5, 50n);
-      expect(endpoint.mustFollowSpill(job(5), 50n, 1)).toBe(false);
-      expect(endpoint.mustFollowSpill(job(6), 60n, 1)).toBe(false);
-    });
-
-    it('gives up a spill whose last delivery never came back (its partition moved away)', async () => {
-      const endpoint = anEndpoint();
-      await spill(endpoint, 5, 50n, 0);
-      expect(endpoint.mustFollowSpill(job(6), 60n, 59_999)).toBe(true);
-      expect(endpoint.mustFollowSpill(job(7), 61n, 60_000)).toBe(false);
+      await expect(endpoint.spillOut({ delivery_id: 'msg_1' }, 1n, 0, 60_000, async () => Promise.reject(new Error('broker down')))).rejects.toThrow('broker down');
+      expect(endpoint.mustFollowSpill({ delivery_id: 'msg_1' }, 1n, 1, 60_000)).toBe(false);
       expect(endpoint.idleSince(16 * 60_000, 15 * 60_000)).toBe(true);
     });
   });

@@ -1,5 +1,6 @@
 import type { SendResult, WebhookTarget } from '@herald/webhook-transport';
 import { attemptHealth, Breaker, type BreakerPolicy } from './breaker';
+import { SpillOrder, type SpillingJob } from './spill-order';
 
 /** Everything the sender needs to know about a webhook to deliver to it. */
 export interface WebhookSettings extends WebhookTarget {
@@ -17,16 +18,6 @@ export interface WebhookSettings extends WebhookTarget {
 
 export type SendOutcome = { kind: 'sent'; result: SendResult } | { kind: 'open' };
 
-/** Where an endpoint's deliveries that left their partition stand: later ones must wait behind them. */
-interface Spill {
-  /** Partition offset of the first delivery that left: fresh jobs from here on follow it out. */
-  fromOffset: bigint;
-  /** The last one that left; the spill is over when it is back. */
-  lastDeliveryId: string;
-  /** Should the last one never come back (its partition moved to another sender), the spill ends by itself. */
-  expiresAt: number;
-}
-
 /**
  * One webhook as this sender process works for it: its settings and secrets, its breaker, whether it failed since its
  * last success, its rate-limit slot, and its deliveries that left the partition. One lifetime for all of it: created
@@ -42,7 +33,7 @@ export class Endpoint {
   private since: number;
   /** The next free rate-limit slot (ms since epoch). */
   private nextSlot = 0;
-  private spill: Spill | null = null;
+  private readonly spill = new SpillOrder();
   /** Spills are produced one after another, so they come back in the order they left. */
   private spills: Promise<void> = Promise.resolve();
 
@@ -118,32 +109,29 @@ export class Endpoint {
     return slot;
   }
 
-  /**
-   * Whether a job at `offset` must leave the partition to keep its place: a fresh job behind deliveries that already
-   * left. A spilled job coming back goes on (and ends the spill when it is the last one).
-   */
-  mustFollowSpill(job: { delivery_id: string; spilled?: boolean }, offset: bigint, now: number): boolean {
-    if (this.spill && now >= this.spill.expiresAt) this.spill = null;
-    if (!this.spill) return false;
-    // The last one back ends the spill; so does the last one arriving unmarked (its spill failed and the
-    // partition is handing it over again, in its place).
-    if (job.spilled || job.delivery_id === this.spill.lastDeliveryId) {
-      if (job.delivery_id === this.spill.lastDeliveryId) this.spill = null;
-      return false;
-    }
-    return offset > this.spill.fromOffset;
+  /** Whether the job at `offset` must leave the partition to keep its place behind the endpoint's deliveries that are away. */
+  mustFollowSpill(job: SpillingJob, offset: bigint, now: number, expiresAfterMs: number): boolean {
+    return this.spill.mustFollow(job, offset, now, expiresAfterMs);
   }
 
-  /** Records that the job at `offset` left the partition, and produces it (after the ones that left before it). */
-  spillOut(deliveryId: string, offset: bigint, now: number, expiresAfterMs: number, produce: () => Promise<void>): Promise<void> {
-    this.spill = { fromOffset: this.spill?.fromOffset ?? offset, lastDeliveryId: deliveryId, expiresAt: now + expiresAfterMs };
-    const produced = this.spills.then(produce);
+  /**
+   * Takes the job at `offset` out of the partition: `produce` parks it, carrying its place in line, after the ones
+   * that left before it. Should producing fail, the job stays (the partition hands it over again).
+   */
+  async spillOut(job: SpillingJob, offset: bigint, now: number, expiresAfterMs: number, produce: (seq: number) => Promise<void>): Promise<void> {
+    const seq = this.spill.leave(job, offset, now, expiresAfterMs);
+    const produced = this.spills.then(() => produce(seq));
     this.spills = produced.catch(() => undefined);
-    return produced;
+    try {
+      await produced;
+    } catch (error) {
+      this.spill.stayed(seq, job.delivery_id);
+      throw error;
+    }
   }
 
   /** Nothing in flight that idling out would lose: no open breaker, no spill waiting to come back. */
   idleSince(now: number, idleMs: number): boolean {
-    return now - this.usedAt > idleMs && !this.breaker.isOpen && this.spill === null;
+    return now - this.usedAt > idleMs && !this.breaker.isOpen && this.spill.isEmpty;
   }
 }
