@@ -111,9 +111,8 @@ export function aSender(env: Record<string, string> = {}) {
   const endpointMetrics = new EndpointHealthMetrics(new Registry(), endpoints, webhooks as unknown as WebhookRepository, fakes.deliveries);
   const autoPause = new AutoPause(webhooks as unknown as WebhookRepository, fakes.deliveries, fakes.outcomes, metrics, endpointMetrics);
   const consumerHooks = new ConsumerHooks();
-  const readJob = async (message: InboundMessage) => JSON.parse(String(message.value)) as DeliveryJob;
-  const spillover = new Spillover({ ...fakes.outcomes, readJob } as DeliveryOutcomes, endpoints, endpointMetrics, config, consumerHooks);
-  const admissions = new Admissions(autoPause, spillover, new RateLimits(fakes.outcomes, metrics));
+  const spillover = new Spillover(fakes.outcomes, endpointMetrics, config, consumerHooks);
+  const admissions = new Admissions(autoPause, new RateLimits(fakes.outcomes, metrics));
   const settlement = new Settlement(fakes.outcomes, fakes.deadLetters, autoPause, metrics);
   const service = new WebhookDeliveryService(endpoints, admissions, new WebhookRequests(new EventCatalog(), config), http, settlement);
   return {

@@ -88,26 +88,4 @@ describe('WebhookDeliveryService.deliver', () => {
     expect(sender.fakes.calls).toEqual([]);
     expect(sender.fakes.held.has('msg_1')).toBe(true);
   });
-
-  it('makes fresh deliveries follow their endpoint’s spilled ones out, without an attempt or a log entry, until the last is back', async () => {
-    const sender = aSender();
-    const endpoint = (await sender.endpoints.get(aJob(1)))!;
-    await sender.spillover.spill(aJob(5), endpoint, 5n);
-
-    await deliver(sender, aJob(4), 4); // queued before the spill: goes out
-    await deliver(sender, aJob(6), 6); // behind it: follows it out
-    await deliver(sender, aJob(5, { spill_seq: 1 }), 7); // back, first in line
-    await deliver(sender, aJob(6, { spill_seq: 2 }), 8); // back, the last one away
-    await deliver(sender, aJob(7), 9);
-
-    expect(sender.fakes.calls).toEqual([
-      ['spill', 'msg_5', 1, 5000],
-      ['record', 'msg_4', 'succeeded', null],
-      ['spill', 'msg_6', 2, 5000],
-      ['record', 'msg_5', 'succeeded', null],
-      ['record', 'msg_6', 'succeeded', null],
-      ['record', 'msg_7', 'succeeded', null],
-    ]);
-    expect(JSON.parse(sender.sent[1].body).id).toBe('evt_1');
-  });
 });

@@ -8,9 +8,9 @@ import { Settlement } from './settlement';
 import { WebhookRequests } from './webhook-requests';
 
 /**
- * One delivery attempt, top to bottom: get the endpoint → admit (held while paused, behind its spilled deliveries,
- * at its rate-limit slot) → prepare (format, sign) → send through the endpoint's breaker → classify and settle
- * (retry, exhaust or finish, and record).
+ * One delivery attempt, top to bottom: get the endpoint → admit (held while paused, at its rate-limit slot) →
+ * prepare (format, sign) → send through the endpoint's breaker → classify and settle (retry, exhaust or finish,
+ * and record). Deliveries beyond the endpoint's queue bound never reach here: they spill (Spillover).
  */
 @Injectable()
 export class WebhookDeliveryService {
@@ -22,11 +22,11 @@ export class WebhookDeliveryService {
     private readonly settlement: Settlement,
   ) {}
 
-  /** `message` is where the job came from: its offset orders it among its endpoint's spilled deliveries. */
+  /** `message` is where the job came from: a job that cannot be prepared is quarantined as it came. */
   async deliver(job: DeliveryJob, message: InboundMessage): Promise<Settling | void> {
     const endpoint = await this.endpoints.get(job);
     if (!endpoint) return this.settlement.gone(job);
-    if ((await this.admissions.admit(job, endpoint, BigInt(message.offset))) !== 'send') return;
+    if ((await this.admissions.admit(job, endpoint)) !== 'send') return;
 
     let request: HttpRequest;
     try {

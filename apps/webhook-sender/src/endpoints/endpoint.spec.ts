@@ -45,27 +45,4 @@ describe('Endpoint', () => {
     const times = Array.from({ length: 100 }, (_, i) => endpoint.reserveSlot(7, i * 13));
     for (const start of times) expect(times.filter((t) => t >= start && t < start + 1000).length).toBeLessThanOrEqual(7);
   });
-
-  describe('spilling', () => {
-    it('produces spills one after another, in the order they left, each with its place in line', async () => {
-      const endpoint = anEndpoint();
-      const order: string[] = [];
-      let releaseFirst!: () => void;
-      const first = endpoint.spillOut({ delivery_id: 'msg_1' }, 1n, 0, 60_000, (seq) => new Promise<void>((resolve) => (releaseFirst = () => resolve(void order.push(`msg_1#${seq}`)))));
-      const second = endpoint.spillOut({ delivery_id: 'msg_2' }, 2n, 0, 60_000, async (seq) => void order.push(`msg_2#${seq}`));
-      await Promise.resolve();
-      expect(order).toEqual([]);
-      releaseFirst();
-      await Promise.all([first, second]);
-      expect(order).toEqual(['msg_1#1', 'msg_2#2']);
-      expect(endpoint.mustFollowSpill({ delivery_id: 'msg_3' }, 3n, 1, 60_000)).toBe(true);
-    });
-
-    it('keeps a job whose spill could not be produced in its place', async () => {
-      const endpoint = anEndpoint();
-      await expect(endpoint.spillOut({ delivery_id: 'msg_1' }, 1n, 0, 60_000, async () => Promise.reject(new Error('broker down')))).rejects.toThrow('broker down');
-      expect(endpoint.mustFollowSpill({ delivery_id: 'msg_1' }, 1n, 1, 60_000)).toBe(false);
-      expect(endpoint.idleSince(16 * 60_000, 15 * 60_000)).toBe(true);
-    });
-  });
 });

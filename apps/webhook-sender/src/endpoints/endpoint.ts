@@ -1,6 +1,5 @@
 import type { SendResult, WebhookTarget } from '@herald/webhook-transport';
 import { attemptHealth, Breaker, type BreakerPolicy } from './breaker';
-import { SpillOrder, type SpillingJob } from './spill-order';
 
 /** Everything the sender needs to know about a webhook to deliver to it. */
 export interface WebhookSettings extends WebhookTarget {
@@ -20,8 +19,9 @@ export type SendOutcome = { kind: 'sent'; result: SendResult } | { kind: 'open' 
 
 /**
  * One webhook as this sender process works for it: its settings and secrets, its breaker, whether it failed since its
- * last success, its rate-limit slot, and its deliveries that left the partition. One lifetime for all of it: created
- * on first use, refreshed when its settings change, started afresh on resume, dropped when idle (Endpoints).
+ * last success, and its rate-limit slot. One lifetime for all of it: created on first use, refreshed when its
+ * settings change, started afresh on resume, dropped when idle (Endpoints). Its deliveries that left the partition
+ * are ordered by Spillover, which must decide as messages arrive, before any settings are read.
  */
 export class Endpoint {
   /** Failed here since its last success: the next success resets the stored failure count. */
@@ -33,9 +33,6 @@ export class Endpoint {
   private since: number;
   /** The next free rate-limit slot (ms since epoch). */
   private nextSlot = 0;
-  private readonly spill = new SpillOrder();
-  /** Spills are produced one after another, so they come back in the order they left. */
-  private spills: Promise<void> = Promise.resolve();
 
   constructor(
     public settings: WebhookSettings,
@@ -109,29 +106,8 @@ export class Endpoint {
     return slot;
   }
 
-  /** Whether the job at `offset` must leave the partition to keep its place behind the endpoint's deliveries that are away. */
-  mustFollowSpill(job: SpillingJob, offset: bigint, now: number, expiresAfterMs: number): boolean {
-    return this.spill.mustFollow(job, offset, now, expiresAfterMs);
-  }
-
-  /**
-   * Takes the job at `offset` out of the partition: `produce` parks it, carrying its place in line, after the ones
-   * that left before it. Should producing fail, the job stays (the partition hands it over again).
-   */
-  async spillOut(job: SpillingJob, offset: bigint, now: number, expiresAfterMs: number, produce: (seq: number) => Promise<void>): Promise<void> {
-    const seq = this.spill.leave(job, offset, now, expiresAfterMs);
-    const produced = this.spills.then(() => produce(seq));
-    this.spills = produced.catch(() => undefined);
-    try {
-      await produced;
-    } catch (error) {
-      this.spill.stayed(seq, job.delivery_id);
-      throw error;
-    }
-  }
-
-  /** Nothing in flight that idling out would lose: no open breaker, no spill waiting to come back. */
+  /** Unused for `idleMs`, and nothing that idling out would lose (an open breaker). */
   idleSince(now: number, idleMs: number): boolean {
-    return now - this.usedAt > idleMs && !this.breaker.isOpen && this.spill.isEmpty;
+    return now - this.usedAt > idleMs && !this.breaker.isOpen;
   }
 }

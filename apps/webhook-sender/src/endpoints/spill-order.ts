@@ -6,46 +6,45 @@ export interface SpillingJob {
 }
 
 /**
- * The order of one endpoint's deliveries that left their partition (spilled). They wait in a retry tier, first
- * out first back; but the consumer may send a returning one out again when the queue is still full, which puts
- * it behind the others. So a delivery is sent only at its turn: a returning one when it is the first still away,
- * a fresh one only if it came before the spill began. Everything else leaves (again) and keeps, or takes, its place.
+ * The order of one endpoint's deliveries that left their partition (spilled), decided as each message arrives, in
+ * partition order. While any are away, every later delivery of the endpoint leaves too, behind them; a returning
+ * one rejoins the queue only at its turn (the first still away) and when the queue has room, otherwise it leaves
+ * again, keeping its place. Everything that leaves is produced in arrival order, so they come back first out first
+ * back, and the endpoint's deliveries go out in the order they came.
  */
 export class SpillOrder {
   /** Deliveries away, sequence → delivery id, in the order they first left (sequences only grow). */
   private readonly away = new Map<number, string>();
   private nextSeq = 1;
-  /** Partition offset where the spill began: fresh jobs after it follow the ones away. */
-  private fromOffset = 0n;
   /** A spill that makes no progress until then is given up (its deliveries went to another sender). */
   private expiresAt = 0;
+
+  constructor(private readonly expiresAfterMs: number) {}
 
   get isEmpty(): boolean {
     return this.away.size === 0;
   }
 
-  /** Whether `job`, at `offset`, must leave the partition now to keep its place. Sending the first one away ends its wait. */
-  mustFollow(job: SpillingJob, offset: bigint, now: number, expiresAfterMs: number): boolean {
+  /** Whether `job` must leave now (`full`: its queue has no room). A returning job that rejoins the queue is no longer away. */
+  mustLeave(job: SpillingJob, full: boolean, now: number): boolean {
     if (this.away.size > 0 && now >= this.expiresAt) this.away.clear();
-    if (this.away.size === 0) return false;
-    if (!this.isAway(job)) return offset > this.fromOffset;
-    if (job.spill_seq !== this.away.keys().next().value) return true;
+    if (this.away.size === 0) return full;
+    if (full || !this.isAway(job) || job.spill_seq !== this.away.keys().next().value) return true;
     this.away.delete(job.spill_seq!);
-    this.expiresAt = now + expiresAfterMs;
+    this.expiresAt = now + this.expiresAfterMs;
     return false;
   }
 
-  /** Records that `job` at `offset` leaves the partition; returns the sequence it carries while away. */
-  leave(job: SpillingJob, offset: bigint, now: number, expiresAfterMs: number): number {
-    this.expiresAt = now + expiresAfterMs;
+  /** Records that `job` leaves; returns the sequence it carries while away (a returning one keeps its own). */
+  leave(job: SpillingJob, now: number): number {
     if (this.isAway(job)) return job.spill_seq!;
-    if (this.away.size === 0) this.fromOffset = offset;
+    if (this.away.size === 0) this.expiresAt = now + this.expiresAfterMs;
     const seq = this.nextSeq++;
     this.away.set(seq, job.delivery_id);
     return seq;
   }
 
-  /** It never left after all (producing it failed): its partition hands it over again, in its place. */
+  /** It never left after all (producing it failed): its partition hands it over again. */
   stayed(seq: number, deliveryId: string): void {
     if (this.away.get(seq) === deliveryId) this.away.delete(seq);
   }
