@@ -83,7 +83,9 @@ async function main() {
     cleanups.push(() => kafkaBroker.stop());
     const pg = await ensurePostgres({ url: 'postgres://postgres@127.0.0.1:5432/herald_bench_isolation' });
     await resetDatabase(pg.url);
-    const env = { KAFKA_BROKERS: kafkaBroker.brokers, DATABASE_URL: pg.url, HERALD_ALLOW_LOOPBACK_DESTINATIONS: 'true', LOG_LEVEL: 'warn', KAFKA_TOPIC_PARTITIONS: '6' };
+    // Defaults, but a queue bound (HERALD_ENDPOINT_MAX_QUEUED) below the 200 deliveries each endpoint gets at once, so the
+    // hanging endpoint's backlog spills, and the healthy endpoints' bursts spill alike in both runs.
+    const env = { KAFKA_BROKERS: kafkaBroker.brokers, DATABASE_URL: pg.url, HERALD_ALLOW_LOOPBACK_DESTINATIONS: 'true', LOG_LEVEL: 'warn', KAFKA_TOPIC_PARTITIONS: '6', HERALD_ENDPOINT_MAX_QUEUED: process.env.HERALD_ENDPOINT_MAX_QUEUED ?? '50' };
     execFileSync(process.execPath, ['dist/apps/ingest/src/cli.js', 'migrate'], { cwd: root, env: { ...process.env, ...env }, stdio: 'ignore' });
 
     const receiver = await startReceiver();

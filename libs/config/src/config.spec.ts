@@ -17,7 +17,7 @@ describe('loadConfig', () => {
   });
 
   it('bounds the queue per endpoint and the timeouts in a row that open a breaker', () => {
-    expect(loadConfig({})).toMatchObject({ HERALD_ENDPOINT_MAX_QUEUED: 100, HERALD_BREAKER_CONSECUTIVE_FAILURES: 3 });
+    expect(loadConfig({})).toMatchObject({ HERALD_ENDPOINT_MAX_QUEUED: 1000, HERALD_BREAKER_CONSECUTIVE_FAILURES: 3 });
     expect(() => loadConfig({ HERALD_ENDPOINT_MAX_QUEUED: '0' })).toThrow('HERALD_ENDPOINT_MAX_QUEUED');
   });
 });

@@ -69,7 +69,7 @@ export const ConfigSchema = z.object({
    * Deliveries of one endpoint waiting in a sender partition at most; further ones leave the partition through the
    * retry tiers (not an attempt) and come back in order, so a slow endpoint never holds up the partition's commits.
    */
-  HERALD_ENDPOINT_MAX_QUEUED: z.coerce.number().int().min(1).default(100),
+  HERALD_ENDPOINT_MAX_QUEUED: z.coerce.number().int().min(1).default(1000),
   /** How long a delivery that left its partition that way waits before it comes back (a retry tier's delay). */
   HERALD_ENDPOINT_SPILL_DELAY: duration.default(5_000),
   /** Delivery attempts older than this many days are deleted from the log. */
