@@ -1,4 +1,5 @@
 import { createServer, type Socket } from 'node:net';
+import { Partitioners } from 'kafkajs';
 import type { AddressInfo } from 'node:net';
 import { deliveryId, DeliveryControl } from '@herald/deliveries';
 import { Headers, KafkaProducer, Topics } from '@herald/kafka';
@@ -57,9 +58,17 @@ describe('webhook sender isolation', () => {
     await org('org_poison');
     await org('org_bystander');
     const target = await receiver();
+    // Jobs are keyed by webhook (spilled ones come back by key): pick ids whose keys share the poison's partition.
+    const admin = kafka.admin();
+    await admin.connect();
+    const [{ partitions }] = (await admin.fetchTopicMetadata({ topics: [Topics.webhookDeliveries] })).topics;
+    await admin.disconnect();
+    const partitionOf = (key: string) => Partitioners.DefaultPartitioner()({ topic: Topics.webhookDeliveries, partitionMetadata: partitions, message: { key, value: null } });
+    const sharing = (prefix: string) => Array.from({ length: 200 }, (_, i) => `${prefix}_${i}`).find((id) => partitionOf(id) === partitionOf('wh_poison_raw'))!;
+    const [chatId, bystanderId] = [sharing('wh_poison_chat'), sharing('wh_bystander')];
     await webhook({ id: 'wh_poison_raw', orgId: 'org_poison', url: `${target.url}/raw` });
-    await webhook({ id: 'wh_poison_chat', orgId: 'org_poison', url: `${target.url}/chat`, format: 'slack' });
-    await webhook({ id: 'wh_bystander', orgId: 'org_bystander', url: `${target.url}/bystander` });
+    await webhook({ id: chatId, orgId: 'org_poison', url: `${target.url}/chat`, format: 'slack' });
+    await webhook({ id: bystanderId, orgId: 'org_bystander', url: `${target.url}/bystander` });
 
     const BYSTANDER = 100;
     const now = new Date().toISOString();
@@ -78,9 +87,9 @@ describe('webhook sender isolation', () => {
     const [written] = await suite.producer.send({
       topic: Topics.webhookDeliveries,
       messages: [
-        { key: 'wh_poison_raw', partition: 0, value: job('org_poison', 'wh_poison_raw', 'deep-1', deep) },
-        { key: 'wh_poison_chat', partition: 0, value: job('org_poison', 'wh_poison_chat', 'proto-1', prototypeKeys) },
-        ...Array.from({ length: BYSTANDER }, (_, i) => ({ key: 'wh_bystander', partition: 0, value: job('org_bystander', 'wh_bystander', `by-${i}`, `{"n":${i}}`) })),
+        { key: 'wh_poison_raw', value: job('org_poison', 'wh_poison_raw', 'deep-1', deep) },
+        { key: chatId, value: job('org_poison', chatId, 'proto-1', prototypeKeys) },
+        ...Array.from({ length: BYSTANDER }, (_, i) => ({ key: bystanderId, value: job('org_bystander', bystanderId, `by-${i}`, `{"n":${i}}`) })),
       ],
     });
     const poisonOffset = written.baseOffset!;
@@ -102,7 +111,7 @@ describe('webhook sender isolation', () => {
 
     const quarantined = await readTopic(kafka, Topics.deliveriesDlq, (seen) => seen.some((m) => m.key === 'wh_poison_raw'), 30_000);
     const parked = quarantined.find((m) => m.key === 'wh_poison_raw')!;
-    expect(parked.headers).toMatchObject({ [Headers.reason]: 'unpreparable', [Headers.sourceTopic]: Topics.webhookDeliveries, [Headers.sourcePartition]: '0', [Headers.sourceOffset]: poisonOffset });
+    expect(parked.headers).toMatchObject({ [Headers.reason]: 'unpreparable', [Headers.sourceTopic]: Topics.webhookDeliveries, [Headers.sourcePartition]: String(written.partition), [Headers.sourceOffset]: poisonOffset });
   }, 120_000);
 
   it('closes the endpoint’s breaker on resume before the held deliveries go out', async () => {
@@ -147,7 +156,7 @@ describe('webhook sender isolation', () => {
     const hung = await startHungServer();
     suite.cleanup(() => hung.close());
     const healthy = await receiver();
-    const hungTimeoutMs = 15_000;
+    const hungTimeoutMs = 30_000;
     await webhook({ id: 'wh_hung', orgId: 'org_hang', url: hung.url, timeoutMs: hungTimeoutMs, retrySchedule: ['1h'] });
     const healthyIds = Array.from({ length: 9 }, (_, i) => `wh_ok_${i}`);
     for (const id of healthyIds) await webhook({ id, orgId: 'org_hang', url: `${healthy.url}/${id}` });
@@ -179,7 +188,7 @@ describe('webhook sender isolation', () => {
       const found = await Promise.all(hungIds.map((id) => deliveries().findById(id)));
       const settled = found.filter((row) => row?.status === 'held').length === events - 10 && found.slice(0, 10).every((row) => row?.status === 'pending');
       return settled ? found : undefined;
-    }, 120_000, 1_000);
+    }, 240_000, 1_000);
     expect(hung.requests()).toBe(3);
     const statuses = rows.map((row) => row!.status);
     expect(statuses).toEqual([...Array(10).fill('pending'), ...Array(events - 10).fill('held')]);
@@ -196,5 +205,5 @@ describe('webhook sender isolation', () => {
     expect(total(sender, 'herald_deliveries_spilled_total')).toBeGreaterThan(0);
     // Nothing is left behind on the deliveries topic: every partition committed to its end.
     await eventually(async () => (total(await scrape(senderUrl()), 'herald_kafka_consumer_lag', { topic: Topics.webhookDeliveries }) === 0 ? true : undefined), 60_000, 1_000);
-  }, 300_000);
+  }, 480_000);
 });
