@@ -173,9 +173,10 @@ describe('webhook sender isolation', () => {
     // Every healthy delivery arrives, in order per endpoint, none having waited out one of the hung endpoint's timeouts.
     // (When the hung one is paused, the others also receive the org's `webhook.paused` event: not counted here.)
     // At least once: a delivery may arrive twice (same webhook-id); the first arrival counts.
-    const deployments = () => [
-      ...new Map(healthy.requests.filter((r) => JSON.parse(r.body).type === 'deploy.failed').reverse().map((r) => [r.headers['webhook-id'], r])).values(),
-    ].sort((a, b) => a.receivedAt - b.receivedAt);
+    const deployments = () => {
+      const seen = new Set<unknown>();
+      return healthy.requests.filter((r) => JSON.parse(r.body).type === 'deploy.failed' && !seen.has(r.headers['webhook-id']) && seen.add(r.headers['webhook-id']));
+    };
     const arrived = await eventually(() => (deployments().length >= events * healthyIds.length ? deployments() : undefined), 120_000);
     expect(arrived).toHaveLength(events * healthyIds.length);
     const latencies = arrived.map((r) => r.receivedAt - publishedAt.get(JSON.parse(r.body).id)!);
