@@ -50,7 +50,16 @@ describe('SpillOrder', () => {
     expect(order.isEmpty).toBe(true);
   });
 
-  it('gives up a spill that makes no progress (its deliveries went to another sender)', () => {
+  it('keeps a spill alive while its first delivery keeps coming back to a full queue (a hung endpoint)', () => {
+    const order = new SpillOrder(60_000);
+    order.leave(fresh(5), 0);
+    order.leave(fresh(6), 0);
+    expect(order.mustLeave(back(5, 1), true, 50_000)).toBe(true);
+    expect(order.mustLeave(back(6, 2), false, 100_000)).toBe(true); // still behind msg_5
+    expect(order.mustLeave(back(5, 1), false, 105_000)).toBe(false);
+  });
+
+  it('gives up a spill whose first delivery is not seen back (it went to another sender)', () => {
     const order = new SpillOrder(60_000);
     order.leave(fresh(5), 0);
     expect(order.mustLeave(fresh(6), false, 59_999)).toBe(true);

@@ -16,7 +16,7 @@ export class SpillOrder {
   /** Deliveries away, sequence → delivery id, in the order they first left (sequences only grow). */
   private readonly away = new Map<number, string>();
   private nextSeq = 1;
-  /** A spill that makes no progress until then is given up (its deliveries went to another sender). */
+  /** A spill whose first delivery is not seen back until then is given up (it went to another sender). */
   private expiresAt = 0;
 
   constructor(private readonly expiresAfterMs: number) {}
@@ -29,9 +29,11 @@ export class SpillOrder {
   mustLeave(job: SpillingJob, full: boolean, now: number): boolean {
     if (this.away.size > 0 && now >= this.expiresAt) this.away.clear();
     if (this.away.size === 0) return full;
-    if (full || !this.isAway(job) || job.spill_seq !== this.away.keys().next().value) return true;
+    const first = this.isAway(job) && job.spill_seq === this.away.keys().next().value;
+    // The first one back shows the spill is alive, even when a hung endpoint's full queue sends it out again.
+    if (first) this.expiresAt = now + this.expiresAfterMs;
+    if (full || !first) return true;
     this.away.delete(job.spill_seq!);
-    this.expiresAt = now + this.expiresAfterMs;
     return false;
   }
 
