@@ -4,22 +4,27 @@ import { formatWebhookBody, WEBHOOK_FORMATS } from './format';
 import { humanizeKey, MAX_PREVIEW_DEPTH, previewJson } from './text';
 import { eventTitle, humanizeEventType } from './view';
 
+const INCIDENT_FORMATS: readonly string[] = ['pagerduty', 'opsgenie'];
+/** The incident formats need their key and dedup key; the chat formats ignore them. */
+const options = { incident: { integrationKey: 'R0123456789abcdef0123456789abcde', dedupKey: 'deployment:dep_1' } };
+
 describe.each(WEBHOOK_FORMATS.filter((format) => format !== 'raw'))('the %s format treats event keys as data', (format) => {
   it('renders keys named like Object.prototype members as ordinary fields', () => {
-    const body = JSON.stringify(formatWebhookBody(format, prototypeKeysEvent(), definition('failure')));
+    const body = JSON.stringify(formatWebhookBody(format, prototypeKeysEvent(), definition('failure'), options));
     for (const value of ['ctor value', 'to string value', 'own value', 'proto name', 'inner ctor', 'inner proto']) expect(body).toContain(value);
-    expect(body).toContain('Constructor');
-    expect(body).toContain('Has own property');
+    // Chat formats label fields for people; the incident formats keep the keys as they are, for machines.
+    const labels = INCIDENT_FORMATS.includes(format) ? ['"constructor"', '"hasOwnProperty"'] : ['Constructor', 'Has own property'];
+    for (const label of labels) expect(body).toContain(label);
   });
 
   it('takes a subject only from the data, never from the prototype', () => {
-    const body = JSON.stringify(formatWebhookBody(format, anEvent('constructor.failed', {}), definition('failure')));
+    const body = JSON.stringify(formatWebhookBody(format, anEvent('constructor.failed', {}), definition('failure'), options));
     expect(body).toContain('Constructor failed');
     expect(body).not.toContain('function');
   });
 
   it.each([3_000, 100_000])('renders data nested %i levels deep, eliding what is past the preview depth', (depth) => {
-    const body = JSON.stringify(formatWebhookBody(format, anEvent('deploy.failed', { deep: deeplyNested(depth) }), definition('failure')));
+    const body = JSON.stringify(formatWebhookBody(format, anEvent('deploy.failed', { deep: deeplyNested(depth) }), definition('failure'), options));
     expect(body).toContain('{…}');
     expect(body).not.toContain('bottom');
   });
