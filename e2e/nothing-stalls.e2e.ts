@@ -17,6 +17,8 @@ import { endToEnd } from './support/suite';
 const PORT_BASE = suitePorts(5300);
 /** The broker's message.max.bytes default (1 MiB + 12): a record batch of one message must fit in it. */
 const BROKER_MAX_MESSAGE_BYTES = 1_048_588;
+/** Dead-letter topics outlive a run on a reused broker: names from this run tell its messages apart. */
+const RUN = Date.now().toString(36);
 
 describe('nothing stalls', () => {
   const errorLines: string[] = [];
@@ -57,41 +59,90 @@ describe('nothing stalls', () => {
   it('routes a large event fanned out to many webhooks on one partition', async () => {
     await org('org_large');
     const target = await receiver();
-    const ids = await idsOnOnePartition('wh_large', 6);
+    const ids = await idsOnOnePartition('wh_large', 8);
     for (const id of ids) await webhook(id, 'org_large', `${target.url}/${id}`);
-    // ~200 KB each, 1.2 MB for one partition: more than one produce request may carry.
-    await publish('org_large', { id: 'large-1', type: 'deploy.failed', data: { log: 'x'.repeat(200_000) } });
+    // Just under intake's 256 KiB limit, to eight webhooks on one partition: 2 MB of jobs, twice what one
+    // record batch may hold.
+    await publish('org_large', { id: 'large-1', type: 'deploy.failed', data: { log: 'x'.repeat(250_000) } });
     await publish('org_large', { id: 'large-2', type: 'deploy.failed', data: { n: 2 } });
-    const requests = await target.waitForRequests(12, 60_000);
-    expect(new Set(requests.map((r) => `${r.path} ${JSON.parse(r.body).id}`)).size).toBe(12);
+    const requests = await target.waitForRequests(16, 60_000);
+    expect(new Set(requests.map((r) => `${r.path} ${JSON.parse(r.body).id}`)).size).toBe(16);
   }, 90_000);
 
   it('quarantines an event whose delivery job is over the broker limit: DLQ with reason and source, failed delivery, the org goes on', async () => {
-    await org('org_huge');
+    await org(`org_huge_${RUN}`);
     const target = await receiver();
     // A long webhook id: its job carries it as key and in the value, hundreds of bytes more than the event.
-    const hook = `wh_huge_${'h'.repeat(300)}`;
-    await webhook(hook, 'org_huge', target.url);
+    const hook = `wh_huge_${RUN}_${'h'.repeat(300)}`;
+    await webhook(hook, `org_huge_${RUN}`, target.url);
     // An accepted event that fits the broker (a record batch of one message: ~100 bytes of framing) but whose
     // job does not. Ingest's own size limit keeps such events out; the router must survive one anyway.
-    const event = { id: 'huge-1', type: 'deploy.failed', org_id: 'org_huge', project_id: null, occurred_at: '2026-01-01T00:00:00Z', created_at: '2026-01-01T00:00:00Z', data: { log: '' } };
+    const event = { id: 'huge-1', type: 'deploy.failed', org_id: `org_huge_${RUN}`, project_id: null, occurred_at: '2026-01-01T00:00:00Z', created_at: '2026-01-01T00:00:00Z', data: { log: '' } };
     event.data.log = 'y'.repeat(BROKER_MAX_MESSAGE_BYTES - 150 - Buffer.byteLength(JSON.stringify(event)));
-    await suite.producer.send({ topic: Topics.accepted, messages: [{ key: 'org_huge', value: JSON.stringify(event) }] });
-    await publish('org_huge', { id: 'huge-2', type: 'deploy.failed', data: { n: 2 } });
+    await suite.producer.send({ topic: Topics.accepted, messages: [{ key: `org_huge_${RUN}`, value: JSON.stringify(event) }] });
+    await publish(`org_huge_${RUN}`, { id: 'huge-2', type: 'deploy.failed', data: { n: 2 } });
 
     const [delivered] = await target.waitForRequests(1, 60_000);
     expect(JSON.parse(delivered.body).id).toBe('huge-2');
-    const [parked] = await readTopic(kafka, Topics.eventsDlq, (seen) => seen.some((m) => m.headers[Headers.sourceTopic] === Topics.accepted && m.key === 'org_huge'), 60_000).then((seen) =>
-      seen.filter((m) => m.headers[Headers.sourceTopic] === Topics.accepted && m.key === 'org_huge'),
+    const [parked] = await readTopic(kafka, Topics.eventsDlq, (seen) => seen.some((m) => m.headers[Headers.sourceTopic] === Topics.accepted && m.key === `org_huge_${RUN}`), 60_000).then((seen) =>
+      seen.filter((m) => m.headers[Headers.sourceTopic] === Topics.accepted && m.key === `org_huge_${RUN}`),
     );
     expect(parked.headers).toMatchObject({ [Headers.reason]: 'message_too_large', [Headers.attempts]: '3', [Headers.sourcePartition]: expect.any(String), [Headers.sourceOffset]: expect.any(String) });
     expect(parked.headers[Headers.error]).toMatch(/larger than the max message size/);
     const failed = await eventually(async () => {
-      const found = await new DeliveryRepository(dataSource).findById(deliveryId({ org_id: 'org_huge', id: 'huge-1' }, hook));
+      const found = await new DeliveryRepository(dataSource).findById(deliveryId({ org_id: `org_huge_${RUN}`, id: 'huge-1' }, hook));
       return found?.status === 'failed' ? found : undefined;
     });
-    expect(failed.status).toBe('failed');
+    const [attempt] = await new DeliveryRepository(dataSource).attempts(failed.id);
+    expect(attempt.error).toMatch(/quarantined \(message_too_large\)/);
+
+    // An operator finds it with the CLI and, once the cause is gone (here: the webhook), sends it back.
+    const herald = (...args: string[]) => execFileSync(process.execPath, ['dist/apps/ingest/src/cli.js', ...args], { cwd: root, env: process.env, encoding: 'utf8' });
+    const listed = herald('dlq', 'list', '--topic', Topics.eventsDlq).trim().split('\n').map((line) => JSON.parse(line) as { partition: number; offset: string; reason: string; source: { topic: string } });
+    expect(listed).toContainEqual(expect.objectContaining({ partition: parked.partition, offset: parked.offset, reason: 'message_too_large', source: expect.objectContaining({ topic: Topics.accepted }) }));
+    await new WebhookRepository(dataSource).softDelete(`org_huge_${RUN}`, hook);
+    const replayed = JSON.parse(herald('dlq', 'replay', '--topic', Topics.eventsDlq, '--partition', String(parked.partition), '--offset', parked.offset)) as { to: string };
+    expect(replayed.to).toBe(Topics.accepted);
+    const copies = await readTopic(kafka, Topics.accepted, (seen) => seen.filter((m) => m.key === `org_huge_${RUN}` && m.value!.toString().includes('"huge-1"')).length >= 2, 60_000);
+    expect(copies.filter((m) => m.key === `org_huge_${RUN}` && m.value!.toString().includes('"huge-1"'))[1].headers[Headers.reason]).toBeUndefined();
   }, 120_000);
+
+  it('moves an event PostgreSQL cannot store off the intake partition: events DLQ with a reason, the events behind it delivered', async () => {
+    await org(`org_nul_${RUN}`);
+    const target = await receiver();
+    await webhook(`wh_nul_${RUN}`, `org_nul_${RUN}`, target.url);
+    await publish(`org_nul_${RUN}`, { id: 'nul-1', type: 'deploy.failed', data: { note: 'a\u0000b' } }, { id: 'nul-2', type: 'deploy.failed', data: { n: 2 } });
+    const [delivered] = await target.waitForRequests(1, 60_000);
+    expect(JSON.parse(delivered.body).id).toBe('nul-2');
+    const parked = (await readTopic(kafka, Topics.eventsDlq, (seen) => seen.some((m) => m.key === `org_nul_${RUN}`), 60_000)).filter((m) => m.key === `org_nul_${RUN}`);
+    expect(parked).toHaveLength(1);
+    expect(JSON.parse(parked[0].value!.toString()).id).toBe('nul-1');
+    expect(parked[0].headers[Headers.sourceTopic]).toBe(Topics.events);
+    expect(parked[0].headers[Headers.reason]).toBeTruthy();
+  }, 90_000);
+
+  it('quarantines a delivery job the sender fails on every time: deliveries DLQ, failed delivery, the partition goes on', async () => {
+    await org(`org_deep_${RUN}`);
+    const target = await receiver();
+    await webhook(`wh_deep_${RUN}`, `org_deep_${RUN}`, target.url);
+    // Written straight to the deliveries topic (intake limits nesting): data nested far beyond any stack.
+    const depth = 200_000;
+    const event = (id: string, data: string) => `{"id":"${id}","type":"deploy.failed","org_id":"org_deep_${RUN}","project_id":null,"occurred_at":"2026-01-01T00:00:00Z","created_at":"2026-01-01T00:00:00Z","data":${data}}`;
+    const job = (id: string, data: string) => `{"delivery_id":"${deliveryId({ org_id: `org_deep_${RUN}`, id }, `wh_deep_${RUN}`)}","attempt":1,"destination":{"kind":"webhook","id":"wh_deep_${RUN}"},"event":${event(id, data)}}`;
+    await suite.producer.send({ topic: Topics.webhookDeliveries, messages: [{ key: `wh_deep_${RUN}`, value: job('deep-1', `{"a":${'['.repeat(depth)}${']'.repeat(depth)}}`) }] });
+    await suite.producer.send({ topic: Topics.webhookDeliveries, messages: [{ key: `wh_deep_${RUN}`, value: job('deep-2', '{"n":2}') }] });
+    const [delivered] = await target.waitForRequests(1, 60_000);
+    expect(JSON.parse(delivered.body).id).toBe('deep-2');
+    const parked = (await readTopic(kafka, Topics.deliveriesDlq, (seen) => seen.some((m) => m.key === `wh_deep_${RUN}`), 60_000)).filter((m) => m.key === `wh_deep_${RUN}`);
+    // The sender knows a request it cannot build will never be built: quarantined at its first attempt.
+    expect(parked[0].headers).toMatchObject({ [Headers.reason]: 'stack_overflow', [Headers.sourceTopic]: Topics.webhookDeliveries, [Headers.attempts]: '1' });
+    const failed = await eventually(async () => {
+      const found = await new DeliveryRepository(dataSource).findById(deliveryId({ org_id: `org_deep_${RUN}`, id: 'deep-1' }, `wh_deep_${RUN}`));
+      return found?.status === 'failed' ? found : undefined;
+    });
+    const [attempt] = await new DeliveryRepository(dataSource).attempts(failed.id);
+    expect(attempt.error).toMatch(/^request could not be prepared: event data is nested too deeply/);
+  }, 90_000);
 
   it('matches an event accepted right after POST /webhooks answered against the new webhook', async () => {
     await org('org_ryw');

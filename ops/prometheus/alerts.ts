@@ -76,6 +76,7 @@ and sum by (channel, format) (increase(herald_deliveries_total[10m])) >= ${SUCCE
       }),
       parkedMessagesGrowing('HeraldDeadLettersGrowing', Topics.dead, 'Deliveries'),
       parkedMessagesGrowing('HeraldEventsDLQGrowing', Topics.eventsDlq, 'Events'),
+      parkedMessagesGrowing('HeraldDeliveriesQuarantined', Topics.deliveriesDlq, 'Delivery jobs'),
       rule('HeraldRetriesLate', 'warning', {
         expr: `histogram_quantile(0.99, sum by (tier, le) (rate(herald_retry_lateness_seconds_bucket[10m]))) > ${RETRY_LATENESS_LIMIT_SECONDS}`,
         for: '10m',

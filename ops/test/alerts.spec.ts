@@ -39,6 +39,7 @@ describe('the alert rules', () => {
         'HeraldConsumerLagCritical',
         'HeraldDeadLettersGrowing',
         'HeraldEventsDLQGrowing',
+        'HeraldDeliveriesQuarantined',
         'HeraldRetriesLate',
         'HeraldServiceDown',
         'HeraldTargetsMissing',

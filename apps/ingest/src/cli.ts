@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { HeraldConfigModule, loadConfig } from '@herald/config';
 import { EventCatalogModule } from '@herald/events';
+import { createKafka, readDeadLetters, replayDeadLetter, type DeadLetter } from '@herald/kafka';
 import { ObservabilityModule } from '@herald/observability';
 import { ApiKeyRepository, createDataSource, OrgRepository, PersistenceModule, runMigrations } from '@herald/persistence';
 import { ApiKeysService } from './admin/api-keys/api-keys.service';
@@ -15,7 +16,10 @@ const USAGE = `Usage: herald <command>
   orgs create <id> [--name NAME]                       create an org (or rename it)
   api-keys create --org ORG --role admin|viewer [--name NAME]
                                                        issue an API key; it is printed once, never stored
-  config apply FILE                                    create or update what a declarative config file declares`;
+  config apply FILE                                    create or update what a declarative config file declares
+  dlq list --topic TOPIC [--partition P --offset O]    what a dead-letter topic holds: reason, error, source position
+  dlq replay --topic TOPIC --partition P --offset O [--to TOPIC]
+                                                       send one parked message back to its source topic, as it came`;
 
 function option(args: string[], name: string): string | undefined {
   const index = args.indexOf(`--${name}`);
@@ -38,9 +42,34 @@ async function applyConfig(file: string): Promise<number> {
   }
 }
 
+/** One line per parked message; the value only as a size, so a listing stays readable. */
+function summary({ headers: _headers, value, ...letter }: DeadLetter): string {
+  return JSON.stringify({ ...letter, bytes: value?.length ?? 0 });
+}
+
+async function deadLetters(sub: string | undefined, args: string[]): Promise<number> {
+  const topic = option(args, 'topic');
+  const partition = option(args, 'partition');
+  const offset = option(args, 'offset');
+  const at = partition !== undefined && offset !== undefined && /^\d+$/.test(partition) && /^\d+$/.test(offset) ? { partition: Number(partition), offset } : null;
+  if (!topic || (sub === 'replay' && !at) || (sub !== 'list' && sub !== 'replay')) {
+    console.error(USAGE);
+    return 2;
+  }
+  const kafka = createKafka(loadConfig(), 'cli');
+  if (sub === 'list') {
+    for (const letter of await readDeadLetters(kafka, topic, at)) console.log(summary(letter));
+    return 0;
+  }
+  const { letter, to } = await replayDeadLetter(kafka, topic, at!, option(args, 'to'));
+  console.log(JSON.stringify({ replayed: { topic, partition: letter.partition, offset: letter.offset }, to, key: letter.key, reason: letter.reason }));
+  return 0;
+}
+
 async function main(args: string[]): Promise<number> {
   const [command, sub, ...rest] = args;
   if (command === 'config' && sub === 'apply' && rest[0]) return applyConfig(rest[0]);
+  if (command === 'dlq') return deadLetters(sub, rest);
 
   const config = loadConfig();
   const dataSource = await createDataSource(config.DATABASE_URL, 2).initialize();

@@ -1,5 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type Logger } from '@nestjs/common';
+import { describeError } from '@herald/observability';
 import type { OverflowOptions, QuarantineHandler } from './consumer';
+import type { DeadLetters } from './dead-letters';
+import { classifyFailure } from './failures';
 
 /**
  * What a service plugs into its consumer from its own providers. The consumer is wired by runService, outside
@@ -23,4 +26,21 @@ export class ConsumerHooks {
   spillOverflow(options: OverflowOptions): void {
     this.overflow = options;
   }
+}
+
+/**
+ * A consumer's quarantine: the service's hook first, then the message's dead-letter topic. Only an outage in the
+ * hook makes the message wait (it is tried again later); a hook that fails on the message itself is logged and
+ * the message is quarantined anyway, so a bad message cannot hold its partition through its own hook.
+ */
+export function quarantineThrough(hooks: ConsumerHooks, deadLetters: Pick<DeadLetters, 'quarantine'>, logger: Pick<Logger, 'error'>): QuarantineHandler {
+  return async (message, failure) => {
+    try {
+      await hooks.beforeQuarantine?.(message, failure);
+    } catch (error) {
+      if (classifyFailure(error).kind === 'infrastructure') throw error;
+      logger.error({ msg: 'quarantine hook failed; quarantining anyway', topic: message.topic, partition: message.partition, offset: message.offset, error: describeError(error) });
+    }
+    await deadLetters.quarantine(message, failure);
+  };
 }

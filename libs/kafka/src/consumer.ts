@@ -11,6 +11,8 @@ export interface InboundMessage {
   value: Buffer | null;
   headers: Record<string, string>;
   timestamp: string;
+  /** When this process took the message from its batch (local clock, ms): it was in Kafka before then. */
+  receivedAt: number;
 }
 
 /** Returned by a handler whose message is not due yet: its partition waits, nothing is committed past it. */
@@ -133,6 +135,7 @@ function toInbound(topic: string, partition: number, message: KafkaMessage): Inb
     value: message.value,
     headers,
     timestamp: message.timestamp,
+    receivedAt: Date.now(),
   };
 }
 
@@ -272,8 +275,6 @@ export class ConsumerRunner {
   /** Per partition id: the message it is halted on and how it has failed. */
   private readonly failing = new Map<string, Failing>();
   private partitions = new Map<string, PartitionWork>();
-  /** Bumped at every group join: work begun under an older assignment must not seek or resume. */
-  private assignment = 0;
   private joined = false;
   private crashed = false;
   private stopping = false;
@@ -352,7 +353,6 @@ export class ConsumerRunner {
    * records stay for partitions still assigned, so a message failing across a rebalance keeps its count.
    */
   private forgetPartitions(assigned: Record<string, number[]>): void {
-    this.assignment++;
     for (const work of this.partitions.values()) {
       work.generation++;
       clearTimeout(work.commitTimer);
@@ -513,7 +513,6 @@ export class ConsumerRunner {
    */
   private async rewind(work: PartitionWork): Promise<void> {
     const halt = work.halt!;
-    const assignment = this.assignment;
     clearTimeout(work.commitTimer);
     work.commitTimer = undefined;
     await this.commitNow(work);
@@ -533,7 +532,7 @@ export class ConsumerRunner {
       this.failing.delete(work.id);
     }
     // A rebalance while quarantining: the partition's new owner starts from what was committed.
-    if (!this.current(work) || assignment !== this.assignment) return;
+    if (!this.current(work)) return;
     this.partitions.delete(work.id);
     const from = work.entries.oldestUnfinished()?.offset ?? work.next ?? halt.entry.offset;
     this.consumer.seek({ topic: work.topic, partition: work.partition, offset: from.toString() });

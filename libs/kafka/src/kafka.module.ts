@@ -1,17 +1,16 @@
-import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationShutdown, OnModuleInit, type INestApplicationContext } from '@nestjs/common';
+import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationShutdown, OnModuleInit, type INestApplication, type INestApplicationContext } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
+import type { NestMicroservice } from '@nestjs/microservices';
 import { Registry } from 'prom-client';
-import type { InboundMessage, QuarantineFailure } from './consumer';
 import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
-import { DeadLetterMetrics, describeError, HealthRegistry } from '@herald/observability';
+import { DeadLetterMetrics, HealthRegistry } from '@herald/observability';
 import { BrokerProbe } from './broker-probe';
-import { ConsumerHooks } from './consumer-hooks';
+import { ConsumerHooks, quarantineThrough } from './consumer-hooks';
 import { DeadLetters } from './dead-letters';
-import { classifyFailure } from './failures';
 import { createKafka } from './client';
 import { KafkaProducer } from './producer';
 import { ensureTopics, retryTiers, type RetryTier } from './topology';
-import { KafkaTransport, type TransportOptions } from './transport';
+import { KafkaTransport, PassHandlerErrors, type TransportOptions } from './transport';
 
 export const KAFKA = Symbol('KAFKA');
 export const RETRY_TIERS = Symbol('RETRY_TIERS');
@@ -82,29 +81,31 @@ export class KafkaModule {
 }
 
 /**
+ * Consumes the topics of the app's `@EventPattern` handlers as the consumer group `<prefix>.<service>`. The
+ * consumer has its own Nest config (not the HTTP app's filters), with handler errors passed through unchanged.
+ */
+export function connectConsumer(app: INestApplication, config: HeraldConfig, service: string, options: Omit<TransportOptions, 'groupId' | 'stallTimeoutMs' | 'quarantine' | 'overflow'> = {}): void {
+  // What connectMicroservice does without deferInitialization, with the filter in place before the handlers are
+  // wrapped (they are wrapped once, at registration). The app's lifecycle hooks have run: not again for the consumer.
+  const consumer = app.connectMicroservice({ strategy: kafkaTransport(app, config, service, options) }, { deferInitialization: true }) as NestMicroservice;
+  consumer.useGlobalFilters(new PassHandlerErrors());
+  consumer.registerListeners();
+  consumer.setIsInitialized(true);
+  consumer.setIsInitHookCalled(true);
+}
+
+/**
  * The consumer-group transport for a service; group id is `<prefix>.<service>`. Messages whose failures repeat
  * go through the service's quarantine hook (if any) to their dead-letter topic.
  */
-export function kafkaTransport(
+function kafkaTransport(
   app: Pick<INestApplicationContext, 'get'>,
   config: HeraldConfig,
   service: string,
   options: Omit<TransportOptions, 'groupId' | 'stallTimeoutMs' | 'quarantine' | 'overflow'> = {},
 ): KafkaTransport {
   const hooks = app.get(ConsumerHooks);
-  const deadLetters = app.get(DeadLetters);
-  const logger = new Logger(`consumer:${service}`);
-  const quarantine = async (message: InboundMessage, failure: QuarantineFailure) => {
-    try {
-      await hooks.beforeQuarantine?.(message, failure);
-    } catch (error) {
-      // Only an outage makes the message wait (it is tried again); a hook that fails on the message itself must
-      // not keep it on its partition.
-      if (classifyFailure(error).kind === 'infrastructure') throw error;
-      logger.error({ msg: 'quarantine hook failed; quarantining anyway', topic: message.topic, partition: message.partition, offset: message.offset, error: describeError(error) });
-    }
-    await deadLetters.quarantine(message, failure);
-  };
+  const quarantine = quarantineThrough(hooks, app.get(DeadLetters), new Logger(`consumer:${service}`));
   return new KafkaTransport(
     app.get<Kafka>(KAFKA),
     { ...options, groupId: `${config.KAFKA_GROUP_PREFIX}.${service}`, stallTimeoutMs: config.HERALD_STALL_TIMEOUT_MS, quarantine, overflow: hooks.overflow },

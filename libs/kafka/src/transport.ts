@@ -1,7 +1,8 @@
+import { Catch, type RpcExceptionFilter } from '@nestjs/common';
 import { BaseRpcContext, CustomTransportStrategy, Server } from '@nestjs/microservices';
 import type { Admin, Kafka } from 'kafkajs';
 import type { Registry } from 'prom-client';
-import { isObservable, lastValueFrom } from 'rxjs';
+import { isObservable, lastValueFrom, throwError, type Observable } from 'rxjs';
 import { sampledGauge, type HealthRegistry } from '@herald/observability';
 import { consumerLag } from './consumer-lag';
 import { ConsumerRunner, type ConsumerOptions, type HandlerResult, type InboundMessage } from './consumer';
@@ -78,5 +79,17 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
     if (!handler) throw new Error(`no handler for topic ${message.topic}`);
     const result: unknown = await handler(message, new BaseRpcContext([message]));
     return (isObservable(result) ? await lastValueFrom(result, { defaultValue: undefined }) : result) as HandlerResult;
+  }
+}
+
+/**
+ * Hands a handler's error to the consumer as it was thrown. Nest's default for microservices logs it at ERROR and
+ * replaces it with `{ status: 'error', message: 'Internal server error' }`, which would hide from ConsumerRunner
+ * whether the failure is an outage or the message's own fault (and log `[object Object]`).
+ */
+@Catch()
+export class PassHandlerErrors implements RpcExceptionFilter {
+  catch(error: unknown): Observable<never> {
+    return throwError(() => error);
   }
 }

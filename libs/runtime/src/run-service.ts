@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { ConsoleLogger, type INestApplication, type LogLevel, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { loadConfig, type HeraldConfig } from '@herald/config';
-import { kafkaTransport } from '@herald/kafka';
+import { connectConsumer } from '@herald/kafka';
 
 const ORDER: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
@@ -37,7 +37,7 @@ export async function runService({ name, module, consumer = {}, configure }: Ser
   configure?.(app);
   await app.init();
   if (consumer) {
-    app.connectMicroservice({ strategy: kafkaTransport(app, config, name, consumer) }, { inheritAppConfig: true });
+    connectConsumer(app, config, name, consumer);
     await app.startAllMicroservices();
   }
   await app.listen(config.PORT, '0.0.0.0');

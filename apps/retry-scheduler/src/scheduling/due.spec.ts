@@ -1,7 +1,7 @@
 import { Headers, Topics, type InboundMessage } from '@herald/kafka';
 import { decide } from './due';
 
-const message = (headers: Record<string, string>): InboundMessage => ({ topic: 'herald.retry.5s.v1', partition: 0, offset: '0', key: 'wh_1', value: Buffer.from('{}'), headers, timestamp: '0' });
+const message = (headers: Record<string, string>): InboundMessage => ({ topic: 'herald.retry.5s.v1', partition: 0, offset: '0', key: 'wh_1', value: Buffer.from('{}'), headers, timestamp: '0', receivedAt: 0 });
 
 describe('decide', () => {
   const ok = { [Headers.returnTo]: Topics.webhookDeliveries };

@@ -1,21 +1,31 @@
+interface Read<T> {
+  startedAt: number;
+  result: Promise<T>;
+}
+
 interface KeyReads<T> {
-  running: Promise<T>;
-  /** The read that starts once `running` ends, shared by every caller that arrived while `running` ran. */
+  /** The latest read begun for the key, running or done. */
+  latest: Read<T>;
+  running: boolean;
+  /** The read that starts once `latest` ends, shared by every caller that needed a newer one meanwhile. */
   queued?: Promise<T>;
 }
 
 /**
- * Reads that each caller may trust to be at least as new as its call: a read already running may have begun
- * before the caller's data was committed, so a caller arriving meanwhile waits for the next one, which every
- * such caller shares. At most one read per key runs, and one more waits, however many callers there are.
+ * Reads a caller may trust to be newer than a moment of its choosing (`since`, local clock): the latest read
+ * is shared when it began at or after `since`, running or done; otherwise the caller gets the next one, which
+ * every such caller shares. At most one read per key runs, and one more waits, however many callers there are.
  */
 export class FreshReads<T> {
   private readonly reads = new Map<string, KeyReads<T>>();
 
-  read(key: string, load: () => Promise<T>): Promise<T> {
+  constructor(private readonly now: () => number = Date.now) {}
+
+  read(key: string, since: number, load: () => Promise<T>): Promise<T> {
     const current = this.reads.get(key);
-    if (!current) return this.begin(key, load);
-    current.queued ??= current.running.then(
+    if (current && current.latest.startedAt >= since) return current.latest.result;
+    if (!current?.running) return this.begin(key, load);
+    current.queued ??= current.latest.result.then(
       () => this.begin(key, load),
       () => this.begin(key, load),
     );
@@ -23,12 +33,12 @@ export class FreshReads<T> {
   }
 
   private begin(key: string, load: () => Promise<T>): Promise<T> {
-    const state: KeyReads<T> = { running: load() };
+    const state: KeyReads<T> = { latest: { startedAt: this.now(), result: load() }, running: true };
     this.reads.set(key, state);
     const done = () => {
-      if (this.reads.get(key) === state && !state.queued) this.reads.delete(key);
+      state.running = false;
     };
-    state.running.then(done, done);
-    return state.running;
+    state.latest.result.then(done, done);
+    return state.latest.result;
   }
 }

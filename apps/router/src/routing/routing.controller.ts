@@ -29,7 +29,7 @@ export class RoutingController {
       await this.deadLetters.parkInbound(Topics.eventsDlq, 'unreadable_event', message, reason);
       return;
     }
-    return this.routing.route(event);
+    return this.routing.route(event, message.receivedAt);
   }
 
   /** An event the router cannot route (e.g. its jobs are over the broker's size limit): its deliveries end `failed`. */

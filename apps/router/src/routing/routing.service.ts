@@ -21,9 +21,12 @@ export class RoutingService {
     private readonly outcomes: DeliveryOutcomes,
   ) {}
 
-  /** Queues the event's jobs on the producer; the returned promise settles when Kafka has them. */
-  async route(event: HeraldEvent): Promise<Settling> {
-    const jobs = await this.jobsFor(event);
+  /**
+   * Queues the event's jobs on the producer; the returned promise settles when Kafka has them. `receivedAt`:
+   * when the event reached this process; it is matched against subscriptions at least that new.
+   */
+  async route(event: HeraldEvent, receivedAt: number): Promise<Settling> {
+    const jobs = await this.jobsFor(event, receivedAt);
     const batches = new Map<string, OutboundMessage[]>();
     for (const job of jobs) {
       const topic = TOPIC_BY_KIND[job.destination.kind];
@@ -39,11 +42,11 @@ export class RoutingService {
    * and is being quarantined: each delivery it should have made ends `failed` with the reason.
    */
   async fail(event: HeraldEvent, reason: string): Promise<void> {
-    for (const job of await this.jobsFor(event)) await this.outcomes.fail(job, reason);
+    for (const job of await this.jobsFor(event, Date.now())) await this.outcomes.fail(job, reason);
   }
 
-  private async jobsFor(event: HeraldEvent): Promise<DeliveryJob[]> {
-    const { subscriptions, toggles } = await this.subscriptions.forOrg(event.org_id);
+  private async jobsFor(event: HeraldEvent, receivedAt: number): Promise<DeliveryJob[]> {
+    const { subscriptions, toggles } = await this.subscriptions.forOrg(event.org_id, receivedAt);
     return matchSubscriptions(event, subscriptions, this.catalog, toggles).map((destination) => ({
       delivery_id: deliveryId(event, destination.id),
       attempt: 1,

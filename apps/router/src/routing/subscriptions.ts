@@ -17,9 +17,10 @@ interface Cached {
 /**
  * The org's destinations and event toggles from Postgres, cached per org and never stale for an event: before
  * the cache is used, the org's subscriptions version (bumped by a trigger in the same transaction as any change
- * to them) is read by a query that starts after the event reached the router; if it moved, the lists are read
- * again. An API change answered before an event was accepted has committed before that query starts, so every
- * replica routes the event with it (read-your-writes). Concurrent events of one org share one version query.
+ * to them) is read by a query that started after the event reached this process; if it moved, the lists are
+ * read again. An API change answered before an event was accepted has committed before that query starts, so
+ * every replica routes the event with it (read-your-writes). Events of one org received before a version query
+ * began share it, so a batch costs one primary-key read, not one per event.
  */
 @Injectable()
 export class SubscriptionCache {
@@ -32,8 +33,9 @@ export class SubscriptionCache {
     private readonly orgs: OrgRepository,
   ) {}
 
-  async forOrg(orgId: string): Promise<OrgSubscriptions> {
-    const version = await this.versions.read(orgId, () => this.orgs.subscriptionsVersion(orgId));
+  /** The org's subscriptions as of `receivedAt` (local clock) or later. */
+  async forOrg(orgId: string, receivedAt: number): Promise<OrgSubscriptions> {
+    const version = await this.versions.read(orgId, receivedAt, () => this.orgs.subscriptionsVersion(orgId));
     const cached = this.cache.get(orgId);
     if (cached && cached.version === version) {
       const entry = await cached.loading.catch(() => undefined);

@@ -1,0 +1,48 @@
+import type { EmailChannelRepository, OrgRepository, WebhookRepository } from '@herald/persistence';
+import { SubscriptionCache } from './subscriptions';
+
+/** Repositories over an in-memory org whose webhooks and version the test changes. */
+function fakeOrg() {
+  const state = { version: '0', webhooks: [] as string[], versionReads: 0, listReads: 0 };
+  const webhooks = {
+    listForOrg: async () => {
+      state.listReads++;
+      return state.webhooks.map((id) => ({ id, eventTypes: [], projectIds: [], enabled: true }));
+    },
+  } as unknown as WebhookRepository;
+  const emailChannels = { listForOrg: async () => [] } as unknown as EmailChannelRepository;
+  const orgs = {
+    subscriptionsVersion: async () => {
+      state.versionReads++;
+      return state.version;
+    },
+    eventTypeToggles: async () => new Map(),
+  } as unknown as OrgRepository;
+  return { state, cache: new SubscriptionCache(webhooks, emailChannels, orgs) };
+}
+
+const ids = (subs: { subscriptions: { id: string }[] }) => subs.subscriptions.map((s) => s.id);
+
+describe('SubscriptionCache', () => {
+  it('reuses the lists while the version stands, and reads them again once it moved', async () => {
+    const { state, cache } = fakeOrg();
+    expect(ids(await cache.forOrg('org', Date.now()))).toEqual([]);
+    expect(ids(await cache.forOrg('org', Date.now() + 1))).toEqual([]);
+    expect(state.listReads).toBe(1);
+
+    state.webhooks.push('wh_new');
+    state.version = '1';
+    expect(ids(await cache.forOrg('org', Date.now() + 2))).toEqual(['wh_new']);
+    expect(state.listReads).toBe(2);
+  });
+
+  it('checks the version for an event received after the last check, not for one received before it', async () => {
+    const { state, cache } = fakeOrg();
+    const before = Date.now() - 1_000;
+    await cache.forOrg('org', before);
+    await cache.forOrg('org', before);
+    expect(state.versionReads).toBe(1);
+    await cache.forOrg('org', Date.now() + 1_000);
+    expect(state.versionReads).toBe(2);
+  });
+});

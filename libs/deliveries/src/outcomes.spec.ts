@@ -1,0 +1,45 @@
+import { Registry } from 'prom-client';
+import type { DeadLetters, InboundMessage, KafkaProducer } from '@herald/kafka';
+import { DeliveryMetrics } from '@herald/observability';
+import type { AttemptRecord, DeliveryRef, DeliveryRepository, DeliveryStatus } from '@herald/persistence';
+import { deliveryId, serializeJob, type DeliveryJob } from './job';
+import { DeliveryOutcomes } from './outcomes';
+
+const event = { id: 'evt_1', type: 'deploy.failed', org_id: 'org_1', project_id: null, occurred_at: 't', created_at: 't', data: {} };
+const job: DeliveryJob = { delivery_id: deliveryId(event, 'wh_1'), attempt: 2, destination: { kind: 'webhook', id: 'wh_1' }, event };
+
+function message(value: string): InboundMessage {
+  return { topic: 'herald.deliveries.webhook.v1', partition: 0, offset: '7', key: 'wh_1', value: Buffer.from(value), headers: {}, timestamp: '0', receivedAt: 0 };
+}
+
+describe('DeliveryOutcomes when a job is quarantined', () => {
+  let recorded: { ref: DeliveryRef; status: DeliveryStatus; attempt: AttemptRecord }[];
+  let outcomes: DeliveryOutcomes;
+
+  beforeEach(() => {
+    recorded = [];
+    const deliveries = { recordAttempt: async (ref: DeliveryRef, status: DeliveryStatus, attempt: AttemptRecord) => void recorded.push({ ref, status, attempt }) } as unknown as DeliveryRepository;
+    outcomes = new DeliveryOutcomes(deliveries, {} as KafkaProducer, {} as DeadLetters, new DeliveryMetrics(new Registry(), { HERALD_METRICS_FAILING_DESTINATIONS: 10 }), []);
+  });
+
+  it('records the delivery as failed, without a request, saying why', async () => {
+    await outcomes.quarantined(message(serializeJob(job)), { kind: 'repeating', reason: 'type_error', attempts: 3, error: new TypeError('word.charAt is not a function') });
+    expect(recorded).toEqual([
+      {
+        ref: expect.objectContaining({ id: job.delivery_id, destinationId: 'wh_1', orgId: 'org_1' }),
+        status: 'failed',
+        attempt: expect.objectContaining({ attempt: 2, statusCode: null, succeeded: false, error: 'quarantined (type_error): word.charAt is not a function' }),
+      },
+    ]);
+  });
+
+  it('keeps the logged cause short', async () => {
+    await outcomes.quarantined(message(serializeJob(job)), { kind: 'unknown', reason: 'unknown_error', attempts: 6, error: new Error('x'.repeat(5_000)) });
+    expect(recorded[0].attempt.error!.length).toBe(1_000);
+  });
+
+  it('has nothing to record for a job it cannot read', async () => {
+    await outcomes.quarantined(message('{not json'), { kind: 'repeating', reason: 'syntax_error', attempts: 3, error: new SyntaxError('bad') });
+    expect(recorded).toEqual([]);
+  });
+});
