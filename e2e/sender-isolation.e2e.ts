@@ -111,7 +111,7 @@ describe('webhook sender isolation', () => {
 
     const quarantined = await readTopic(kafka, Topics.deliveriesDlq, (seen) => seen.some((m) => m.key === 'wh_poison_raw'), 30_000);
     const parked = quarantined.find((m) => m.key === 'wh_poison_raw')!;
-    expect(parked.headers).toMatchObject({ [Headers.reason]: 'unpreparable', [Headers.sourceTopic]: Topics.webhookDeliveries, [Headers.sourcePartition]: String(written.partition), [Headers.sourceOffset]: poisonOffset });
+    expect(parked.headers).toMatchObject({ [Headers.reason]: 'stack_overflow', [Headers.attempts]: '1', [Headers.sourceTopic]: Topics.webhookDeliveries, [Headers.sourcePartition]: String(written.partition), [Headers.sourceOffset]: poisonOffset });
   }, 120_000);
 
   it('closes the endpoint’s breaker on resume before the held deliveries go out', async () => {

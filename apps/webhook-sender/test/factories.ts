@@ -48,14 +48,17 @@ export const anEndpoint = (settings: Partial<WebhookSettings> = {}, now = 0, pol
 export const answered = (statusCode = 200) => ({ kind: 'response' as const, statusCode, latencyMs: 5, body: '', retryAfterMs: 0 });
 export const timedOut = () => ({ kind: 'error' as const, latencyMs: 10_000, error: 'timed out after 10000 ms', timedOut: true });
 
-/** A consumed message on the deliveries topic, as the controller receives it. The service only reads its offset and passes its bytes on. */
-export const aMessage = (job: DeliveryJob, offset = 0) => ({
+/** A consumed message on the deliveries topic, as the controller receives it: by default bytes nobody reads again (the service only reads its offset and passes its bytes on). */
+export const aMessage = (job: DeliveryJob, offset = 0, value: Buffer = Buffer.from(`the job of ${job.delivery_id}`)) => ({
   topic: 'herald.deliveries.webhook.v1',
   partition: 0,
   offset: String(offset),
   key: job.destination.id,
-  value: Buffer.from(`the job of ${job.delivery_id}`),
+  value,
   headers: {},
   timestamp: '0',
   receivedAt: 0,
 });
+
+/** The same with the job's own bytes, for what parses them (the overflow hook). */
+export const aJobMessage = (job: DeliveryJob, offset = 0) => aMessage(job, offset, Buffer.from(JSON.stringify(job)));

@@ -40,7 +40,7 @@ export class Settlement {
   async unpreparable(job: DeliveryJob, endpoint: Endpoint, message: InboundMessage, error: unknown): Promise<Settling> {
     const reason = `request could not be prepared: ${describe(error)}`;
     this.metrics.attempt(meteredDestination(job), endpoint.settings.format, 'no_request');
-    await this.deadLetters.quarantine(message, { reason: 'unpreparable', kind: 'poison', attempts: 1, error });
+    await this.deadLetters.quarantine(message, { reason: isStackOverflow(error) ? 'stack_overflow' : 'unpreparable', kind: 'poison', attempts: 1, error });
     await this.outcomes.emit(job, 'delivery.exhausted', { delivery_id: job.delivery_id, event_id: job.event.id, event_type: job.event.type, webhook_id: endpoint.id, attempts: job.attempt, error: reason });
     this.logger.warn({ msg: 'delivery failed for good', ...deliveryLogFields(job), reason });
     return this.outcomes.record(job, endpoint.settings.format, 'failed', noRequest(job, reason), null);
@@ -112,7 +112,9 @@ function noRequest(job: DeliveryJob, error: string): AttemptRecord {
   return { attempt: job.attempt, attemptedAt: new Date(), statusCode: null, latencyMs: 0, responseBody: null, error, succeeded: false };
 }
 
+const isStackOverflow = (error: unknown) => error instanceof RangeError && /call stack/i.test(error.message);
+
 function describe(error: unknown): string {
-  if (error instanceof RangeError && /call stack/i.test(error.message)) return `event data is nested too deeply to serialise (${error.message})`;
+  if (isStackOverflow(error)) return `event data is nested too deeply to serialise (${(error as Error).message})`;
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

@@ -1,18 +1,9 @@
 import { Logger } from '@nestjs/common';
 import type { DeliveryJob } from '@herald/deliveries';
-import { aJob } from '../../test/factories';
+import { aJob, aJobMessage } from '../../test/factories';
 import { aSender } from '../../test/fakes';
 
-const message = (job: DeliveryJob, offset: number) => ({
-  topic: 'herald.deliveries.webhook.v1',
-  partition: 0,
-  offset: String(offset),
-  key: job.destination.id,
-  value: Buffer.from(JSON.stringify(job)),
-  headers: {},
-  timestamp: '0',
-  receivedAt: 0,
-});
+const message = aJobMessage;
 
 describe('Spillover', () => {
   beforeAll(() => Logger.overrideLogger(false));

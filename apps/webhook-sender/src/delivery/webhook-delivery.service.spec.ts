@@ -35,7 +35,7 @@ describe('WebhookDeliveryService.deliver', () => {
       return;
     }
     expect(sender.sent).toHaveLength(0);
-    expect(sender.fakes.of('quarantine')).toEqual([['quarantine', 'unpreparable', '42']]);
+    expect(sender.fakes.of('quarantine')).toEqual([['quarantine', 'stack_overflow', '42']]);
     expect(sender.fakes.of('emit')).toEqual([['emit', 'delivery.exhausted']]);
     expect(sender.fakes.of('record')).toEqual([['record', 'msg_1', 'failed', expect.stringMatching(/^request could not be prepared: event data is nested too deeply/)]]);
   });
