@@ -12,7 +12,7 @@ import { endToEnd } from './support/suite';
  * auto-pause with held deliveries and ordered replay, and a kill -9 of the sender mid-flight.
  */
 const PORT_BASE = suitePorts(4200);
-const ENGINE_ENV = { HERALD_BREAKER_VOLUME: '5', HERALD_BREAKER_WINDOW_MS: '30000', HERALD_BREAKER_RESET_MS: '60000' };
+const ENGINE_ENV = { HERALD_BREAKER_VOLUME: '5', HERALD_BREAKER_WINDOW_MS: '30000', HERALD_BREAKER_RESET_MS: '60000', HERALD_BREAKER_CONSECUTIVE_FAILURES: '3' };
 
 describe('webhook delivery engine', () => {
   const suite = endToEnd({ portBase: PORT_BASE, env: ENGINE_ENV });
@@ -164,8 +164,9 @@ describe('webhook delivery engine', () => {
     }, 20_000);
     const timedOut = errors.filter((e) => e?.includes('timed out'));
     const skipped = errors.filter((e) => e?.startsWith('circuit breaker open'));
-    expect(timedOut.length).toBe(5); // HERALD_BREAKER_VOLUME
-    expect(skipped.length).toBe(5);
+    // Three timeouts in a row open it (HERALD_BREAKER_CONSECUTIVE_FAILURES), well below HERALD_BREAKER_VOLUME.
+    expect(timedOut.length).toBe(3);
+    expect(skipped.length).toBe(7);
     // Only the attempts before the breaker opened reached the hanging endpoint.
     expect(hanging.requests.length).toBe(timedOut.length);
   }, 60_000);

@@ -133,7 +133,15 @@ describe('admin API: webhooks', () => {
     expect(resumed.body).toEqual({ id: webhook.id, paused: false, replayed: 3 });
     expect((await api.call('GET', `/api/v1/webhooks/${webhook.id}`, { key })).body).toMatchObject({ paused: false, consecutive_failures: 0 });
     const kafka = testKafka();
-    const ours = (messages: { value: Buffer | null }[]) => messages.map((m) => parseDeliveryJob(m.value)).filter((job) => job.destination.id === webhook.id);
+    // Other suites leave poison jobs on the topic on purpose (too deep, unreadable): those are not ours either.
+    const parsed = (value: Buffer | null) => {
+      try {
+        return [parseDeliveryJob(value)];
+      } catch {
+        return [];
+      }
+    };
+    const ours = (messages: { value: Buffer | null }[]) => messages.flatMap((m) => parsed(m.value)).filter((job) => job.destination.id === webhook.id);
     const replayed = ours(await readTopic(kafka, Topics.webhookDeliveries, (seen) => ours(seen).length >= 3));
     expect(replayed.map((job) => job.event.data.name)).toEqual(['first', 'second', 'third']);
 

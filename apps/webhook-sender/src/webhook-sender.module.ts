@@ -6,19 +6,35 @@ import { KafkaModule } from '@herald/kafka';
 import { DeliveryMetrics, ObservabilityModule } from '@herald/observability';
 import { PersistenceModule } from '@herald/persistence';
 import { HttpSender } from '@herald/webhook-transport';
-import { DeliveryController } from './delivery/delivery.controller';
-import { EndpointBreakers } from './delivery/endpoint-breakers';
-import { EndpointHealthMetrics } from './delivery/endpoint-health-metrics';
+import { Admissions } from './delivery/admission';
 import { AutoPause } from './delivery/auto-pause';
+import { DeliveryController } from './delivery/delivery.controller';
+import { EndpointHealthMetrics } from './delivery/endpoint-health-metrics';
 import { RateLimits } from './delivery/rate-limits';
-import { WebhookRequests } from './delivery/webhook-requests';
+import { Settlement } from './delivery/settlement';
+import { Spillover } from './delivery/spillover';
 import { WebhookDeliveryService } from './delivery/webhook-delivery.service';
-import { WebhookDirectory } from './delivery/webhook-directory';
+import { WebhookRequests } from './delivery/webhook-requests';
+import { Endpoints } from './endpoints/endpoints';
 import { AttemptRetention } from './retention/attempt-retention';
 
 @Module({
   imports: [HeraldConfigModule, EventCatalogModule, ObservabilityModule.forService('webhook-sender'), KafkaModule.forService('webhook-sender'), PersistenceModule],
   controllers: [DeliveryController],
-  providers: [WebhookDeliveryService, AutoPause, RateLimits, WebhookRequests, DeliveryOutcomes, DeliveryMetrics, EndpointHealthMetrics, WebhookDirectory, EndpointBreakers, HttpSender, AttemptRetention],
+  providers: [
+    WebhookDeliveryService,
+    Endpoints,
+    Admissions,
+    AutoPause,
+    Spillover,
+    RateLimits,
+    WebhookRequests,
+    Settlement,
+    DeliveryOutcomes,
+    DeliveryMetrics,
+    EndpointHealthMetrics,
+    HttpSender,
+    AttemptRetention,
+  ],
 })
 export class WebhookSenderModule {}

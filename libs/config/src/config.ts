@@ -4,6 +4,18 @@ const csv = z
   .string()
   .transform((s) => s.split(',').map((part) => part.trim()).filter(Boolean));
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const DURATION_UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+/**
+ * `500ms`, `5s`, `2m`, `1h`, parsed once at load into milliseconds. A bare number is milliseconds: Nest's
+ * ConfigModule writes parsed values back into process.env, so the parsed form must parse again to itself.
+ */
+const duration = z
+  .string()
+  .regex(/^\d+(ms|s|m|h)?$/, 'looks like 500ms, 5s, 2m or 1h')
+  .transform((text) => {
+    const [, amount, unit] = /^(\d+)(ms|s|m|h)?$/.exec(text)!;
+    return Number(amount) * DURATION_UNITS[unit ?? 'ms'];
+  });
 
 /**
  * Every setting Herald reads from the environment, validated once at start so a typo fails
@@ -48,6 +60,18 @@ export const ConfigSchema = z.object({
   HERALD_BREAKER_WINDOW_MS: z.coerce.number().int().min(1000).default(60_000),
   /** …and lets one probe through after this long. */
   HERALD_BREAKER_RESET_MS: z.coerce.number().int().min(100).default(30_000),
+  /**
+   * It also opens after this many attempts in a row that got no answer (timeouts, refused or reset connections),
+   * whatever the volume: a hanging endpoint fails fast after N timeouts instead of holding its deliveries N × timeout.
+   */
+  HERALD_BREAKER_CONSECUTIVE_FAILURES: z.coerce.number().int().min(1).default(3),
+  /**
+   * Deliveries of one endpoint waiting in a sender partition at most; further ones leave the partition through the
+   * retry tiers (not an attempt) and come back in order, so a slow endpoint never holds up the partition's commits.
+   */
+  HERALD_ENDPOINT_MAX_QUEUED: z.coerce.number().int().min(1).default(1000),
+  /** How long a delivery that left its partition that way waits before it comes back (a retry tier's delay). */
+  HERALD_ENDPOINT_SPILL_DELAY: duration.default(5_000),
   /** Delivery attempts older than this many days are deleted from the log. */
   /**
    * Opt-in: label failed attempts with their org and destination id (herald_destination_failures_total), for at

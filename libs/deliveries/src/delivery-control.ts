@@ -28,12 +28,13 @@ export class DeliveryControl {
   ) {}
 
   /** Unpauses the webhook and replays what was held while it was paused, oldest first. */
-  async resume(webhookId: string): Promise<{ replayed: number }> {
+  async resume(webhookId: string, now = Date.now()): Promise<{ replayed: number }> {
     const replayed = await this.deliveries.resumeWebhook(webhookId, async (held) => {
-      // One send keyed by the webhook: one partition, so the order survives.
+      // One send keyed by the webhook: one partition, so the order survives. Each job carries the resume, so whichever
+      // sender replica takes it closes the endpoint's breaker before sending (read-your-writes).
       await this.producer.send(
         Topics.webhookDeliveries,
-        held.map((stored) => ({ key: webhookId, value: serializeJob(jobFor(stored)) })),
+        held.map((stored) => ({ key: webhookId, value: serializeJob({ ...jobFor(stored), resumed_at: now }) })),
       );
     });
     return { replayed };

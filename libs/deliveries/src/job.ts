@@ -17,6 +17,17 @@ export interface DeliveryJob {
    * holds. It goes out then without queueing for a new slot, so deferred jobs keep their turn.
    */
   slot_at?: number;
+  /**
+   * Set on deliveries replayed by a resume: when (ms since epoch) the webhook was resumed. A sender whose state of the
+   * endpoint is older than that (an open breaker, a failure streak) starts the endpoint afresh before sending it.
+   */
+  resumed_at?: number;
+  /**
+   * Set while the job is away from its partition because its endpoint had too many deliveries queued there: its
+   * place among the endpoint's deliveries that left (the sender that spilled it sends them in that order). It
+   * comes back as the same attempt.
+   */
+  spill_seq?: number;
 }
 
 export const DeliveryJobSchema = z.object({
@@ -25,6 +36,8 @@ export const DeliveryJobSchema = z.object({
   destination: z.object({ kind: z.enum(['webhook', 'email']), id: z.string().min(1) }),
   event: HeraldEventSchema,
   slot_at: z.number().int().nonnegative().optional(),
+  resumed_at: z.number().int().nonnegative().optional(),
+  spill_seq: z.number().int().positive().optional(),
 });
 
 export class InvalidDeliveryJobError extends Error {
@@ -49,7 +62,9 @@ export function parseDeliveryJob(raw: Buffer | null): DeliveryJob {
     const issue = parsed.error.issues[0];
     throw new InvalidDeliveryJobError(`delivery job ${issue.path.join('.')}: ${issue.message}`);
   }
-  return parsed.data;
+  // The data as parsed, not zod's copy of it: copying assigns `__proto__` (dropping the key and
+  // setting the copy's prototype to it); JSON.parse keeps it as an ordinary own key.
+  return { ...parsed.data, event: { ...parsed.data.event, data: (value as { event: { data: Record<string, unknown> } }).event.data } };
 }
 
 export function serializeJob(job: DeliveryJob): string {

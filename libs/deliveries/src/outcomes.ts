@@ -3,7 +3,7 @@ import { DeadLetters, KafkaProducer, RETRY_TIERS, settling, Topics, type Inbound
 import { DeliveryMetrics, describeError, type MeteredDestination } from '@herald/observability';
 import { DeliveryRepository, type AttemptRecord, type DeliveryRef, type DeliveryStatus } from '@herald/persistence';
 import { InvalidDeliveryJobError, parseDeliveryJob, serializeJob, type DeliveryJob } from './job';
-import { deferMessage, retryMessage } from './retry';
+import { deferMessage, retryMessage, spillMessage } from './retry';
 
 /** The delivery log keeps a readable cause, not a whole payload quoted by an error message. */
 const MAX_ERROR_CHARS = 1_000;
@@ -98,6 +98,15 @@ export class DeliveryOutcomes {
     // Visible in the delivery log as pending until its slot, like a retry.
     await this.deliveries.recordDeferred(deliveryRef(job), job.attempt - 1, new Date(now + delayMs));
     this.metrics.rateLimited.inc({ channel: job.destination.kind, action: 'deferred' });
+  }
+
+  /**
+   * Takes the job out of its partition for `delayMs` (its endpoint has too many queued): not an attempt, and not
+   * written to the delivery log, which keeps showing the delivery as it was.
+   */
+  async spill(job: DeliveryJob, seq: number, returnTo: string, delayMs: number, now = Date.now()): Promise<void> {
+    const spilled = spillMessage(job, seq, returnTo, delayMs, this.tiers, now);
+    await this.producer.send(spilled.topic, [spilled.message]);
   }
 
   /** Parks the job on the dead-letter topic with the reason and publishes `delivery.exhausted`. */

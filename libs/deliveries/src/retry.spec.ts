@@ -1,6 +1,6 @@
 import { retryTiers, Headers } from '@herald/kafka';
 import { deliveryId, parseDeliveryJob, type DeliveryJob } from './job';
-import { deferMessage, nextRetryDelay, retryMessage } from './retry';
+import { deferMessage, nextRetryDelay, retryMessage, spillMessage } from './retry';
 
 const event = { id: 'evt_1', type: 'deploy.failed', org_id: 'org_1', project_id: null, occurred_at: 't', created_at: 't', data: {} };
 const job: DeliveryJob = { delivery_id: deliveryId(event, 'wh_1'), attempt: 1, destination: { kind: 'webhook', id: 'wh_1' }, event };
@@ -40,6 +40,17 @@ describe('retry maths', () => {
     // Its retry, should the attempt fail, queues for a new slot.
     expect(parseDeliveryJob(Buffer.from(String(retryMessage(deferred, 'herald.deliveries.webhook.v1', 1_000, tiers, 5_000).message.value)))).toEqual({ ...job, attempt: 2 });
   });
+
+  it('spills a job as the same attempt with its place in line, keeping its slot and resume; its retry drops all three', () => {
+    const tiers = retryTiers(['1s', '5s', '30s']);
+    const resumed: DeliveryJob = { ...job, slot_at: 2_000, resumed_at: 500 };
+    const { topic, message } = spillMessage(resumed, 7, 'herald.deliveries.webhook.v1', 5_000, tiers, 1_000);
+    expect(topic).toBe('herald.retry.5s.v1');
+    expect(message.headers).toEqual({ [Headers.dueAt]: '6000', [Headers.returnTo]: 'herald.deliveries.webhook.v1' });
+    const spilled = parseDeliveryJob(Buffer.from(String(message.value)));
+    expect(spilled).toEqual({ ...resumed, spill_seq: 7 });
+    expect(parseDeliveryJob(Buffer.from(String(retryMessage(spilled, 'herald.deliveries.webhook.v1', 1_000, tiers, 7_000).message.value)))).toEqual({ ...job, attempt: 2 });
+  });
 });
 
 describe('delivery ids', () => {
@@ -48,6 +59,14 @@ describe('delivery ids', () => {
     expect(deliveryId(event, 'wh_1')).not.toBe(deliveryId(event, 'wh_2'));
     expect(deliveryId(event, 'wh_1')).not.toBe(deliveryId({ ...event, org_id: 'org_2' }, 'wh_1'));
     expect(deliveryId(event, 'wh_1')).toMatch(/^msg_[A-Za-z0-9_-]{27}$/);
+  });
+
+  it('keeps data keys named like Object.prototype members as ordinary own keys', () => {
+    const raw = JSON.stringify(job).replace('"data":{}', '"data":{"__proto__":{"polluted":true},"constructor":"c"}');
+    const { data } = parseDeliveryJob(Buffer.from(raw)).event;
+    expect(Object.keys(data)).toEqual(['__proto__', 'constructor']);
+    expect(Object.getPrototypeOf(data)).toBe(Object.prototype);
+    expect((data as { polluted?: boolean }).polluted).toBeUndefined();
   });
 
   it('rejects malformed jobs with the field named', () => {

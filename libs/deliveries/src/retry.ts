@@ -22,8 +22,8 @@ export function nextRetryDelay(policy: RetryPolicy, attempt: number, retryAfterM
 
 /** The message that parks `job` in its retry tier until `now + delayMs`, then returns to `returnTo` as the next attempt. */
 export function retryMessage(job: DeliveryJob, returnTo: string, delayMs: number, tiers: readonly RetryTier[], now = Date.now()): ParkedJob {
-  // A retry queues for a new rate-limit slot: the one this attempt held is spent.
-  return parkedJob({ ...job, attempt: job.attempt + 1, slot_at: undefined }, returnTo, delayMs, tiers, now);
+  // A retry queues for a new rate-limit slot: the one this attempt held is spent, and so is the resume it carried.
+  return parkedJob({ ...job, attempt: job.attempt + 1, slot_at: undefined, resumed_at: undefined, spill_seq: undefined }, returnTo, delayMs, tiers, now);
 }
 
 /**
@@ -32,6 +32,14 @@ export function retryMessage(job: DeliveryJob, returnTo: string, delayMs: number
  */
 export function deferMessage(job: DeliveryJob, returnTo: string, delayMs: number, tiers: readonly RetryTier[], now = Date.now()): ParkedJob {
   return parkedJob({ ...job, slot_at: now + delayMs }, returnTo, delayMs, tiers, now);
+}
+
+/**
+ * The message that takes `job` out of its partition for `delayMs` because its endpoint has too many deliveries
+ * queued: it returns to `returnTo` as the same attempt, carrying `seq`, its place among its endpoint's that left.
+ */
+export function spillMessage(job: DeliveryJob, seq: number, returnTo: string, delayMs: number, tiers: readonly RetryTier[], now = Date.now()): ParkedJob {
+  return parkedJob({ ...job, spill_seq: seq }, returnTo, delayMs, tiers, now);
 }
 
 export interface ParkedJob {

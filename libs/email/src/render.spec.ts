@@ -134,4 +134,19 @@ describe('renderEmail', () => {
       ].join('\n'),
     );
   });
+
+  it('treats keys named like Object.prototype members as data', () => {
+    const data = JSON.parse('{"constructor":"ctor value","__proto__":{"name":"proto name"},"toString":"to string value","hasOwnProperty":"own value"}') as Record<string, unknown>;
+    const { html, text } = render(event('constructor.failed', data));
+    expect(tableRows(html)).toEqual(expect.arrayContaining([['Constructor', 'ctor value'], ['To string', 'to string value'], ['Has own property', 'own value'], ['Proto', 'proto name']]));
+    expect(text).toContain('Constructor failed');
+  });
+
+  it('renders data nested thousands of levels deep, elided past the preview depth', () => {
+    let deep: Record<string, unknown> = { leaf: 'deepest-value' };
+    for (let i = 0; i < 100_000; i++) deep = { a: deep };
+    const { html } = render(event('deploy.failed', { deep }));
+    expect(html).toContain('{…}');
+    expect(html).not.toContain('deepest-value');
+  });
 });

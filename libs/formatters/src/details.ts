@@ -1,5 +1,5 @@
 import type { HeraldEvent } from '@herald/events';
-import { humanizeKey, keyWords, truncate } from './text';
+import { humanizeKey, keyWords, previewJson, truncate } from './text';
 
 /** One line of "key details": what every chat format shows as a field and email as a table row. */
 export interface KeyDetail {
@@ -108,14 +108,14 @@ function scalarText(leaf: string, value: Scalar): string {
   return value.trim();
 }
 
-/** The text of a value, or '' when there is nothing worth showing. Deeper structure stays JSON. */
-function valueText(leaf: string, value: unknown): string {
+/** The text of a value, or '' when there is nothing worth showing. Deeper structure stays JSON, bounded to what is shown. */
+function valueText(leaf: string, value: unknown, maxLength: number): string {
   if (value === null || value === undefined) return '';
   if (isScalar(value)) return scalarText(leaf, value);
   if (Array.isArray(value) && value.every(isScalar)) return value.map((item) => scalarText(leaf, item)).filter(Boolean).join(', ');
   if (isObject(value) && Object.keys(value).length === 0) return '';
   if (Array.isArray(value) && value.length === 0) return '';
-  return JSON.stringify(value);
+  return previewJson(value, maxLength);
 }
 
 interface Candidate {
@@ -136,10 +136,10 @@ function labelOf(candidate: Candidate): { label: string; rank: number } {
 }
 
 /** Top-level fields, and fields of nested objects one level down (`deployment.git_sha`). */
-function candidates(data: Record<string, unknown>): Candidate[] {
+function candidates(data: Record<string, unknown>, maxValueLength: number): Candidate[] {
   const found: Candidate[] = [];
   const add = (key: string, parent: string | undefined, leaf: string, raw: unknown) => {
-    const value = valueText(snake(leaf), raw);
+    const value = valueText(snake(leaf), raw, maxValueLength);
     if (value) found.push({ key, parent, leaf, value, order: found.length });
   };
   for (const [key, value] of Object.entries(data)) {
@@ -167,7 +167,7 @@ export function extractKeyDetails(event: Pick<HeraldEvent, 'type' | 'occurred_at
     ['occurred_at', event.occurred_at],
   ]);
 
-  const ranked = candidates(event.data)
+  const ranked = candidates(event.data, maxValueLength)
     .filter((c) => !omit.has(c.key) && !(c.parent === undefined && echoes.get(c.key) === c.value))
     .map((c) => ({ ...c, ...labelOf(c) }))
     .sort((a, b) => a.rank - b.rank || Number(a.parent !== undefined) - Number(b.parent !== undefined) || a.order - b.order);

@@ -9,8 +9,8 @@ export const SEVERITY_STYLES: Readonly<Record<Severity, { hex: string; rgb: numb
   info: { hex: '#3498DB', rgb: 0x3498db, teams: 'Accent' },
 };
 
-/** Words of event types and keys as people say them. */
-const WORDS: Readonly<Record<string, string>> = {
+/** Words of event types and keys as people say them. Maps, not object literals: `constructor` is a word like any other. */
+const WORDS: ReadonlyMap<string, string> = new Map(Object.entries({
   deploy: 'deployment',
   dr: 'deployment request',
   op: 'operation',
@@ -18,19 +18,20 @@ const WORDS: Readonly<Record<string, string>> = {
   dns: 'DNS',
   ip: 'IP',
   auto: 'auto-',
-};
+}));
 /** Types whose words read badly on their own. */
-const TITLES: Readonly<Record<string, string>> = {
+const TITLES: ReadonlyMap<string, string> = new Map(Object.entries({
   ping: 'Test notification',
   'delivery.exhausted': 'Delivery failed after all retries',
-};
+}));
 
 const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
-const phrase = (words: string[]) => words.map((word) => WORDS[word] ?? word).join(' ').replace(/- /g, '-');
+const phrase = (words: string[]) => words.map((word) => WORDS.get(word) ?? word).join(' ').replace(/- /g, '-');
 
 /** `deploy.failed` → `Deployment failed`, `monitoring_uptime_down` → `Uptime down`. */
 export function humanizeEventType(type: string): string {
-  if (TITLES[type]) return TITLES[type];
+  const title = TITLES.get(type);
+  if (title) return title;
   const words = keyWords(type);
   if (words[0] === 'monitoring' && words.length > 1) words.shift();
   return capitalise(phrase(words)) || type;
@@ -44,14 +45,16 @@ function typeNoun(type: string): string | undefined {
 
 type Data = Record<string, unknown>;
 const isObject = (value: unknown): value is Data => typeof value === 'object' && value !== null && !Array.isArray(value);
+/** The data's own member: `constructor` or `toString` in an event is whatever the producer sent, or nothing. */
+const own = (data: Data, key: string): unknown => (Object.hasOwn(data, key) ? data[key] : undefined);
 
-/** A readable scalar at `key`, or the name/title of an object there. */
-function nameAt(data: Data, key: string): string | undefined {
-  const value = data[key];
+/** A readable scalar at `key`, or the name/title of an object there (one level down, however deep the data). */
+function nameAt(data: Data, key: string, nested = false): string | undefined {
+  const value = own(data, key);
   if (typeof value === 'string' && value.trim()) return value.trim();
   if (typeof value === 'number') return String(value);
   if (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string')) return value.join(', ');
-  if (isObject(value)) return nameAt(value, 'name') ?? nameAt(value, 'title') ?? nameAt(value, 'display_name');
+  if (isObject(value) && !nested) return nameAt(value, 'name', true) ?? nameAt(value, 'title', true) ?? nameAt(value, 'display_name', true);
   return undefined;
 }
 
@@ -107,7 +110,7 @@ export interface EventSummary {
 
 export function eventSummary(event: Pick<HeraldEvent, 'data'>, maxLength = 2000): EventSummary | undefined {
   for (const key of SUMMARY_KEYS) {
-    const value = event.data[key];
+    const value = own(event.data, key);
     if (typeof value !== 'string' || !value.trim()) continue;
     const text = looksLikeHtml(value) ? stripHtml(value) : value.trim();
     if (text) return { key, text: truncate(text, maxLength) };

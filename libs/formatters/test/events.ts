@@ -65,3 +65,22 @@ export const hugeEvent = (type = 'deploy.failed') => {
   for (let i = 0; i < 100; i += 1) data[`field_${String(i).padStart(3, '0')}_${'k'.repeat(300)}`] = `${i} ${big}`;
   return anEvent(type, data, { org_id: `org_${'o'.repeat(120)}`, project_id: `prj_${'p'.repeat(120)}` });
 };
+
+/** Keys that name members of Object.prototype: in event data they are ordinary keys. Parsed from JSON, so `__proto__` is an own key. */
+export const prototypeKeysEvent = (type = 'deploy.failed') =>
+  anEvent(
+    type,
+    JSON.parse(
+      '{"constructor":"ctor value","__proto__":{"name":"proto name"},"toString":"to string value","hasOwnProperty":"own value","valueOf":7,' +
+        '"nested":{"constructor":{"name":"inner ctor"},"__proto__":"inner proto"},"environment":{"constructor":"prod"}}',
+    ) as Record<string, unknown>,
+  );
+
+/** `{"a":{"a":…}}` nested `depth` levels, built without recursion. */
+export function deeplyNested(depth: number): Record<string, unknown> {
+  const root: Record<string, unknown> = {};
+  let level = root;
+  for (let i = 0; i < depth; i++) level = (level.a = {}) as Record<string, unknown>;
+  level.leaf = 'bottom';
+  return root;
+}

@@ -57,6 +57,11 @@ export type QuarantineHandler = (message: InboundMessage, failure: QuarantineFai
 export interface OverflowOptions {
   maxQueuedPerKey: number;
   spill(message: InboundMessage): Promise<void>;
+  /**
+   * Optional: decides instead of the length rule whether the message leaves (`full`: the length rule says so). Lets
+   * the spill owner keep a key's order, e.g. send every later message of a key out while earlier ones are away.
+   */
+  leaves?(message: InboundMessage, full: boolean): boolean;
 }
 
 export interface ConsumerOptions {
@@ -393,7 +398,8 @@ export class ConsumerRunner {
     const key = this.options.ordering === 'none' ? null : message.key;
     // Up to `lanes` of a key run; beyond those, `maxQueuedPerKey` may wait; beyond that, the message leaves.
     const lanes = Math.max(1, this.options.perKeyConcurrency ?? 1);
-    if (overflow && key !== null && (work.pending.get(key) ?? 0) >= lanes + overflow.maxQueuedPerKey) {
+    const full = overflow !== undefined && key !== null && (work.pending.get(key) ?? 0) >= lanes + overflow.maxQueuedPerKey;
+    if (overflow && key !== null && (overflow.leaves ? overflow.leaves(message, full) : full)) {
       this.track(work, entry, message, overflow.spill(message));
       return;
     }

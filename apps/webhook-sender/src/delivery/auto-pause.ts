@@ -2,9 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { deliveryLogFields, deliveryRef, DeliveryOutcomes, type DeliveryJob } from '@herald/deliveries';
 import { DeliveryMetrics } from '@herald/observability';
 import { DeliveryRepository, WebhookRepository } from '@herald/persistence';
-import { EndpointBreakers } from './endpoint-breakers';
+import type { Endpoint } from '../endpoints/endpoint';
 import { EndpointHealthMetrics } from './endpoint-health-metrics';
-import { WebhookDirectory, type WebhookSettings } from './webhook-directory';
 
 /**
  * Auto-pause: a webhook's consecutive failures pause it once they reach its threshold, and while it is
@@ -13,12 +12,8 @@ import { WebhookDirectory, type WebhookSettings } from './webhook-directory';
 @Injectable()
 export class AutoPause {
   private readonly logger = new Logger('auto-pause');
-  /** Endpoints that failed here since their last success: a success must reset their count. */
-  private readonly failing = new Set<string>();
 
   constructor(
-    private readonly directory: WebhookDirectory,
-    private readonly breakers: EndpointBreakers,
     private readonly webhooks: WebhookRepository,
     private readonly deliveries: DeliveryRepository,
     private readonly outcomes: DeliveryOutcomes,
@@ -26,31 +21,33 @@ export class AutoPause {
     private readonly endpointMetrics: EndpointHealthMetrics,
   ) {}
 
-  /** `held` when the webhook is still paused; otherwise the settings to send with (resumed since last looked). */
-  async holdIfPaused(job: DeliveryJob, webhook: WebhookSettings): Promise<WebhookSettings | 'held'> {
-    if (!webhook.paused) return webhook;
+  /** `held` while the webhook is paused; `send` otherwise (a webhook resumed since last looked starts afresh). */
+  async holdIfPaused(job: DeliveryJob, endpoint: Endpoint, now = Date.now()): Promise<'held' | 'send'> {
+    if (!endpoint.settings.paused) return 'send';
     if (await this.deliveries.holdIfPaused(deliveryRef(job), job.attempt - 1)) {
       this.metrics.held.inc({ channel: 'webhook' });
       return 'held';
     }
-    // Resumed since we last looked: a resumed endpoint starts with a closed breaker.
-    this.directory.forget(webhook.id);
-    this.breakers.reset(webhook.id);
-    return { ...webhook, paused: false };
+    // Resumed since we last looked: a resumed endpoint starts with a closed breaker and fresh settings.
+    endpoint.reset(now);
+    endpoint.settings = { ...endpoint.settings, paused: false };
+    return 'send';
   }
 
-  async recordSuccess(webhook: WebhookSettings): Promise<void> {
-    if (this.failing.delete(webhook.id) || webhook.consecutiveFailures > 0) await this.webhooks.resetFailures(webhook.id);
+  async recordSuccess(endpoint: Endpoint): Promise<void> {
+    const failedHere = endpoint.failing;
+    endpoint.failing = false;
+    if (failedHere || endpoint.settings.consecutiveFailures > 0) await this.webhooks.resetFailures(endpoint.id);
   }
 
   /** A failed attempt counts toward auto-pause; the failure that reaches the threshold announces it. */
-  async recordFailure(job: DeliveryJob, webhook: WebhookSettings): Promise<void> {
-    this.failing.add(webhook.id);
-    if (!(await this.webhooks.recordFailure(webhook.id))) return;
-    this.directory.forget(webhook.id);
+  async recordFailure(job: DeliveryJob, endpoint: Endpoint): Promise<void> {
+    endpoint.failing = true;
+    if (!(await this.webhooks.recordFailure(endpoint.id))) return;
+    endpoint.expire();
     this.endpointMetrics.autoPaused.inc();
     // No URL: for Slack, Teams and Discord the URL is the credential.
-    await this.outcomes.emit(job, 'webhook.paused', { webhook_id: webhook.id, consecutive_failures: webhook.pauseAfterFailures });
+    await this.outcomes.emit(job, 'webhook.paused', { webhook_id: endpoint.id, consecutive_failures: endpoint.settings.pauseAfterFailures });
     this.logger.warn({ msg: 'webhook paused after consecutive failures', ...deliveryLogFields(job) });
   }
 }

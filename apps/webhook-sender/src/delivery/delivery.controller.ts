@@ -18,6 +18,6 @@ export class DeliveryController {
   @EventPattern(Topics.webhookDeliveries)
   async handle(@Payload() message: InboundMessage): Promise<Settling | void> {
     const job = await this.outcomes.readJob(message);
-    if (job) return this.delivery.deliver(job);
+    if (job) return this.delivery.deliver(job, message);
   }
 }

@@ -1,10 +1,8 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
 import { DeliveryOutcomes, type DeliveryJob } from '@herald/deliveries';
 import { Topics } from '@herald/kafka';
 import { DeliveryMetrics } from '@herald/observability';
-import { SendSlots } from './send-slots';
-import type { WebhookSettings } from './webhook-directory';
+import type { Endpoint } from '../endpoints/endpoint';
 
 /**
  * Longest a delivery waits for its slot where it is. Slots further off happen when several deliveries of one
@@ -19,25 +17,24 @@ const MAX_WAIT_IN_PLACE_MS = 1_000;
  */
 @Injectable()
 export class RateLimits {
-  private readonly slots = new SendSlots();
-
   constructor(
     private readonly outcomes: DeliveryOutcomes,
     private readonly metrics: DeliveryMetrics,
   ) {}
 
   /** Resolves at the delivery's slot (`send`), or parks it until then (`deferred`: nothing more to do now). */
-  async admit(job: DeliveryJob, webhook: WebhookSettings, now = Date.now()): Promise<'send' | 'deferred'> {
-    if (webhook.rateLimit === null) return 'send';
+  async admit(job: DeliveryJob, endpoint: Endpoint, now = Date.now()): Promise<'send' | 'deferred'> {
+    const rateLimit = endpoint.settings.rateLimit;
+    if (rateLimit === null) return 'send';
     // A deferred job comes back holding its slot; a new one queues for the next.
-    const wait = (job.slot_at ?? this.slots.reserve(webhook.id, webhook.rateLimit, now)) - now;
+    const wait = (job.slot_at ?? endpoint.reserveSlot(rateLimit, now)) - now;
     if (wait <= 0) return 'send';
     if (wait > MAX_WAIT_IN_PLACE_MS) {
       await this.outcomes.defer(job, Topics.webhookDeliveries, wait);
       return 'deferred';
     }
     this.metrics.rateLimited.inc({ channel: 'webhook', action: 'waited' });
-    await sleep(wait);
+    await new Promise((resolve) => setTimeout(resolve, wait));
     return 'send';
   }
 }

@@ -1,0 +1,91 @@
+import { Logger } from '@nestjs/common';
+import { aJob, aMessage, answered, timedOut } from '../../test/factories';
+import { aSender } from '../../test/fakes';
+import { deeplyNestedData } from '../../test/data';
+
+const deliver = (sender: ReturnType<typeof aSender>, job: ReturnType<typeof aJob>, offset = 0) => sender.service.deliver(job, aMessage(job, offset));
+
+describe('WebhookDeliveryService.deliver', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+  beforeEach(() => jest.useFakeTimers({ now: 1_000_000 }));
+  afterEach(() => jest.useRealTimers());
+
+  it('sends, classifies and records a delivery', async () => {
+    const sender = aSender();
+    await deliver(sender, aJob(1));
+    expect(sender.sent).toHaveLength(1);
+    expect(sender.fakes.calls).toEqual([['record', 'msg_1', 'succeeded', null]]);
+  });
+
+  it('fails a delivery whose webhook is gone without a request', async () => {
+    const sender = aSender();
+    await deliver(sender, aJob(1, { destination: { kind: 'webhook', id: 'wh_deleted' } }));
+    expect(sender.sent).toHaveLength(0);
+    expect(sender.fakes.calls).toEqual([['record', 'msg_1', 'failed', 'webhook no longer exists']]);
+  });
+
+  it.each(['raw', 'slack'])('fails for good, with the reason, a %s delivery whose request cannot be built, and quarantines it as it came', async (format) => {
+    const sender = aSender();
+    sender.webhooks.rows.get('wh_1')!.format = format;
+    const job = aJob(1, { event: { ...aJob().event, data: deeplyNestedData(100_000) } });
+    await deliver(sender, job, 42);
+    if (format === 'slack') {
+      // The chat formats preview deep data; only the signed raw body needs all of it.
+      expect(sender.fakes.calls).toEqual([['record', 'msg_1', 'succeeded', null]]);
+      return;
+    }
+    expect(sender.sent).toHaveLength(0);
+    expect(sender.fakes.of('quarantine')).toEqual([['quarantine', 'stack_overflow', '42']]);
+    expect(sender.fakes.of('emit')).toEqual([['emit', 'delivery.exhausted']]);
+    expect(sender.fakes.of('record')).toEqual([['record', 'msg_1', 'failed', expect.stringMatching(/^request could not be prepared: event data is nested too deeply/)]]);
+  });
+
+  it('fails fast after three timeouts in a row: later deliveries go to their retry without a request', async () => {
+    const sender = aSender({ HERALD_BREAKER_CONSECUTIVE_FAILURES: '3' });
+    sender.answerWith(async () => timedOut());
+    for (let n = 1; n <= 5; n++) await deliver(sender, aJob(n), n);
+    expect(sender.sent).toHaveLength(3);
+    expect(sender.fakes.of('record').map(([, id, status, error]) => [id, status, error])).toEqual([
+      ['msg_1', 'pending', 'timed out after 10000 ms'],
+      ['msg_2', 'pending', 'timed out after 10000 ms'],
+      ['msg_3', 'pending', 'timed out after 10000 ms'],
+      ['msg_4', 'pending', 'circuit breaker open: no request sent'],
+      ['msg_5', 'pending', 'circuit breaker open: no request sent'],
+    ]);
+    expect(sender.webhooks.rows.get('wh_1')!.consecutiveFailures).toBe(5);
+  });
+
+  it('closes the breaker for deliveries a resume replayed, before sending them (read-your-writes)', async () => {
+    const sender = aSender({ HERALD_BREAKER_CONSECUTIVE_FAILURES: '1', HERALD_BREAKER_RESET_MS: '3600000' });
+    sender.answerWith(async () => timedOut());
+    await deliver(sender, aJob(1));
+    sender.answerWith(async () => answered(200));
+    await deliver(sender, aJob(2));
+    expect(sender.sent).toHaveLength(1); // open: msg_2 went nowhere
+
+    // An operator resumed the webhook a moment later; its held deliveries carry the resume.
+    jest.advanceTimersByTime(10);
+    await deliver(sender, aJob(3, { resumed_at: Date.now() }));
+    expect(sender.sent).toHaveLength(2);
+    expect(sender.fakes.of('record').at(-1)).toEqual(['record', 'msg_3', 'succeeded', null]);
+  });
+
+  it('leaves a resume older than the endpoint state alone', async () => {
+    const sender = aSender({ HERALD_BREAKER_CONSECUTIVE_FAILURES: '1', HERALD_BREAKER_RESET_MS: '3600000' });
+    const resumedAt = Date.now() - 1;
+    sender.answerWith(async () => timedOut());
+    await deliver(sender, aJob(1));
+    await deliver(sender, aJob(2, { resumed_at: resumedAt }));
+    expect(sender.sent).toHaveLength(1);
+  });
+
+  it('holds deliveries while the webhook is paused', async () => {
+    const sender = aSender();
+    sender.webhooks.rows.get('wh_1')!.pausedAt = new Date();
+    sender.fakes.held.add('paused');
+    await deliver(sender, aJob(1));
+    expect(sender.sent).toHaveLength(0);
+    expect(sender.fakes.calls).toEqual([]);
+    expect(sender.fakes.held.has('msg_1')).toBe(true);
+  });
+});

@@ -1,0 +1,102 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
+import type { DeliveryJob } from '@herald/deliveries';
+import { WebhookRepository, type WebhookEntity } from '@herald/persistence';
+import { webhookTarget } from '@herald/webhook-transport';
+import type { BreakerPolicy } from './breaker';
+import { Endpoint, type WebhookSettings } from './endpoint';
+
+/** How long an endpoint's settings are reused; short, so pause, rotation and edits apply at once. */
+const SETTINGS_TTL_MS = 1_000;
+/** Endpoints unused this long are dropped (unless their breaker is open or deliveries are away); bounds memory. */
+const IDLE_MS = 15 * 60_000;
+const SWEEP_EVERY_MS = 60_000;
+
+/**
+ * The endpoints this sender process works for, one Endpoint object each. Getting one reads its settings when they
+ * are older than a second, applies a resume the job carries, and drops endpoints idle for a while.
+ */
+@Injectable()
+export class Endpoints {
+  private readonly endpoints = new Map<string, Endpoint>();
+  private readonly openListeners: (() => void)[] = [];
+  private readonly policy: BreakerPolicy;
+  private sweptAt = 0;
+
+  constructor(
+    private readonly webhooks: WebhookRepository,
+    @Inject(HERALD_CONFIG) private readonly config: HeraldConfig,
+  ) {
+    this.policy = {
+      consecutiveFailures: config.HERALD_BREAKER_CONSECUTIVE_FAILURES,
+      errorPercent: config.HERALD_BREAKER_ERROR_PERCENT,
+      volume: config.HERALD_BREAKER_VOLUME,
+      windowMs: config.HERALD_BREAKER_WINDOW_MS,
+      resetMs: config.HERALD_BREAKER_RESET_MS,
+    };
+  }
+
+  /** The job's endpoint with current settings; null when the webhook was deleted. */
+  async get(job: Pick<DeliveryJob, 'destination' | 'resumed_at'>, now = Date.now()): Promise<Endpoint | null> {
+    const id = job.destination.id;
+    const known = this.endpoints.get(id);
+    // Read-your-writes for resume: the replayed job says when; state older than that (an open breaker) goes.
+    if (known && job.resumed_at !== undefined) known.resetIfOlderThan(job.resumed_at, now);
+    if (known && now - known.loadedAt < SETTINGS_TTL_MS) {
+      known.usedAt = now;
+      return known;
+    }
+    const settings = await this.load(id);
+    // Another delivery may have created it while this one read the settings.
+    const current = this.endpoints.get(id);
+    if (!settings) {
+      this.endpoints.delete(id);
+      return null;
+    }
+    if (current) {
+      current.refresh(settings, now);
+      current.usedAt = now;
+      return current;
+    }
+    this.sweep(now);
+    const endpoint = new Endpoint(settings, this.policy, now, () => this.openListeners.forEach((listener) => listener()));
+    this.endpoints.set(id, endpoint);
+    return endpoint;
+  }
+
+  /** How many endpoints are failing fast right now. */
+  openCount(): number {
+    let open = 0;
+    for (const endpoint of this.endpoints.values()) if (endpoint.breakerOpen) open++;
+    return open;
+  }
+
+  onOpen(listener: () => void): void {
+    this.openListeners.push(listener);
+  }
+
+  private async load(id: string): Promise<WebhookSettings | null> {
+    const webhook = await this.webhooks.findById(id);
+    return webhook ? this.toSettings(webhook, await this.webhooks.signingSecrets(id)) : null;
+  }
+
+  private toSettings(webhook: WebhookEntity, secrets: string[]): WebhookSettings {
+    return {
+      ...webhookTarget(webhook, secrets, this.config.HERALD_WEBHOOK_TIMEOUT_MS),
+      orgId: webhook.orgId,
+      retrySchedule: webhook.retrySchedule,
+      clientErrorsFinal: webhook.clientErrorsFinal,
+      paused: webhook.pausedAt !== null,
+      consecutiveFailures: webhook.consecutiveFailures,
+      pauseAfterFailures: webhook.pauseAfterFailures,
+      rateLimit: webhook.rateLimit,
+      version: webhook.updatedAt.getTime(),
+    };
+  }
+
+  private sweep(now: number): void {
+    if (now - this.sweptAt < SWEEP_EVERY_MS) return;
+    this.sweptAt = now;
+    for (const [id, endpoint] of this.endpoints) if (endpoint.idleSince(now, IDLE_MS)) this.endpoints.delete(id);
+  }
+}
