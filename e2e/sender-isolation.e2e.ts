@@ -208,6 +208,6 @@ describe('webhook sender isolation', () => {
     const sender = await scrape(senderUrl());
     expect(total(sender, 'herald_deliveries_spilled_total')).toBeGreaterThan(0);
     // Nothing is left behind on the deliveries topic: every partition committed to its end.
-    await eventually(async () => (total(await scrape(senderUrl()), 'herald_kafka_consumer_lag', { topic: Topics.webhookDeliveries }) === 0 ? true : undefined), 60_000, 1_000);
+    await eventually(async () => (total(await scrape(senderUrl()), 'herald_kafka_consumer_lag_messages', { topic: Topics.webhookDeliveries }) === 0 ? true : undefined), 60_000, 1_000);
   }, 480_000);
 });

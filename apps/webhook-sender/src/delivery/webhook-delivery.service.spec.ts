@@ -79,6 +79,28 @@ describe('WebhookDeliveryService.deliver', () => {
     expect(sender.sent).toHaveLength(1);
   });
 
+  it('pauses after pause_after_failures failed attempts in a row: retries and fast-fails count, a success starts the count again', async () => {
+    const sender = aSender({ HERALD_BREAKER_CONSECUTIVE_FAILURES: '2', HERALD_BREAKER_VOLUME: '100' });
+    const row = sender.webhooks.rows.get('wh_1')!;
+    row.pauseAfterFailures = 4;
+    sender.answerWith(async () => timedOut());
+    await deliver(sender, aJob(1));
+    sender.answerWith(async () => answered(200));
+    await deliver(sender, aJob(2));
+    expect(row.consecutiveFailures).toBe(0);
+
+    sender.answerWith(async () => timedOut());
+    await deliver(sender, aJob(3)); // one delivery, tried twice: two failed attempts, and its breaker opens
+    await deliver(sender, aJob(3, { attempt: 2 }));
+    await deliver(sender, aJob(4)); // failing fast is a failure too
+    expect(sender.sent).toHaveLength(4);
+    expect([row.consecutiveFailures, row.pausedAt]).toEqual([3, null]);
+    await deliver(sender, aJob(5));
+    expect(row.consecutiveFailures).toBe(4);
+    expect(row.pausedAt).not.toBeNull();
+    expect(sender.fakes.of('emit')).toEqual([['emit', 'webhook.paused']]);
+  });
+
   it('holds deliveries while the webhook is paused', async () => {
     const sender = aSender();
     sender.webhooks.rows.get('wh_1')!.pausedAt = new Date();

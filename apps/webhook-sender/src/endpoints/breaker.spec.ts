@@ -43,6 +43,20 @@ describe('Breaker', () => {
     expect(breaker.permit(70_002)).toBe('closed');
   });
 
+  it('counts as open until a probe closes it: half-open between probes is not closed (the gauge and its alert must not flicker)', () => {
+    const breaker = new Breaker(aBreakerPolicy({ consecutiveFailures: 1, resetMs: 2_000 }));
+    breaker.record('closed', 'unreachable', 0);
+    // Past the reset time, no delivery has come to probe it yet: still not closed.
+    expect(breaker.isOpen).toBe(true);
+    expect(breaker.permit(60_000)).toBe('probe');
+    expect(breaker.isOpen).toBe(true); // probing
+    breaker.record('probe', 'failed', 60_100);
+    expect(breaker.isOpen).toBe(true);
+    expect(breaker.permit(62_100)).toBe('probe');
+    breaker.record('probe', 'ok', 62_200);
+    expect(breaker.isOpen).toBe(false);
+  });
+
   it('ignores attempts that started before it opened', () => {
     const breaker = new Breaker(aBreakerPolicy({ consecutiveFailures: 1, resetMs: 30_000 }));
     breaker.record('closed', 'unreachable', 0);

@@ -42,6 +42,7 @@ export class Breaker {
     private readonly onOpen: () => void = () => undefined,
   ) {}
 
+  /** Not closed: open, or half-open (past the reset time, waiting for or running its probe). */
   get isOpen(): boolean {
     return this.openedAt !== null;
   }

@@ -39,7 +39,7 @@ const fields = {
   timeout_ms: z.number().int().min(100).max(30_000).nullable().describe('Per-attempt timeout; null for the deployment default'),
   rate_limit: z.number().int().min(1).max(10_000).nullable().describe('At most this many requests per second to the endpoint, evenly spaced; deliveries wait their turn, which is not an attempt. null: unlimited'),
   client_errors_final: z.boolean().describe('Treat 4xx other than 408/409/425/429 as final'),
-  pause_after_failures: z.number().int().min(0).max(1000).describe('Pause after this many failed deliveries in a row; 0 never pauses'),
+  pause_after_failures: z.number().int().min(0).max(1000).describe('Pause after this many failed attempts in a row (retries and circuit-breaker fast-fails count; a success starts the count again); 0 never pauses'),
   signature_header: headerName.nullable().describe("Name of the signature header instead of the scheme's default (X-OEC-Signature, X-Reoclo-Signature-256…); null: the default"),
   timestamp_header: headerName.nullable().describe('Name of the timestamp header (timestamped and standard schemes); null: the default'),
   event_header: headerName.nullable().describe('Name of the header carrying the event type (X-Versioner-Event); null: <prefix>Event'),
