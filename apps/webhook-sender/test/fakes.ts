@@ -78,6 +78,7 @@ export class FakeOutcomes {
     exhaust: async (job: DeliveryJob, reason: string) => void this.calls.push(['exhaust', job.delivery_id, reason]),
     fail: async (job: DeliveryJob, error: string) => void this.calls.push(['record', job.delivery_id, 'failed', error]),
     emit: async (_job: DeliveryJob, type: string) => void this.calls.push(['emit', type]),
+    startMetricsAtZero: () => undefined,
   } as unknown as DeliveryOutcomes;
 
   readonly deadLetters = {

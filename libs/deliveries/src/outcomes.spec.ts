@@ -43,3 +43,19 @@ describe('DeliveryOutcomes when a job is quarantined', () => {
     expect(recorded).toEqual([]);
   });
 });
+
+describe('DeliveryOutcomes.startMetricsAtZero', () => {
+  it("starts a sender's attempt, outcome, retry, hold and rate-limit counters at 0 for its formats and every tier", async () => {
+    const metrics = new DeliveryMetrics(new Registry(), { HERALD_METRICS_FAILING_DESTINATIONS: 0 });
+    const tiers = [{ name: '1s' }, { name: '1h' }] as unknown as ConstructorParameters<typeof DeliveryOutcomes>[4];
+    new DeliveryOutcomes({} as DeliveryRepository, {} as KafkaProducer, {} as DeadLetters, metrics, tiers).startMetricsAtZero('webhook', ['raw', 'slack']);
+    const series = async (counter: { get(): Promise<{ values: { labels: Record<string, string | number>; value: number }[] }> }) =>
+      (await counter.get()).values.map(({ labels, value }) => `${Object.values(labels).join('/')}=${value}`).sort();
+
+    expect(await series(metrics.attempts)).toEqual(['webhook/raw/failure=0', 'webhook/raw/no_request=0', 'webhook/raw/success=0', 'webhook/slack/failure=0', 'webhook/slack/no_request=0', 'webhook/slack/success=0']);
+    expect(await series(metrics.completed)).toEqual(['webhook/raw/failed=0', 'webhook/raw/succeeded=0', 'webhook/slack/failed=0', 'webhook/slack/succeeded=0']);
+    expect(await series(metrics.retriesScheduled)).toEqual(['webhook/1h=0', 'webhook/1s=0']);
+    expect(await series(metrics.held)).toEqual(['webhook=0']);
+    expect(await series(metrics.rateLimited)).toEqual(['webhook/deferred=0', 'webhook/waited=0']);
+  });
+});

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DeadLetters, KafkaProducer, RETRY_TIERS, settling, Topics, type InboundMessage, type QuarantineFailure, type RetryTier, type Settling } from '@herald/kafka';
-import { DeliveryMetrics, describeError, type MeteredDestination } from '@herald/observability';
+import { DeliveryMetrics, describeError, type DeliveryChannel, type MeteredDestination } from '@herald/observability';
 import { DeliveryRepository, type AttemptRecord, type DeliveryRef, type DeliveryStatus } from '@herald/persistence';
 import { InvalidDeliveryJobError, parseDeliveryJob, serializeJob, type DeliveryJob } from './job';
 import { deferMessage, retryMessage, spillMessage } from './retry';
@@ -49,6 +49,14 @@ export class DeliveryOutcomes {
     private readonly metrics: DeliveryMetrics,
     @Inject(RETRY_TIERS) private readonly tiers: RetryTier[],
   ) {}
+
+  /**
+   * Starts this sender's delivery counters at 0 for each of its formats and every retry tier, so the first failure,
+   * retry or hold of each kind is an increase Prometheus sees (a series born at 1 hides that first one).
+   */
+  startMetricsAtZero(channel: DeliveryChannel, formats: readonly string[]): void {
+    this.metrics.startAtZero({ channel, formats, tiers: this.tiers.map((tier) => tier.name) });
+  }
 
   /** The job in a deliveries-topic message; null when it is unreadable and was parked on the dead-letter topic. */
   async readJob(message: InboundMessage): Promise<DeliveryJob | null> {

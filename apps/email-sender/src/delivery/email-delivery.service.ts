@@ -28,6 +28,7 @@ export class EmailDeliveryService {
     @Inject(HERALD_CONFIG) config: HeraldConfig,
   ) {
     this.policy = { schedule: config.HERALD_EMAIL_RETRY_SCHEDULE };
+    outcomes.startMetricsAtZero('email', [EMAIL]);
   }
 
   async deliver(job: DeliveryJob): Promise<Settling> {

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { deliveryId, DeliveryOutcomes, serializeJob, type DeliveryJob } from '@herald/deliveries';
 import { EventCatalog, type HeraldEvent } from '@herald/events';
 import { KafkaProducer, settling, Topics, type OutboundMessage, type Settling } from '@herald/kafka';
-import { DeliveryMetrics } from '@herald/observability';
+import { DeliveryMetrics, startAtZero } from '@herald/observability';
 import { matchSubscriptions } from './match';
 import { SubscriptionCache } from './subscriptions';
 
@@ -19,7 +19,9 @@ export class RoutingService {
     private readonly producer: KafkaProducer,
     private readonly metrics: DeliveryMetrics,
     private readonly outcomes: DeliveryOutcomes,
-  ) {}
+  ) {
+    startAtZero(metrics.routed, { channel: ['webhook', 'email'] });
+  }
 
   /**
    * Queues the event's jobs on the producer; the returned promise settles when Kafka has them. `receivedAt`:

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { deliveryLogFields, DeliveryOutcomes, meteredDestination, nextRetryDelay, type DeliveryJob } from '@herald/deliveries';
 import { DeadLetters, Topics, type InboundMessage, type Settling } from '@herald/kafka';
+import { WEBHOOK_FORMATS } from '@herald/formatters';
 import { DeliveryMetrics } from '@herald/observability';
 import type { AttemptRecord } from '@herald/persistence';
 import { classifyAttempt, type AttemptOutcome, type SendResult } from '@herald/webhook-transport';
@@ -24,7 +25,9 @@ export class Settlement {
     private readonly deadLetters: DeadLetters,
     private readonly autoPause: AutoPause,
     private readonly metrics: DeliveryMetrics,
-  ) {}
+  ) {
+    outcomes.startMetricsAtZero('webhook', WEBHOOK_FORMATS);
+  }
 
   /** The webhook was deleted before the delivery went out. */
   gone(job: DeliveryJob): Settling {

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Registry } from 'prom-client';
 import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
-import { counter, histogram } from './define';
+import { counter, histogram, startAtZero } from './define';
 
 // Herald's own metrics, one class per concern; a service's module provides the classes it
 // reports, so each /metrics shows only what that service does. docs/operations.md is the
@@ -17,7 +17,17 @@ const REQUEST_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
 const LATENESS_SECONDS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900];
 
 export type DeliveryChannel = 'webhook' | 'email';
-export type AttemptResult = 'success' | 'failure' | 'no_request';
+const ATTEMPT_RESULTS = ['success', 'failure', 'no_request'] as const;
+export type AttemptResult = (typeof ATTEMPT_RESULTS)[number];
+const FINAL_OUTCOMES = ['succeeded', 'failed'] as const;
+const RATE_LIMIT_ACTIONS = ['waited', 'deferred'] as const;
+
+/** What one sender delivers: its channel, the formats it sends and the retry tiers it parks attempts in. */
+export interface DeliveryLabels {
+  channel: DeliveryChannel;
+  formats: readonly string[];
+  tiers: readonly string[];
+}
 
 /** Where an attempt went: its channel, and the org and destination the opt-in failure counter names. */
 export interface MeteredDestination {
@@ -69,6 +79,16 @@ export class DeliveryMetrics {
       'Failed attempts by org and destination (opt-in, HERALD_METRICS_FAILING_DESTINATIONS caps the destinations per process; the rest are "other").',
       ['channel', 'org', 'destination', 'result'],
     );
+  }
+
+  /** Starts a sender's delivery counters at 0 for every format, result, outcome and tier it can report. */
+  startAtZero({ channel, formats, tiers }: DeliveryLabels): void {
+    const channels = [channel];
+    startAtZero(this.attempts, { channel: channels, format: formats, result: ATTEMPT_RESULTS });
+    startAtZero(this.completed, { channel: channels, format: formats, outcome: FINAL_OUTCOMES });
+    startAtZero(this.retriesScheduled, { channel: channels, tier: tiers });
+    startAtZero(this.held, { channel: channels });
+    startAtZero(this.rateLimited, { channel: channels, action: RATE_LIMIT_ACTIONS });
   }
 
   /** One attempt; `seconds` only when a request was made. */
