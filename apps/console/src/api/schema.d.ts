@@ -509,7 +509,7 @@ export interface components {
              */
             client_errors_final?: boolean;
             /**
-             * @description Pause after this many failed deliveries in a row; 0 never pauses
+             * @description Pause after this many failed attempts in a row (retries and circuit-breaker fast-fails count; a success starts the count again); 0 never pauses
              * @default 10
              */
             pause_after_failures?: number;
@@ -584,7 +584,7 @@ export interface components {
             rate_limit?: number | null;
             /** @description Treat 4xx other than 408/409/425/429 as final */
             client_errors_final?: boolean;
-            /** @description Pause after this many failed deliveries in a row; 0 never pauses */
+            /** @description Pause after this many failed attempts in a row (retries and circuit-breaker fast-fails count; a success starts the count again); 0 never pauses */
             pause_after_failures?: number;
             /** @description Name of the signature header instead of the scheme's default (X-OEC-Signature, X-Reoclo-Signature-256…); null: the default */
             signature_header?: string | null;
