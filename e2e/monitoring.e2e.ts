@@ -47,7 +47,9 @@ interface AlertState {
 }
 
 describe('monitoring, live', () => {
-  const suite = endToEnd({ portBase: PORT_BASE, env: MONITORING_ENV, poolSize: 2 });
+  // Its alerts read global state (every group's lag, every paused webhook, every late retry), which the suites before
+  // it leave behind on the shared broker and database: it runs on a broker and a database of its own.
+  const suite = endToEnd({ portBase: PORT_BASE, env: MONITORING_ENV, poolSize: 2, ownInfrastructure: { kafkaPort: Number(process.env.HERALD_TEST_KAFKA_PORT ?? 19092) + 9 } });
   const { dataSource, receiver, org, publish } = suite;
   const webhook = (hook: NewWebhook) => new WebhookRepository(dataSource).create(hook, generateSecret());
   let prometheus: PrometheusServer;
@@ -75,20 +77,6 @@ describe('monitoring, live', () => {
     }, 60_000, 250);
 
   beforeAll(async () => {
-    // Once the services have stopped: the suites after this one share the broker and the database, so the 100,000
-    // events of the lag backlog leave the accepted topic, and this org's webhooks go (retries still parked for them
-    // then end at once, the webhook gone).
-    suite.cleanup(async () => {
-      const admin = suite.kafka.admin();
-      await admin.connect();
-      try {
-        const partitions = (await admin.fetchTopicOffsets(Topics.accepted)).map(({ partition }) => ({ partition, offset: '-1' }));
-        await admin.deleteTopicRecords({ topic: Topics.accepted, partitions });
-      } finally {
-        await admin.disconnect();
-      }
-      await dataSource.query(`DELETE FROM webhooks WHERE org_id = 'org_mon'`);
-    });
     // The shipped rules, only their `for:` shortened.
     rulesDir = mkdtempSync(path.join(os.tmpdir(), 'herald-monitoring-rules-'));
     const shipped = parse(readFileSync(path.join(root, 'ops/prometheus/herald-alerts.yml'), 'utf8')) as { groups: { rules: { for?: string }[] }[] };
@@ -132,7 +120,7 @@ describe('monitoring, live', () => {
     const healthy = await receiver();
     await webhook({ id: 'wh_mon_ok', orgId: 'org_mon', url: healthy.url });
     await webhook({ id: 'wh_mon_slack', orgId: 'org_mon', url: `${healthy.url}/slack`, format: 'slack' });
-    const created = execFileSync(process.execPath, ['dist/apps/ingest/src/cli.js', 'api-keys', 'create', '--org', 'org_mon', '--role', 'admin'], { cwd: root, env: process.env, encoding: 'utf8' });
+    const created = execFileSync(process.execPath, ['dist/apps/ingest/src/cli.js', 'api-keys', 'create', '--org', 'org_mon', '--role', 'admin'], { cwd: root, env: { ...process.env, DATABASE_URL: suite.databaseUrl }, encoding: 'utf8' });
     const { key } = JSON.parse(created.trim().split('\n').at(-1)!) as { key: string };
     expect((await fetch(`http://127.0.0.1:${PORT_BASE}/api/v1/webhooks`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(200);
     await publish('org_mon', ...Array.from({ length: 20 }, (_, i) => ({ id: `ok-${i}`, type: 'deploy.succeeded' })));

@@ -38,9 +38,9 @@ export function servicesModule(): Promise<ServicesModule> {
 }
 
 /** Compiles the services and migrates the test database, as `npm start` does before starting them. */
-export function buildAndMigrate(): void {
+export function buildAndMigrate(databaseUrl = process.env.DATABASE_URL): void {
   execFileSync(process.execPath, ['tools/build.mjs'], { cwd: root, stdio: 'pipe' });
-  execFileSync(process.execPath, ['dist/apps/ingest/src/cli.js', 'migrate'], { cwd: root, env: process.env, stdio: 'pipe' });
+  execFileSync(process.execPath, ['dist/apps/ingest/src/cli.js', 'migrate'], { cwd: root, env: { ...process.env, DATABASE_URL: databaseUrl }, stdio: 'pipe' });
 }
 
 /**

@@ -1,9 +1,20 @@
-import type { Kafka, Producer } from 'kafkajs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Kafka, logLevel, type Producer } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { Topics } from '@herald/kafka';
 import { createDataSource, OrgRepository } from '@herald/persistence';
 import { startReceiver, testKafka, type Receiver, type ReceiverReply } from '@herald/testing';
-import { buildAndMigrate, startStack, type ExitInfo, type RunningStack } from './stack';
+import { buildAndMigrate, root, startStack, type ExitInfo, type RunningStack } from './stack';
+
+/** The shared test database's name with `_own` appended: a database of a suite's own, on the same server. */
+function ownDatabaseUrl(shared: string): string {
+  const url = new URL(shared);
+  url.pathname = `${url.pathname}_own`;
+  return url.toString();
+}
 
 export interface EndToEndOptions {
   /** First port of the five services; each suite has its own range so suites never collide. */
@@ -15,6 +26,17 @@ export interface EndToEndOptions {
   onLine?: (name: string, line: string) => void;
   /** Called with how each service exited, after they have all been stopped. */
   afterStop?: (exits: ExitInfo[]) => void;
+  /**
+   * A broker (on this port) and a database of the suite's own, both fresh, instead of the ones every suite shares:
+   * for a suite whose assertions read global state (every consumer group's lag, every paused webhook, every late
+   * retry), which the suites before it leave behind.
+   */
+  ownInfrastructure?: { kafkaPort: number };
+}
+
+interface Broker {
+  brokers: string;
+  stop(): Promise<unknown>;
 }
 
 /** An event as a producer writes it, minus the org (the Kafka key and `org_id` are the same org). */
@@ -29,6 +51,8 @@ export interface PublishedEvent {
 export interface EndToEnd {
   readonly kafka: Kafka;
   readonly dataSource: DataSource;
+  /** The database the services use (the suite's own with `ownInfrastructure`), for the CLI. */
+  readonly databaseUrl: string;
   readonly producer: Producer;
   readonly stack: RunningStack;
   /** Runs after the services have stopped (receivers, servers, temp dirs), last registered first. */
@@ -41,17 +65,30 @@ export interface EndToEnd {
 
 /** Registers the suite's beforeAll/afterAll: build, migrate, start the five services; stop them and clean up. */
 export function endToEnd(options: EndToEndOptions): EndToEnd {
-  const kafka = testKafka();
-  const dataSource = createDataSource(process.env.DATABASE_URL!, options.poolSize ?? 4);
+  const own = options.ownInfrastructure;
+  const databaseUrl = own ? ownDatabaseUrl(process.env.DATABASE_URL!) : process.env.DATABASE_URL!;
+  const kafka = own ? new Kafka({ clientId: 'herald-test', brokers: [`127.0.0.1:${own.kafkaPort}`], logLevel: logLevel.NOTHING }) : testKafka();
+  const dataSource = createDataSource(databaseUrl, options.poolSize ?? 4);
   const cleanups: (() => unknown)[] = [];
+  const kafkaDataDir = own ? mkdtempSync(path.join(os.tmpdir(), 'herald-suite-kafka-')) : undefined;
+  let broker: Broker | undefined;
   let producer: Producer | undefined;
   let stack: RunningStack | undefined;
 
   beforeAll(async () => {
-    buildAndMigrate();
+    const ownEnv: Record<string, string> = {};
+    if (own) {
+      const [{ startKafka }, { resetDatabase }] = (await Promise.all([import(pathToFileURL(path.join(root, 'tools/kafka/kafka.mjs')).href), import(pathToFileURL(path.join(root, 'tools/dev/postgres.mjs')).href)])) as [
+        { startKafka(options: { port: number; dataDir: string; fresh: boolean; heapMb: number }): Promise<Broker> },
+        { resetDatabase(url: string): Promise<void> },
+      ];
+      [broker] = await Promise.all([startKafka({ port: own.kafkaPort, dataDir: kafkaDataDir!, fresh: true, heapMb: 384 }), resetDatabase(databaseUrl)]);
+      Object.assign(ownEnv, { KAFKA_BROKERS: broker.brokers, DATABASE_URL: databaseUrl });
+    }
+    buildAndMigrate(databaseUrl);
     await dataSource.initialize();
     const env = typeof options.env === 'function' ? await options.env() : options.env;
-    stack = await startStack(options.portBase, env, options.onLine);
+    stack = await startStack(options.portBase, { ...env, ...ownEnv }, options.onLine);
     producer = kafka.producer();
     await producer.connect();
   }, 180_000);
@@ -61,8 +98,10 @@ export function endToEnd(options: EndToEndOptions): EndToEnd {
     const exits = await stack?.stop();
     for (const close of cleanups.reverse()) await close();
     await dataSource.destroy();
+    await broker?.stop();
+    if (kafkaDataDir) rmSync(kafkaDataDir, { recursive: true, force: true });
     if (exits) options.afterStop?.(exits);
-  }, 60_000);
+  }, 90_000);
 
   const started = <T>(value: T | undefined, what: string): T => {
     if (value === undefined) throw new Error(`${what} is not started yet (use it inside a test or a later beforeAll)`);
@@ -72,6 +111,7 @@ export function endToEnd(options: EndToEndOptions): EndToEnd {
   return {
     kafka,
     dataSource,
+    databaseUrl,
     get producer() {
       return started(producer, 'the producer');
     },
