@@ -33,11 +33,11 @@ export interface GroupLag extends TopicLag {
 /**
  * The lag of every consumer group whose id starts with `prefix` (Herald's groups), on each topic it has
  * committed to. Every service reports all of them, so a group whose replicas are all down still shows its
- * growing lag instead of vanishing from the dashboard with them.
+ * growing lag instead of vanishing from the dashboard with them. `except` leaves out a group the caller reads itself.
  */
-export async function groupsLag(admin: Admin, prefix: string): Promise<GroupLag[]> {
+export async function groupsLag(admin: Admin, prefix: string, except?: string): Promise<GroupLag[]> {
   const { groups } = await admin.listGroups();
-  const herald = groups.map((g) => g.groupId).filter((id) => id.startsWith(prefix));
+  const herald = groups.map((g) => g.groupId).filter((id) => id.startsWith(prefix) && id !== except);
   const perGroup = await Promise.all(
     herald.map(async (group) => {
       const topics = (await admin.fetchOffsets({ groupId: group })).map((t) => t.topic);

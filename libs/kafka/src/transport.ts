@@ -54,8 +54,8 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
     sampledGauge(this.registry, 'herald_kafka_consumer_lag_messages', "Messages each of Herald's consumer groups has yet to process, per topic.", ['group', 'topic'], async () => {
       const admin = await this.adminClient();
       // Its own group on all its topics, also those it has not committed to yet; the others where they have.
-      const [mine, others] = await Promise.all([consumerLag(admin, own, topics), groupsLag(admin, prefix)]);
-      return [...mine.map((lag) => ({ group: own, ...lag })), ...others.filter((lag) => lag.group !== own)].map(({ group, topic, lag }) => ({ labels: { group, topic }, value: lag }));
+      const [mine, others] = await Promise.all([consumerLag(admin, own, topics), groupsLag(admin, prefix, own)]);
+      return [...mine.map((lag) => ({ group: own, ...lag })), ...others].map(({ group, topic, lag }) => ({ labels: { group, topic }, value: lag }));
     });
   }
 
