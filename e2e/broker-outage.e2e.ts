@@ -28,13 +28,20 @@ describe('probes during a broker outage', () => {
   let stack: RunningStack | undefined;
   const ports = { router: PORT_BASE + 1, 'retry-scheduler': PORT_BASE + 4 };
   const probe = async (service: (typeof SERVICES)[number], route: 'readyz' | 'healthz') => (await fetch(`http://127.0.0.1:${ports[service]}/${route}`)).status;
+  /** Resolves once `service` answers /readyz with `status`; otherwise the last answer's body names the component that is not. */
+  const readiness = async (service: (typeof SERVICES)[number], status: number, timeoutMs: number) =>
+    eventually(async () => {
+      const response = await fetch(`http://127.0.0.1:${ports[service]}/readyz`);
+      if (response.status === status) return true;
+      throw new Error(`${service} /readyz ${response.status}: ${await response.text()}`);
+    }, timeoutMs, 250);
 
   beforeAll(async () => {
     buildAndMigrate();
     ({ startKafka } = (await import(pathToFileURL(path.join(root, 'tools/kafka/kafka.mjs')).href)) as { startKafka: StartKafka });
     broker = await startKafka({ port: BROKER_PORT, dataDir, fresh: true, heapMb: 384 });
     const { startServices } = await servicesModule();
-    stack = await startServices({ env: stackEnv({ KAFKA_BROKERS: broker.brokers }), services: SERVICES, ports, onLine: () => undefined });
+    stack = await startServices({ env: stackEnv({ KAFKA_BROKERS: broker.brokers }), services: SERVICES, ports, onLine: (name, line) => process.env.HERALD_OUTAGE_LOG && require('node:fs').appendFileSync(process.env.HERALD_OUTAGE_LOG, `${name} ${line}\n`) });
   }, 180_000);
 
   afterAll(async () => {
@@ -48,13 +55,13 @@ describe('probes during a broker outage', () => {
     await broker!.stop();
     broker = undefined;
     const downAt = Date.now();
-    for (const service of SERVICES) await eventually(async () => ((await probe(service, 'readyz')) === 503 ? true : undefined), 60_000, 250);
+    for (const service of SERVICES) await readiness(service, 503, 60_000);
     console.log(`readiness failed ${((Date.now() - downAt) / 1000).toFixed(1)} s after the broker stopped`);
     for (const service of SERVICES) expect(await probe(service, 'healthz')).toBe(200);
 
     broker = await startKafka({ port: BROKER_PORT, dataDir, fresh: false, heapMb: 384 });
     const upAt = Date.now();
-    for (const service of SERVICES) await eventually(async () => ((await probe(service, 'readyz')) === 200 ? true : undefined), 120_000, 250);
+    for (const service of SERVICES) await readiness(service, 200, 120_000);
     console.log(`readiness back ${((Date.now() - upAt) / 1000).toFixed(1)} s after the broker started again`);
     for (const service of SERVICES) expect(await probe(service, 'healthz')).toBe(200);
   }, 240_000);

@@ -362,7 +362,13 @@ async function waitReady(brokers, { isExited, exitInfo, logDir }) {
     try {
       await admin.connect();
       const cluster = await admin.describeCluster();
-      if (cluster.brokers.length > 0) return cluster;
+      // Ready means groups work too: a fresh or restarted broker answers metadata before its group
+      // coordinator has loaded the offsets partitions ("The coordinator is loading"). 32 group ids spread
+      // over every one of the 10 offsets partitions.
+      if (cluster.brokers.length > 0) {
+        await Promise.all(Array.from({ length: 32 }, (_, i) => admin.fetchOffsets({ groupId: `herald-kafka-probe-${i}` })));
+        return cluster;
+      }
     } catch (err) {
       lastError = err;
     } finally {

@@ -95,7 +95,7 @@ export interface ConsumerOptions {
 export interface ConsumerHealth {
   /** Joined its group, not crashed, and no partition waiting out an outage (broker or database unreachable). */
   ready: boolean;
-  /** Not crashed and no partition held on one message past the stall timeout, retries included. */
+  /** Not stopped by a crash and no partition held on one message, past the stall timeout (retries and restarts included). */
   live: boolean;
   lastProgressAt: number | null;
 }
@@ -276,7 +276,8 @@ export class ConsumerRunner {
   private readonly failing = new Map<string, Failing>();
   private partitions = new Map<string, PartitionWork>();
   private joined = false;
-  private crashed = false;
+  /** When kafkajs stopped the consumer after a crash it does not recover from; null while it runs. */
+  private crashedAt: number | null = null;
   private stopping = false;
   private lastProgressAt: number | null = null;
 
@@ -304,13 +305,42 @@ export class ConsumerRunner {
     this.consumer.on(STOP, () => (this.joined = false));
     this.consumer.on(CRASH, ({ payload }) => {
       // kafkajs restarts after retriable errors (the broker went away, the group is rebalancing): that is an
-      // outage readiness reports, not an error; a crash it does not recover from is.
+      // outage readiness reports, not an error; a crash it does not recover from is, and the runner restarts it.
       const fields = { msg: 'consumer crashed', restart: payload.restart, error: describeError(payload.error) };
       if (payload.restart) this.logger.warn(fields);
       else this.logger.error(fields);
       this.joined = false;
-      if (!payload.restart) this.crashed = true;
+      if (!payload.restart) {
+        this.crashedAt ??= Date.now();
+        this.restartAfterCrash();
+      }
     });
+  }
+
+  /**
+   * kafkajs gives up on some errors met while the broker is away or coming back (e.g. no group coordinator
+   * found) and stays stopped. The runner starts the consumer again itself, with backoff, so the service recovers
+   * with the broker instead of waiting for a restart of its process: readiness fails meanwhile, liveness only
+   * once that has gone on past the stall timeout.
+   */
+  private restartAfterCrash(attempt = 0): void {
+    if (this.stopping) return;
+    const delayMs = Math.min(30_000, 1_000 * 2 ** attempt);
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      void (async () => {
+        try {
+          await this.consumer.disconnect();
+          await this.start();
+          this.crashedAt = null;
+          this.logger.warn({ msg: 'consumer started again after a crash', attempt: attempt + 1 });
+        } catch (error) {
+          this.logger.warn({ msg: 'consumer could not start again after a crash; will retry', attempt: attempt + 1, error: describeError(error) });
+          this.restartAfterCrash(attempt + 1);
+        }
+      })();
+    }, delayMs);
+    this.timers.add(timer);
   }
 
   async start(): Promise<void> {
@@ -345,7 +375,8 @@ export class ConsumerRunner {
     const failing = [...this.failing.values()];
     const retriedTooLong = failing.some((f) => now - f.since > this.stallTimeoutMs);
     const outage = failing.some((f) => f.kind === 'infrastructure');
-    return { ready: this.joined && !this.crashed && !outage, live: !this.crashed && !running && !retriedTooLong, lastProgressAt: this.lastProgressAt };
+    const crashedTooLong = this.crashedAt !== null && now - this.crashedAt > this.stallTimeoutMs;
+    return { ready: this.joined && this.crashedAt === null && !outage, live: !crashedTooLong && !running && !retriedTooLong, lastProgressAt: this.lastProgressAt };
   }
 
   /**

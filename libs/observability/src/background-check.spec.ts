@@ -20,6 +20,18 @@ describe('BackgroundCheck', () => {
     expect(check.ok).toBe(true);
   });
 
+  it('recovers after a reset that never finishes (a client stuck disconnecting)', async () => {
+    const answers: (() => Promise<void>)[] = [() => Promise.reject(new Error('down')), async () => undefined];
+    const check = new BackgroundCheck(
+      () => answers.shift()!(),
+      () => new Promise<void>(() => undefined),
+      60_000,
+      50,
+    );
+    expect(await check.check()).toBe(false);
+    expect(await check.check()).toBe(true);
+  });
+
   it('never runs two checks at once: a check asked during a slow one shares its answer', async () => {
     let release!: () => void;
     let asked = 0;

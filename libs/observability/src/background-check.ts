@@ -40,16 +40,23 @@ export class BackgroundCheck {
   }
 
   private async answer(): Promise<boolean> {
-    let timeout: NodeJS.Timeout | undefined;
     try {
-      await Promise.race([this.ask(), new Promise((_, reject) => (timeout = setTimeout(() => reject(new Error('no answer in time')), this.timeoutMs)))]);
+      await withTimeout(this.ask(), this.timeoutMs);
       this.ok = true;
     } catch {
       this.ok = false;
-      await this.reset().catch(() => undefined);
-    } finally {
-      clearTimeout(timeout);
+      // A reset that hangs (a client stuck disconnecting) must not keep this check in flight for ever.
+      await withTimeout(this.reset(), this.timeoutMs).catch(() => undefined);
     }
     return this.ok;
+  }
+}
+
+async function withTimeout(work: Promise<unknown>, timeoutMs: number): Promise<void> {
+  let timeout: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([work, new Promise((_, reject) => (timeout = setTimeout(() => reject(new Error('no answer in time')), timeoutMs)))]);
+  } finally {
+    clearTimeout(timeout);
   }
 }
