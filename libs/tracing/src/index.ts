@@ -1,4 +1,4 @@
 export { startTracing, type Tracing } from './setup';
-export { activeTraceIds, inSpan, outgoingTraceHeaders, SpanKind, withTraceContext } from './spans';
-export { extractTraceContext, traceHeadersOf, type TraceCarrier, type TraceHeaders } from './propagation';
-export { tracingSettings, type TracingSettings } from './settings';
+export { activeTraceIds, annotate, inSpan, outgoingTraceHeaders, SpanKind, SpanStatusCode, withTraceContext } from './spans';
+export { deliveryAttributes, eventAttributes } from './attributes';
+export type { TraceCarrier, TraceHeaders } from './propagation';

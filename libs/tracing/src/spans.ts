@@ -40,6 +40,11 @@ export function inSpan<T>(name: string, kind: SpanKind, attributes: Attributes, 
   });
 }
 
+/** Adds to the active span what became known during its work (an outcome, a retry tier); nothing when not recording. */
+export function annotate(attributes: Attributes): void {
+  if (tracer) trace.getActiveSpan()?.setAttributes(attributes);
+}
+
 /** The active span as W3C headers, for a message or request leaving now; undefined outside any trace. */
 export function outgoingTraceHeaders(): TraceHeaders | undefined {
   return traceHeadersOf(context.active());
@@ -51,4 +56,4 @@ export function activeTraceIds(): { traceId: string; spanId: string } | undefine
   return span && trace.isSpanContextValid(span) ? { traceId: span.traceId, spanId: span.spanId } : undefined;
 }
 
-export { SpanKind };
+export { SpanKind, SpanStatusCode };
