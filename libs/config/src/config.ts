@@ -17,6 +17,8 @@ const duration = z
     return Number(amount) * DURATION_UNITS[unit ?? 'ms'];
   });
 
+/** An OTLP endpoint; empty is unset, as the OpenTelemetry specification reads its variables (compose's `${VAR:-}`). */
+const otlpEndpoint = z.preprocess((value) => (value === '' ? undefined : value), z.url({ protocol: /^https?$/ }).optional());
 /** OTLP over HTTP, protobuf (the specification's default) or JSON; Herald ships no gRPC exporter. */
 const otlpProtocol = z.enum(['http/protobuf', 'http/json'], { error: 'must be http/protobuf or http/json (grpc is not supported: use the collector\'s HTTP port, 4318)' });
 
@@ -137,8 +139,8 @@ export const ConfigSchema = z.object({
    * Traces (OpenTelemetry's standard variables): exported over OTLP/HTTP only when one of the endpoints is set. The
    * exporter reads its own OTEL_EXPORTER_OTLP_[TRACES_]HEADERS, _TIMEOUT, _COMPRESSION and certificate variables.
    */
-  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
-  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint,
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: otlpEndpoint,
   OTEL_EXPORTER_OTLP_PROTOCOL: otlpProtocol.optional(),
   OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: otlpProtocol.optional(),
   /** `none` turns exporting off while the endpoint stays configured. */

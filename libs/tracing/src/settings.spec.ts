@@ -7,6 +7,7 @@ describe('tracingSettings', () => {
   it('exports nothing unless an OTLP endpoint is set', () => {
     expect(settingsOf({}).export).toBeNull();
     expect(settingsOf({ OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_BSP_SCHEDULE_DELAY: '100' }).export).toBeNull();
+    expect(settingsOf({ OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '' }).export).toBeNull(); // compose's `${VAR:-}`
   });
 
   it('appends /v1/traces to the general endpoint and takes the traces endpoint as given', () => {
