@@ -11,7 +11,7 @@ import { recordWith } from './spans';
 export interface Tracing {
   /** Where spans go, or null: none are recorded. */
   readonly exportingTo: string | null;
-  /** Exports what is still queued, then stops recording. */
+  /** Stops recording and exports what is still queued; rejects when that export fails (the spans are lost). */
   shutdown(): Promise<void>;
 }
 

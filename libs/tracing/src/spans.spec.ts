@@ -21,7 +21,7 @@ describe('without an exporter', () => {
   it('records nothing and carries the producer context on unchanged, across awaits', async () => {
     expect(tracing.exportingTo).toBeNull();
     const seen = await withTraceContext({ traceparent: PRODUCER }, () =>
-      inSpan('work', SpanKind.INTERNAL, {}, async (span) => {
+      inSpan('work', SpanKind.INTERNAL, () => ({}), async (span) => {
         await new Promise((resolve) => setImmediate(resolve));
         return { recording: span.isRecording(), headers: outgoingTraceHeaders(), ids: activeTraceIds() };
       }),
@@ -31,7 +31,7 @@ describe('without an exporter', () => {
 
   it('is a plain call for untraced input', async () => {
     expect(withTraceContext({}, () => outgoingTraceHeaders())).toBeUndefined();
-    expect(await inSpan('work', SpanKind.INTERNAL, {}, async () => activeTraceIds())).toBeUndefined();
+    expect(await inSpan('work', SpanKind.INTERNAL, () => ({}), async () => activeTraceIds())).toBeUndefined();
   });
 });
 
@@ -42,8 +42,8 @@ describe('with an exporter', () => {
 
   it('records a span per hop as the child of the producer, and sends its own context on', async () => {
     const sent = await withTraceContext({ traceparent: PRODUCER }, () =>
-      inSpan('hop', SpanKind.CONSUMER, { 'herald.event.type': 'deploy.failed' }, (hop) =>
-        inSpan('attempt', SpanKind.CLIENT, {}, async (attempt) => {
+      inSpan('hop', SpanKind.CONSUMER, () => ({ 'herald.event.type': 'deploy.failed' }), (hop) =>
+        inSpan('attempt', SpanKind.CLIENT, () => ({}), async (attempt) => {
           attempt.setAttribute('http.response.status_code', 204);
           return { headers: outgoingTraceHeaders(), hop: hop.spanContext().spanId, attempt: attempt.spanContext().spanId };
         }),
@@ -65,7 +65,7 @@ describe('a failing span', () => {
   beforeAll(() => (tracing = startTracing(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9' }), 'spec', exported)));
 
   it('ends with the error and passes it on; a trace of its own without a producer', async () => {
-    await expect(inSpan('hop', SpanKind.CONSUMER, {}, async () => Promise.reject(new Error('broker unreachable')))).rejects.toThrow('broker unreachable');
+    await expect(inSpan('hop', SpanKind.CONSUMER, () => ({}), async () => Promise.reject(new Error('broker unreachable')))).rejects.toThrow('broker unreachable');
     await tracing.shutdown();
     expect(exported.spans).toHaveLength(1);
     expect(exported.spans[0]).toMatchObject({ status: { code: SpanStatusCode.ERROR, message: 'broker unreachable' }, parentSpanContext: undefined });

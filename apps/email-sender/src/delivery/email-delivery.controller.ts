@@ -19,6 +19,6 @@ export class EmailDeliveryController {
   @EventPattern(Topics.emailDeliveries)
   async handle(@Payload() message: InboundMessage): Promise<Settling | void> {
     const job = await this.outcomes.readJob(message);
-    if (job) return inSpan('deliver email', SpanKind.CONSUMER, deliveryAttributes(job), () => this.delivery.deliver(job));
+    if (job) return inSpan('deliver email', SpanKind.CONSUMER, () => deliveryAttributes(job), () => this.delivery.deliver(job));
   }
 }

@@ -56,7 +56,7 @@ export class EmailDeliveryService {
 
   /** The SMTP attempt in a span of its own. */
   private send(job: DeliveryJob, channel: EmailChannel, email: OutgoingEmail): Promise<SmtpResult> {
-    return inSpan('smtp send', SpanKind.CLIENT, deliveryAttributes(job), async (span) => {
+    return inSpan('smtp send', SpanKind.CLIENT, () => deliveryAttributes(job), async (span) => {
       const result = await this.mailer.send(channel, email);
       span.setAttribute('herald.attempt.latency_ms', result.latencyMs);
       if (result.responseCode !== null) span.setAttribute('smtp.response_code', result.responseCode);

@@ -79,7 +79,7 @@ export class IntakeService {
   /** Runs one intake in its span (what it publishes continues the trace) and counts it. */
   private async counted(source: (typeof INTAKE_SOURCES)[number], intake: () => Promise<HeraldEvent>): Promise<HeraldEvent> {
     try {
-      const event = await inSpan('ingest event', source === 'kafka' ? SpanKind.CONSUMER : SpanKind.SERVER, { 'herald.intake.source': source }, async (span) => {
+      const event = await inSpan('ingest event', source === 'kafka' ? SpanKind.CONSUMER : SpanKind.SERVER, () => ({ 'herald.intake.source': source }), async (span) => {
         const accepted = await intake();
         span.setAttributes(eventAttributes(accepted));
         return accepted;

@@ -30,7 +30,7 @@ export class RoutingService {
    */
   route(event: HeraldEvent, receivedAt: number): Promise<Settling> {
     // The jobs are produced in the routing span: each delivery's trace continues from it.
-    return inSpan('route event', SpanKind.CONSUMER, eventAttributes(event), async (span) => {
+    return inSpan('route event', SpanKind.CONSUMER, () => eventAttributes(event), async (span) => {
       const jobs = await this.jobsFor(event, receivedAt);
       const batches = new Map<string, OutboundMessage[]>();
       for (const job of jobs) {

@@ -19,6 +19,6 @@ export class DeliveryController {
   @EventPattern(Topics.webhookDeliveries)
   async handle(@Payload() message: InboundMessage): Promise<Settling | void> {
     const job = await this.outcomes.readJob(message);
-    if (job) return inSpan('deliver webhook', SpanKind.CONSUMER, deliveryAttributes(job), () => this.delivery.deliver(job, message));
+    if (job) return inSpan('deliver webhook', SpanKind.CONSUMER, () => deliveryAttributes(job), () => this.delivery.deliver(job, message));
   }
 }

@@ -51,7 +51,7 @@ export class WebhookDeliveryService {
   private attempt(job: DeliveryJob, endpoint: Endpoint, request: HttpRequest): Promise<SendResult> {
     // Let through an open breaker, this request is its probe.
     const breaker = endpoint.breakerOpen ? 'half_open' : 'closed';
-    return inSpan('POST', SpanKind.CLIENT, { ...deliveryAttributes(job), 'http.request.method': 'POST', 'herald.breaker.state': breaker }, async (span) => {
+    return inSpan('POST', SpanKind.CLIENT, () => ({ ...deliveryAttributes(job), 'http.request.method': 'POST', 'herald.breaker.state': breaker }), async (span) => {
       const result = await this.http.post(request);
       span.setAttribute('herald.attempt.latency_ms', result.latencyMs);
       if (result.kind === 'response') span.setAttribute('http.response.status_code', result.statusCode);
