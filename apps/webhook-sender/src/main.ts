@@ -1,12 +1,10 @@
-import { loadConfig } from '@herald/config';
 import { runService } from '@herald/runtime';
 import { WebhookSenderModule } from './webhook-sender.module';
 
-// Jobs are keyed by webhook: endpoints in parallel; each endpoint one request at a time, in
-// order, unless HERALD_ENDPOINT_CONCURRENCY allows more.
-const { HERALD_ENDPOINT_CONCURRENCY } = loadConfig();
+// Jobs are keyed by webhook, so one webhook's deliveries share a partition; DeliveryPlacement decides, per webhook's
+// ordering and max_in_flight, which of them run side by side.
 void runService({
   name: 'webhook-sender',
   module: WebhookSenderModule,
-  consumer: { concurrency: 64, perKeyConcurrency: HERALD_ENDPOINT_CONCURRENCY, partitionsConsumedConcurrently: 6 },
+  consumer: { concurrency: 64, partitionsConsumedConcurrently: 6 },
 });

@@ -109,10 +109,11 @@ export class DeliveryOutcomes {
   }
 
   /**
-   * Takes the job out of its partition for `delayMs` (its endpoint has too many queued): not an attempt, and not
+   * Takes the job out of its partition for `delayMs` (its endpoint has too many queued, or an earlier delivery of its
+   * ordering key is away; `seq`: its place among its endpoint's spilled ones, if it is one): not an attempt, and not
    * written to the delivery log, which keeps showing the delivery as it was.
    */
-  async spill(job: DeliveryJob, seq: number, returnTo: string, delayMs: number, now = Date.now()): Promise<void> {
+  async spill(job: DeliveryJob, seq: number | undefined, returnTo: string, delayMs: number, now = Date.now()): Promise<void> {
     const spilled = spillMessage(job, seq, returnTo, delayMs, this.tiers, now);
     await this.producer.send(spilled.topic, [spilled.message]);
   }
