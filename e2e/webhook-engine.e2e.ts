@@ -58,7 +58,8 @@ describe('webhook delivery engine', () => {
   it('spaces deliveries by the webhook\'s rate limit, each still one attempt', async () => {
     await org('org_rate');
     const target = await receiver();
-    await webhook({ id: 'wh_rate', orgId: 'org_rate', url: target.url, rateLimit: 4 });
+    // One at a time (endpoint ordering): each delivery asks for its slot when the one before it has gone.
+    await webhook({ id: 'wh_rate', orgId: 'org_rate', url: target.url, rateLimit: 4, ordering: 'endpoint' });
     const count = 14;
     await publish('org_rate', ...Array.from({ length: count }, (_, i) => ({ id: `rl-${i}`, type: 'deploy.failed' })));
 
@@ -75,7 +76,7 @@ describe('webhook delivery engine', () => {
     await eventually(async () => ((await Promise.all(ids.map((id) => deliveries.findById(id)))).every((d) => d?.status === 'succeeded') ? true : undefined));
     for (const id of ids) expect((await deliveries.attempts(id)).map((a) => a.attempt)).toEqual([1]);
     const sender = await scrape(suite.stack.services.find((s) => s.name === 'webhook-sender')!.url);
-    // One delivery at a time per endpoint (HERALD_ENDPOINT_CONCURRENCY=1): each asks for its slot when the one
+    // One delivery at a time (endpoint ordering): each asks for its slot when the one
     // before it has gone, so its slot is at most 250 ms away and it waits in place (unless its predecessor
     // itself took that long); nothing is deferred.
     expect(total(sender, 'herald_deliveries_rate_limited_total', { action: 'waited' })).toBeGreaterThanOrEqual(count / 2);

@@ -23,7 +23,12 @@ export const EventInputSchema = z.object({
   occurred_at: z.iso.datetime({ offset: true }).optional(),
   data: data.optional(),
   /** Deliveries of one key to one webhook go out in order; other keys pass them (docs/events-and-formats.md). */
-  ordering_key: z.string().min(1).max(MAX_ORDERING_KEY).optional(),
+  ordering_key: z
+    .string()
+    .min(1)
+    .max(MAX_ORDERING_KEY)
+    .optional()
+    .describe("Deliveries of one key to a webhook go out in order, one at a time (a retry holds back only its key); other keys pass them. Default: the type's key from its data (the deployment id for deployment events), else none"),
 });
 export type EventInput = z.input<typeof EventInputSchema>;
 
