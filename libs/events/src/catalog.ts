@@ -151,13 +151,15 @@ export class EventCatalog {
   /**
    * The built-in catalog plus definitions from configuration (later ones win). Redefining a
    * built-in type keeps its built-in aliases and adds the ones given, so turning a type on never
-   * makes a seed's spelling unknown.
+   * makes a seed's spelling unknown; so does its default ordering key, unless the entry names its own.
    */
   static withExtensions(extra: readonly EventTypeDefinition[]): EventCatalog {
     const builtin = new Map(BUILTIN_EVENT_TYPES.map((d) => [d.type, d]));
     const merged = extra.map((d) => {
       const aliases = [...new Set([...(builtin.get(d.type)?.aliases ?? []), ...(d.aliases ?? [])])];
-      return aliases.length > 0 ? { ...d, aliases } : d;
+      // Likewise its default ordering key, unless the entry names its own.
+      const orderingKey = d.orderingKey ?? builtin.get(d.type)?.orderingKey;
+      return { ...d, ...(aliases.length > 0 ? { aliases } : {}), ...(orderingKey ? { orderingKey } : {}) };
     });
     return new EventCatalog([...BUILTIN_EVENT_TYPES, ...merged]);
   }
