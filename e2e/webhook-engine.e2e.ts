@@ -143,7 +143,8 @@ describe('webhook delivery engine', () => {
     await org('org_breaker');
     const hanging = await receiver(() => ({ status: 200, delayMs: 20_000 }));
     const healthy = await receiver();
-    await webhook({ id: 'wh_hanging', orgId: 'org_breaker', url: hanging.url, timeoutMs: 1000, retrySchedule: ['1h'], pauseAfterFailures: 100 });
+    // One request at a time (endpoint ordering), so the breaker's count of timeouts in a row is exact.
+    await webhook({ id: 'wh_hanging', orgId: 'org_breaker', url: hanging.url, timeoutMs: 1000, retrySchedule: ['1h'], pauseAfterFailures: 100, ordering: 'endpoint' });
     await webhook({ id: 'wh_healthy', orgId: 'org_breaker', url: healthy.url });
 
     const latencies: number[] = [];
@@ -176,7 +177,7 @@ describe('webhook delivery engine', () => {
     await org('org_pause');
     let healthy = false;
     const target = await receiver(() => (healthy ? { status: 204 } : { status: 503 }));
-    await webhook({ id: 'wh_pause', orgId: 'org_pause', url: target.url, retrySchedule: ['1h'], eventTypes: ['deploy.failed'] });
+    await webhook({ id: 'wh_pause', orgId: 'org_pause', url: target.url, retrySchedule: ['1h'], eventTypes: ['deploy.failed'], ordering: 'endpoint' });
     await publish('org_pause', ...Array.from({ length: 10 }, (_, i) => ({ id: `p-${i}`, type: 'deploy.failed' })));
     const webhooks = new WebhookRepository(dataSource);
     await eventually(async () => ((await webhooks.findById('wh_pause'))?.pausedAt ? true : undefined), 30_000);

@@ -36,7 +36,7 @@ describe('console forms', () => {
       timeout_ms: 'Timeout is a whole number from 100 to 30000',
       rate_limit: 'Rate limit is a whole number from 1 to 10000',
       pause_after_failures: 'Pause threshold is a whole number from 0 to 1000',
-      max_in_flight: 'Requests in flight is a whole number from 1 to 128',
+      max_in_flight: 'Requests in flight is a whole number from 1 to 64',
     });
     expect(webhookFields({ ...WEBHOOK_DEFAULTS, url: 'https://x.test', retry_schedule: ' ' }).errors).toEqual({ retry_schedule: 'Give at least one delay, e.g. 30s, 5m, 2h' });
   });

@@ -123,7 +123,7 @@ export function webhookFields(values: WebhookFormValues): { fields: WebhookField
   const timeout = integer(values.timeout_ms, 'timeout_ms', 'Timeout', 100, 30_000, errors);
   const rateLimit = integer(values.rate_limit, 'rate_limit', 'Rate limit', 1, 10_000, errors);
   const pauseAfter = integer(values.pause_after_failures, 'pause_after_failures', 'Pause threshold', 0, 1000, errors);
-  const maxInFlight = integer(values.max_in_flight, 'max_in_flight', 'Requests in flight', 1, 128, errors);
+  const maxInFlight = integer(values.max_in_flight, 'max_in_flight', 'Requests in flight', 1, 64, errors);
   return {
     fields: {
       url,

@@ -76,7 +76,7 @@ export function WebhookForm({ initial, submitLabel, onSubmit, onCancel }: { init
             </select>
           )}
         </Field>
-        <Field label="Requests in flight" hint="At most, to this endpoint (1–128)" error={errors.max_in_flight}>
+        <Field label="Requests in flight" hint="At most, to this endpoint (1–64)" error={errors.max_in_flight}>
           {(p) => <input {...p} name="max_in_flight" inputMode="numeric" value={values.max_in_flight} onChange={set('max_in_flight')} />}
         </Field>
       </div>

@@ -9,7 +9,7 @@ export class DeliveryOrdering1764700400000 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE webhooks ADD COLUMN ordering text NOT NULL DEFAULT 'key' CHECK (ordering IN ('key', 'endpoint', 'none'))`);
-    await q.query(`ALTER TABLE webhooks ADD COLUMN max_in_flight integer NOT NULL DEFAULT 16 CHECK (max_in_flight BETWEEN 1 AND 128)`);
+    await q.query(`ALTER TABLE webhooks ADD COLUMN max_in_flight integer NOT NULL DEFAULT 16 CHECK (max_in_flight BETWEEN 1 AND 64)`);
     await q.query(`ALTER TABLE events ADD COLUMN ordering_key text NULL`);
   }
 

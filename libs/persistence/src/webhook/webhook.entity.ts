@@ -25,7 +25,8 @@ export const DEFAULT_RETRY_SCHEDULE = ['5s', '30s', '2m', '10m', '1h', '6h'];
 export const WEBHOOK_ORDERINGS = ['key', 'endpoint', 'none'] as const;
 export type WebhookOrdering = (typeof WEBHOOK_ORDERINGS)[number];
 export const DEFAULT_MAX_IN_FLIGHT = 16;
-export const MAX_MAX_IN_FLIGHT = 128;
+/** The sender's connections per origin (HttpSender): more in flight would only queue there, on the clock of their timeout. */
+export const MAX_MAX_IN_FLIGHT = 64;
 
 @Entity('webhooks')
 @Index(['orgId'])
