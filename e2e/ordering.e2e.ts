@@ -1,7 +1,8 @@
 import { deliveryId } from '@herald/deliveries';
-import { WebhookRepository, type NewWebhook } from '@herald/persistence';
+import { DeliveryRepository, WebhookRepository, type NewWebhook } from '@herald/persistence';
 import { generateSecret } from '@herald/signing';
-import { startReceiver, type ReceivedRequest } from '@herald/testing';
+import { eventually, startReceiver, type ReceivedRequest } from '@herald/testing';
+import { startHungServer } from './support/hung-server';
 import { suitePorts } from './support/stack';
 import { endToEnd } from './support/suite';
 
@@ -78,6 +79,30 @@ describe('delivery ordering', () => {
       expect(most).toBe(1);
     } finally {
       await target.close();
+    }
+  }, 120_000);
+
+  it('a hung endpoint with key ordering holds at most its max_in_flight requests, and costs its neighbours nothing', async () => {
+    await org('org_hung_keys');
+    const hung = await startHungServer();
+    const healthy = await startReceiver();
+    try {
+      const timeoutMs = 30_000;
+      await webhook({ id: 'wh_hung_keys', orgId: 'org_hung_keys', url: hung.url, timeoutMs, retrySchedule: ['1h'], maxInFlight: 4 });
+      await webhook({ id: 'wh_ok_keys', orgId: 'org_hung_keys', url: healthy.url });
+      const events = Array.from({ length: 40 }, (_, i) => ({ id: `h-${i}`, type: 'deploy.failed', ordering_key: `k${i % 10}` }));
+      await publish('org_hung_keys', ...events);
+      await healthy.waitForRequests(events.length, 60_000);
+      // Every healthy delivery is in while the hung endpoint's first requests still wait out their timeout: only four
+      // of them went out, and none has come back yet.
+      const deliveries = new DeliveryRepository(dataSource);
+      const hungIds = events.map((e) => deliveryId({ org_id: 'org_hung_keys', id: e.id }, 'wh_hung_keys'));
+      const attempted = await Promise.all(hungIds.map(async (id) => (await deliveries.attempts(id)).length));
+      expect(attempted.every((n) => n === 0)).toBe(true);
+      await eventually(() => (hung.requests() === 4 ? true : undefined), 20_000);
+      expect(hung.requests()).toBe(4);
+    } finally {
+      await Promise.all([hung.close(), healthy.close()]);
     }
   }, 120_000);
 });

@@ -1,11 +1,10 @@
-import { createServer, type Socket } from 'node:net';
 import { Partitioners } from 'kafkajs';
-import type { AddressInfo } from 'node:net';
 import { deliveryId, DeliveryControl } from '@herald/deliveries';
 import { Headers, KafkaProducer, Topics } from '@herald/kafka';
 import { DeliveryRepository, WebhookRepository, type NewWebhook } from '@herald/persistence';
 import { generateSecret } from '@herald/signing';
 import { eventually, readTopic } from '@herald/testing';
+import { startHungServer } from './support/hung-server';
 import { scrape, total } from './support/metrics';
 import { suitePorts } from './support/stack';
 import { endToEnd } from './support/suite';
@@ -25,27 +24,6 @@ const ISOLATION_ENV = {
   // Only a resume closes a breaker within these tests.
   HERALD_BREAKER_RESET_MS: '3600000',
 };
-
-/** A loopback server that accepts connections and never answers: the worst endpoint there is. */
-async function startHungServer(): Promise<{ url: string; requests: () => number; close(): Promise<void> }> {
-  const sockets = new Set<Socket>();
-  let requests = 0;
-  const server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('data', (chunk) => (requests += (chunk.toString('latin1').match(/^POST /gm) ?? []).length));
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => undefined);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
-    requests: () => requests,
-    close: async () => {
-      for (const socket of sockets) socket.destroy();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
-}
 
 describe('webhook sender isolation', () => {
   const suite = endToEnd({ portBase: PORT_BASE, env: ISOLATION_ENV });

@@ -79,6 +79,7 @@ export class FakeOutcomes {
     scheduleRetry: async (job: DeliveryJob, _topic: string, delayMs: number) => void this.calls.push(['retry', job.delivery_id, delayMs]),
     defer: async (job: DeliveryJob) => void this.calls.push(['defer', job.delivery_id]),
     spill: async (job: DeliveryJob, seq: number | undefined, _topic: string, delayMs: number) => void this.calls.push(['spill', job.delivery_id, seq, delayMs]),
+    holdBack: async (job: DeliveryJob, _topic: string, delayMs: number) => void this.calls.push(['holdBack', job.delivery_id, delayMs]),
     exhaust: async (job: DeliveryJob, reason: string) => void this.calls.push(['exhaust', job.delivery_id, reason]),
     fail: async (job: DeliveryJob, error: string) => void this.calls.push(['record', job.delivery_id, 'failed', error]),
     emit: async (_job: DeliveryJob, type: string) => void this.calls.push(['emit', type]),

@@ -37,7 +37,7 @@ export class KeyOrder {
       return 'go';
     }
     const delayMs = line.returnAt(now + this.config.HERALD_ENDPOINT_SPILL_DELAY) - now;
-    await this.outcomes.spill(job, undefined, Topics.webhookDeliveries, delayMs, now);
+    await this.outcomes.holdBack(job, Topics.webhookDeliveries, delayMs, now);
     line.leave(job.delivery_id, now + delayMs);
     this.logger.debug({ msg: 'delivery held back behind an earlier one of its ordering key', ...deliveryLogFields(job), delayMs });
     return 'behind';

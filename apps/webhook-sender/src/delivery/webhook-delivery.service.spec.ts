@@ -123,12 +123,12 @@ describe('WebhookDeliveryService.deliver', () => {
       expect(sender.sent.map((r) => r.headers['webhook-id'])).toEqual(['msg_1', 'msg_3']);
       expect(sender.fakes.of('retry')).toEqual([['retry', 'msg_1', expect.any(Number)]]);
       // Held back until msg_1 is due again (its 5 s retry), not sooner than a spill delay.
-      expect(sender.fakes.of('spill')).toEqual([['spill', 'msg_2', undefined, expect.any(Number)]]);
-      const [, , , heldFor] = sender.fakes.of('spill')[0] as [string, string, undefined, number];
+      expect(sender.fakes.of('holdBack')).toEqual([['holdBack', 'msg_2', expect.any(Number)]]);
+      const [, , heldFor] = sender.fakes.of('holdBack')[0] as [string, string, number];
       expect(heldFor).toBeGreaterThanOrEqual(4_500);
       // msg_2 comes back before msg_1 is done: still behind it.
       await deliver(sender, keyed(2, 'a'), 4);
-      expect(sender.fakes.of('spill')).toHaveLength(2);
+      expect(sender.fakes.of('holdBack')).toHaveLength(2);
       // msg_1's retry succeeds; then msg_2 goes.
       await deliver(sender, keyed(1, 'a', 2), 5);
       await deliver(sender, keyed(2, 'a'), 6);
@@ -142,7 +142,7 @@ describe('WebhookDeliveryService.deliver', () => {
       await deliver(sender, keyed(1, 'a'), 1);
       await deliver(sender, keyed(2, 'a'), 2);
       expect(sender.sent.map((r) => r.headers['webhook-id'])).toEqual(['msg_1', 'msg_2']);
-      expect(sender.fakes.of('spill')).toEqual([]);
+      expect(sender.fakes.of('holdBack')).toEqual([]);
     });
   });
 });
