@@ -47,7 +47,8 @@ export type QuarantineHandler = (message: InboundMessage, failure: QuarantineFai
 
 /**
  * Where a message runs: its group and lane (see Placement), or null to run on its own. A promise only when the
- * answer needs a read first (e.g. settings not yet known); the partition's dispatching waits for it.
+ * answer needs a read first (e.g. settings not yet known); the partition's dispatching waits for it, so it must
+ * settle soon and never reject (answer a safe placement instead).
  */
 export type PlaceMessage = (message: InboundMessage) => Placement | null | Promise<Placement | null>;
 

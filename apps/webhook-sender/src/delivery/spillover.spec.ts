@@ -35,19 +35,6 @@ describe('Spillover', () => {
     expect(sender.fakes.of('spill').map(([, id]) => id)).toEqual(['msg_1', 'msg_2', 'msg_3']);
   });
 
-  it('keeps one far back in line away for as many spill delays as queues are ahead of it, instead of sending it round every delay', async () => {
-    const sender = aSender({ HERALD_ENDPOINT_MAX_QUEUED: '2', HERALD_ENDPOINT_SPILL_DELAY: '2s' });
-    const overflow = sender.consumerHooks.overflow!;
-    await Promise.all([1, 2, 3, 4, 5].map((n) => overflow.spill(message(aJob(n), n))));
-    expect(sender.fakes.of('spill').map(([, id, , delayMs]) => [id, delayMs])).toEqual([
-      ['msg_1', 2000],
-      ['msg_2', 2000],
-      ['msg_3', 4000],
-      ['msg_4', 4000],
-      ['msg_5', 6000],
-    ]);
-  });
-
   it('leaves an unreadable job to the handler, which parks it', () => {
     const sender = aSender();
     void sender.consumerHooks.overflow!.spill(message(aJob(1), 1));

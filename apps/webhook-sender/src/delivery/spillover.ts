@@ -57,10 +57,7 @@ export class Spillover {
     let order = this.orders.get(endpointId);
     if (!order) this.orders.set(endpointId, (order = new SpillOrder(this.config.HERALD_ENDPOINT_SPILL_DELAY * SPILL_EXPIRES_AFTER_DELAYS)));
     const seq = order.leave(job, now);
-    // About one queue's worth rejoins per spill delay, so one far back in line stays away for that many delays
-    // rather than coming back every delay to be sent out again (bounded well inside the spill's expiry).
-    const rounds = Math.min(SPILL_EXPIRES_AFTER_DELAYS / 2, 1 + Math.floor(order.ahead(seq) / this.config.HERALD_ENDPOINT_MAX_QUEUED));
-    const delayMs = this.config.HERALD_ENDPOINT_SPILL_DELAY * rounds;
+    const delayMs = this.config.HERALD_ENDPOINT_SPILL_DELAY;
     const produced = (this.producing.get(endpointId) ?? Promise.resolve()).then(() => this.outcomes.spill(job, seq, Topics.webhookDeliveries, delayMs, now));
     const settled = produced.catch(() => undefined);
     this.producing.set(endpointId, settled);

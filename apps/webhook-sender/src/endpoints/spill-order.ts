@@ -46,12 +46,6 @@ export class SpillOrder {
     return seq;
   }
 
-  /** How many of the endpoint's deliveries away are ahead of `seq` (at most: some ahead may have stayed). */
-  ahead(seq: number): number {
-    const first = this.away.keys().next().value;
-    return first === undefined ? 0 : Math.max(0, seq - first);
-  }
-
   /** It never left after all (producing it failed): its partition hands it over again. */
   stayed(seq: number, deliveryId: string): void {
     if (this.away.get(seq) === deliveryId) this.away.delete(seq);
