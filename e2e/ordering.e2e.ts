@@ -32,7 +32,8 @@ describe('delivery ordering', () => {
       return { status: 204 };
     });
     try {
-      await webhook({ id: 'wh_keys', orgId: 'org_keys', url: target.url, retrySchedule: Array(10).fill('1s') });
+      // Every type, deployment.started (off by default) included.
+      await webhook({ id: 'wh_keys', orgId: 'org_keys', url: target.url, retrySchedule: Array(10).fill('1s'), eventTypes: ['*'] });
       await publish(
         'org_keys',
         // Keyed by the catalog's default for deployment events: the deployment id.
