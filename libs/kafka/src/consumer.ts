@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { describeError } from '@herald/observability';
 import { classifyFailure, nextStep, type FailureKind } from './failures';
+import { InFlight, type Entry } from './in-flight';
 import { Lanes, type Placement } from './lanes';
 
 export interface InboundMessage {
@@ -149,14 +150,6 @@ function toInbound(topic: string, partition: number, message: KafkaMessage): Inb
   };
 }
 
-interface Entry {
-  offset: bigint;
-  startedAt: number;
-  done: boolean;
-  newer?: Entry;
-  older?: Entry;
-}
-
 /** Why a partition stopped taking work: a handler failed or deferred at `entry`. */
 interface Halt {
   entry: Entry;
@@ -175,45 +168,6 @@ interface Failing {
   attempts: number;
   kind: FailureKind;
   reason: string;
-}
-
-/**
- * A partition's unfinished messages, in offset order: a list they leave as they finish, wherever they are in it,
- * so adding, finishing and finding the oldest cost constant time however many are in flight. Finished messages
- * are not kept: the commit point is the oldest unfinished one (or one past the last dispatched).
- */
-class InFlight {
-  private oldest: Entry | undefined;
-  private newest: Entry | undefined;
-  private count = 0;
-
-  get size(): number {
-    return this.count;
-  }
-
-  add(offset: bigint, now: number): Entry {
-    const entry: Entry = { offset, startedAt: now, done: false, older: this.newest };
-    if (this.newest) this.newest.newer = entry;
-    else this.oldest = entry;
-    this.newest = entry;
-    this.count++;
-    return entry;
-  }
-
-  finish(entry: Entry): void {
-    if (entry.done) return;
-    entry.done = true;
-    if (entry.older) entry.older.newer = entry.newer;
-    else this.oldest = entry.newer;
-    if (entry.newer) entry.newer.older = entry.older;
-    else this.newest = entry.older;
-    entry.older = entry.newer = undefined;
-    this.count--;
-  }
-
-  oldestUnfinished(): Entry | undefined {
-    return this.oldest;
-  }
 }
 
 interface Task {

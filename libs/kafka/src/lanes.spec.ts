@@ -90,7 +90,7 @@ describe('Lanes', () => {
     expect(h.started).toEqual(['a', 'b', 'c']);
   });
 
-  it('stays cheap with many messages waiting in one lane and many lanes', () => {
+  it('keeps each lane in order with thousands waiting across a hundred lanes', () => {
     const h = harness();
     for (let i = 0; i < 20_000; i++) h.add(`m${i}`, key(`k${i % 100}`, 16));
     expect(h.running.size).toBe(16);
