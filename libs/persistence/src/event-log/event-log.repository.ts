@@ -40,6 +40,7 @@ export class EventLogRepository {
         occurredAt: new Date(event.occurred_at),
         createdAt: new Date(event.created_at),
         data: event.data as EventLogEntity['data'] & object,
+        orderingKey: event.ordering_key ?? null,
       })
       .orIgnore()
       .returning(['id'])
@@ -75,5 +76,6 @@ export function toEvent(row: EventLogEntity): HeraldEvent {
     occurred_at: row.occurredAt.toISOString(),
     created_at: row.createdAt.toISOString(),
     data: row.data,
+    ...(row.orderingKey !== null ? { ordering_key: row.orderingKey } : {}),
   };
 }
