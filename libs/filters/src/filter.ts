@@ -1,0 +1,113 @@
+/**
+ * A destination's content filter: a JSON object of conditions on the event envelope (docs/filters.md).
+ *
+ *   {"type": "deployment.failed", "data": {"environment": {"name": "production"}}}
+ *   {"data": {"severity": {"$in": ["error", "critical"]}}, "$not": {"project_id": "prj_sandbox"}}
+ *
+ * Every key of a conditions object must hold (and). A field key names a field of the subject (at the top: `type`,
+ * `project_id` or `data`); its value is a JSON scalar (equals), an object of comparison operators (all must hold),
+ * or an object of conditions on the field's own fields (a path into `data`). `$and` / `$or` take a list of
+ * conditions objects, `$not` one, all on the same subject.
+ */
+export type Filter = { readonly [key: string]: unknown };
+
+/** What a filter can read of an event: a HeraldEvent fits. */
+export interface FilterableEvent {
+  readonly type: string;
+  readonly project_id: string | null;
+  readonly data: Readonly<Record<string, unknown>>;
+}
+
+/** Bounds a saved filter must keep, so that evaluating one costs little and never recurses deep. */
+export const FILTER_LIMITS = {
+  /** Objects nested inside each other, the filter itself being 1. */
+  depth: 10,
+  /** Keys and list items, all levels together. */
+  conditions: 200,
+  /** The filter as compact JSON text. */
+  bytes: 8192,
+  /** Values in one `$in` / `$nin` list. */
+  listItems: 100,
+} as const;
+
+/** The envelope fields a filter may name at its top level. */
+export const ENVELOPE_FIELDS: ReadonlySet<string> = new Set(['type', 'project_id', 'data']);
+
+/** A path that leads nowhere: not there, or under something that is not an object. */
+const MISSING = Symbol('missing');
+type Actual = unknown;
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Same JSON type and value; objects and lists are never equal to an operand (operands are scalars). */
+const same = (actual: Actual, operand: unknown) => actual === operand;
+/** Ordering is defined between two numbers or two strings (by UTF-16 code units, so ISO 8601 times order as times). */
+const ordered = (actual: Actual, operand: unknown): actual is number | string => (typeof actual === 'number' || typeof actual === 'string') && typeof actual === typeof operand;
+
+/**
+ * Comparison operators: `actual` is the field's value or MISSING. Missing paths and type mismatches are answers, not
+ * errors: only `$neq`, `$nin` and `$exists: false` hold for a missing field, and a comparison between different types
+ * is false (its `$neq` / `$nin` true). Operands are checked when the filter is saved (validate.ts).
+ */
+export const COMPARISONS: ReadonlyMap<string, (actual: Actual, operand: unknown) => boolean> = new Map<string, (actual: Actual, operand: unknown) => boolean>([
+  ['$eq', (actual, operand) => same(actual, operand)],
+  ['$neq', (actual, operand) => !same(actual, operand)],
+  ['$in', (actual, operand) => Array.isArray(operand) && operand.includes(actual)],
+  ['$nin', (actual, operand) => !Array.isArray(operand) || !operand.includes(actual)],
+  ['$gt', (actual, operand) => ordered(actual, operand) && actual > (operand as typeof actual)],
+  ['$gte', (actual, operand) => ordered(actual, operand) && actual >= (operand as typeof actual)],
+  ['$lt', (actual, operand) => ordered(actual, operand) && actual < (operand as typeof actual)],
+  ['$lte', (actual, operand) => ordered(actual, operand) && actual <= (operand as typeof actual)],
+  ['$exists', (actual, operand) => (actual !== MISSING) === operand],
+  ['$startsWith', (actual, operand) => typeof actual === 'string' && typeof operand === 'string' && actual.startsWith(operand)],
+  ['$endsWith', (actual, operand) => typeof actual === 'string' && typeof operand === 'string' && actual.endsWith(operand)],
+]);
+
+export const LOGICAL_OPERATORS: ReadonlySet<string> = new Set(['$and', '$or', '$not']);
+
+/** The field's own value (never one inherited from Object.prototype), or MISSING. */
+function field(subject: Actual, key: string): Actual {
+  return isObject(subject) && Object.hasOwn(subject, key) ? subject[key] : MISSING;
+}
+
+/**
+ * Whether the event passes the filter; no filter passes everything. Pure and total: it never throws, whatever it is
+ * given. For a filter validateFilter accepted the answer is the documented one; for anything else it is false.
+ */
+export function matchesFilter(filter: Filter | null | undefined, event: FilterableEvent): boolean {
+  if (filter === null || filter === undefined) return true;
+  return conditionsHold(filter, event, 1, true);
+}
+
+/** Every key of `conditions` holds for `subject`; `top`: the subject is the envelope, of which only a few fields are visible. */
+function conditionsHold(conditions: unknown, subject: Actual, depth: number, top: boolean): boolean {
+  if (!isObject(conditions) || depth > FILTER_LIMITS.depth) return false;
+  for (const key of Object.keys(conditions)) {
+    const spec = conditions[key];
+    if (key === '$and') {
+      if (!Array.isArray(spec) || !spec.every((item) => conditionsHold(item, subject, depth + 1, top))) return false;
+    } else if (key === '$or') {
+      if (!Array.isArray(spec) || !spec.some((item) => conditionsHold(item, subject, depth + 1, top))) return false;
+    } else if (key === '$not') {
+      if (!isObject(spec) || conditionsHold(spec, subject, depth + 1, top)) return false;
+    } else {
+      if (key.startsWith('$') || (top && !ENVELOPE_FIELDS.has(key))) return false;
+      if (!valueHolds(spec, field(subject, key), depth + 1)) return false;
+    }
+  }
+  return true;
+}
+
+/** A field's spec: a scalar to equal, an object of comparison operators, or conditions on the field's own fields. */
+function valueHolds(spec: unknown, actual: Actual, depth: number): boolean {
+  if (typeof spec !== 'object' || spec === null) return same(actual, spec);
+  if (Array.isArray(spec) || depth > FILTER_LIMITS.depth) return false;
+  const keys = Object.keys(spec);
+  const first = keys.length > 0 ? COMPARISONS.get(keys[0]) : undefined;
+  if (!first) return conditionsHold(spec, actual, depth, false);
+  for (const key of keys) {
+    const compare = COMPARISONS.get(key);
+    if (!compare || !compare(actual, (spec as Record<string, unknown>)[key])) return false;
+  }
+  return true;
+}
