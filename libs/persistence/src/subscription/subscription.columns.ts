@@ -22,6 +22,10 @@ export abstract class SubscriptionColumns {
   @Column({ type: 'boolean', default: true })
   enabled!: boolean;
 
+  /** A content filter on the event (libs/filters, docs/filters.md), validated when saved; null lets every event through. */
+  @Column({ type: 'jsonb', nullable: true })
+  filter!: Record<string, unknown> | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 
