@@ -4,7 +4,8 @@ const DESTINATION_TABLES = ['webhooks', 'email_channels'];
 const ROUTING_COLUMNS = 'org_id, event_types, project_ids, enabled, deleted_at';
 
 /**
- * A content filter per webhook and email channel (null: none). The router matches on it, so a change to it bumps
+ * A content filter per webhook and email channel (null: none), as `json` so it reads back as written (key order kept:
+ * the declarative config compares it as text). The router matches on it, so a change to it bumps
  * the org's subscriptions version like the other routing columns (the triggers list the columns they watch).
  */
 export class ContentFilters1764700100000 implements MigrationInterface {
@@ -12,7 +13,7 @@ export class ContentFilters1764700100000 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     for (const table of DESTINATION_TABLES) {
-      await q.query(`ALTER TABLE ${table} ADD COLUMN filter jsonb NULL`);
+      await q.query(`ALTER TABLE ${table} ADD COLUMN filter json NULL`);
       await this.watch(q, table, `${ROUTING_COLUMNS}, filter`);
     }
   }
