@@ -70,44 +70,72 @@ function field(subject: Actual, key: string): Actual {
   return isObject(subject) && Object.hasOwn(subject, key) ? subject[key] : MISSING;
 }
 
+type Predicate = (subject: Actual) => boolean;
+const NEVER: Predicate = () => false;
+const ALWAYS: Predicate = () => true;
+
+/** Each filter object is compiled once into closures, then reused while the object lives (the router's cache holds it). */
+const compiled = new WeakMap<object, Predicate>();
+
 /**
  * Whether the event passes the filter; no filter passes everything. Pure and total: it never throws, whatever it is
  * given. For a filter validateFilter accepted the answer is the documented one; for anything else it is false.
+ * A filter object is read once, the first time it is used, and must not be changed afterwards.
  */
 export function matchesFilter(filter: Filter | null | undefined, event: FilterableEvent): boolean {
   if (filter === null || filter === undefined) return true;
-  return conditionsHold(filter, event, 1, true);
+  if (typeof filter !== 'object') return false;
+  let predicate = compiled.get(filter);
+  if (!predicate) {
+    predicate = conditionsPredicate(filter, 1, true);
+    compiled.set(filter, predicate);
+  }
+  return predicate(event);
 }
 
-/** Every key of `conditions` holds for `subject`; `top`: the subject is the envelope, of which only a few fields are visible. */
-function conditionsHold(conditions: unknown, subject: Actual, depth: number, top: boolean): boolean {
-  if (!isObject(conditions) || depth > FILTER_LIMITS.depth) return false;
+const all = (predicates: Predicate[]): Predicate =>
+  predicates.length === 1
+    ? predicates[0]
+    : (subject) => {
+        for (const predicate of predicates) if (!predicate(subject)) return false;
+        return true;
+      };
+
+/** Every key of `conditions` holds for the subject; `top`: the subject is the envelope, of which only a few fields are visible. */
+function conditionsPredicate(conditions: unknown, depth: number, top: boolean): Predicate {
+  if (!isObject(conditions) || depth > FILTER_LIMITS.depth) return NEVER;
+  const parts: Predicate[] = [];
   for (const key of Object.keys(conditions)) {
     const spec = conditions[key];
-    if (key === '$and') {
-      if (!Array.isArray(spec) || !spec.every((item) => conditionsHold(item, subject, depth + 1, top))) return false;
-    } else if (key === '$or') {
-      if (!Array.isArray(spec) || !spec.some((item) => conditionsHold(item, subject, depth + 1, top))) return false;
+    if (key === '$and' || key === '$or') {
+      if (!Array.isArray(spec)) return NEVER;
+      const items = spec.map((item) => conditionsPredicate(item, depth + 1, top));
+      parts.push(key === '$and' ? all(items) : (subject) => items.some((item) => item(subject)));
     } else if (key === '$not') {
-      if (!isObject(spec) || conditionsHold(spec, subject, depth + 1, top)) return false;
+      if (!isObject(spec)) return NEVER;
+      const negated = conditionsPredicate(spec, depth + 1, top);
+      parts.push((subject) => !negated(subject));
     } else {
-      if (key.startsWith('$') || (top && !ENVELOPE_FIELDS.has(key))) return false;
-      if (!valueHolds(spec, field(subject, key), depth + 1)) return false;
+      if (key.startsWith('$') || (top && !ENVELOPE_FIELDS.has(key))) return NEVER;
+      const holds = valuePredicate(spec, depth + 1);
+      parts.push((subject) => holds(field(subject, key)));
     }
   }
-  return true;
+  return parts.length === 0 ? ALWAYS : all(parts);
 }
 
 /** A field's spec: a scalar to equal, an object of comparison operators, or conditions on the field's own fields. */
-function valueHolds(spec: unknown, actual: Actual, depth: number): boolean {
-  if (typeof spec !== 'object' || spec === null) return same(actual, spec);
-  if (Array.isArray(spec) || depth > FILTER_LIMITS.depth) return false;
+function valuePredicate(spec: unknown, depth: number): Predicate {
+  if (typeof spec !== 'object' || spec === null) return (actual) => same(actual, spec);
+  if (Array.isArray(spec) || depth > FILTER_LIMITS.depth) return NEVER;
   const keys = Object.keys(spec);
-  const first = keys.length > 0 ? COMPARISONS.get(keys[0]) : undefined;
-  if (!first) return conditionsHold(spec, actual, depth, false);
+  if (keys.length === 0 || !COMPARISONS.has(keys[0])) return conditionsPredicate(spec, depth, false);
+  const comparisons: Predicate[] = [];
   for (const key of keys) {
     const compare = COMPARISONS.get(key);
-    if (!compare || !compare(actual, (spec as Record<string, unknown>)[key])) return false;
+    if (!compare) return NEVER;
+    const operand = (spec as Record<string, unknown>)[key];
+    comparisons.push((actual) => compare(actual, operand));
   }
-  return true;
+  return all(comparisons);
 }
