@@ -141,6 +141,8 @@ describe('matchesFilter', () => {
       { $or: 'x' },
       { $not: 1 },
       { data: { severity: { $eq: 'error', other: 1 } } },
+      { data: { missing: { $nin: 'x' } } },
+      { data: { missing: { $neq: ['x'] } } },
     ];
     for (const filter of refused) {
       expect(validateFilter(filter)).not.toEqual([]);

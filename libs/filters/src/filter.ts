@@ -44,23 +44,40 @@ const same = (actual: Actual, operand: unknown) => actual === operand;
 /** Ordering is defined between two numbers or two strings (by UTF-16 code units, so ISO 8601 times order as times). */
 const ordered = (actual: Actual, operand: unknown): actual is number | string => (typeof actual === 'number' || typeof actual === 'string') && typeof actual === typeof operand;
 
+export const isScalar = (value: unknown) => value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+const scalarList = (value: unknown) => Array.isArray(value) && value.length > 0 && value.length <= FILTER_LIMITS.listItems && value.every(isScalar);
+const orderable = (value: unknown) => typeof value === 'number' || typeof value === 'string';
+const nonEmptyString = (value: unknown) => typeof value === 'string' && value.length > 0;
+
+/** A comparison operator: the operands it takes (checked when a filter is saved, and when it is compiled) and its test. */
+export interface Comparison {
+  accepts(operand: unknown): boolean;
+  /** What `accepts` wants, for the validation message. */
+  expected: string;
+  /** `actual`: the field's value, or MISSING. */
+  test(actual: Actual, operand: unknown): boolean;
+}
+
+const SCALAR = 'a string, number, boolean or null';
+const LIST = `a list of 1 to ${FILTER_LIMITS.listItems} strings, numbers, booleans or nulls`;
+
 /**
- * Comparison operators: `actual` is the field's value or MISSING. Missing paths and type mismatches are answers, not
- * errors: only `$neq`, `$nin` and `$exists: false` hold for a missing field, and a comparison between different types
- * is false (its `$neq` / `$nin` true). Operands are checked when the filter is saved (validate.ts).
+ * Comparison operators. Missing paths and type mismatches are answers, not errors: only `$neq`, `$nin` and
+ * `$exists: false` hold for a missing field, and a comparison between different types is false (its `$neq` / `$nin`
+ * true).
  */
-export const COMPARISONS: ReadonlyMap<string, (actual: Actual, operand: unknown) => boolean> = new Map<string, (actual: Actual, operand: unknown) => boolean>([
-  ['$eq', (actual, operand) => same(actual, operand)],
-  ['$neq', (actual, operand) => !same(actual, operand)],
-  ['$in', (actual, operand) => Array.isArray(operand) && operand.includes(actual)],
-  ['$nin', (actual, operand) => !Array.isArray(operand) || !operand.includes(actual)],
-  ['$gt', (actual, operand) => ordered(actual, operand) && actual > (operand as typeof actual)],
-  ['$gte', (actual, operand) => ordered(actual, operand) && actual >= (operand as typeof actual)],
-  ['$lt', (actual, operand) => ordered(actual, operand) && actual < (operand as typeof actual)],
-  ['$lte', (actual, operand) => ordered(actual, operand) && actual <= (operand as typeof actual)],
-  ['$exists', (actual, operand) => (actual !== MISSING) === operand],
-  ['$startsWith', (actual, operand) => typeof actual === 'string' && typeof operand === 'string' && actual.startsWith(operand)],
-  ['$endsWith', (actual, operand) => typeof actual === 'string' && typeof operand === 'string' && actual.endsWith(operand)],
+export const COMPARISONS: ReadonlyMap<string, Comparison> = new Map<string, Comparison>([
+  ['$eq', { accepts: isScalar, expected: SCALAR, test: (actual, operand) => same(actual, operand) }],
+  ['$neq', { accepts: isScalar, expected: SCALAR, test: (actual, operand) => !same(actual, operand) }],
+  ['$in', { accepts: scalarList, expected: LIST, test: (actual, operand) => (operand as unknown[]).includes(actual) }],
+  ['$nin', { accepts: scalarList, expected: LIST, test: (actual, operand) => !(operand as unknown[]).includes(actual) }],
+  ['$gt', { accepts: orderable, expected: 'a number or a string', test: (actual, operand) => ordered(actual, operand) && actual > (operand as typeof actual) }],
+  ['$gte', { accepts: orderable, expected: 'a number or a string', test: (actual, operand) => ordered(actual, operand) && actual >= (operand as typeof actual) }],
+  ['$lt', { accepts: orderable, expected: 'a number or a string', test: (actual, operand) => ordered(actual, operand) && actual < (operand as typeof actual) }],
+  ['$lte', { accepts: orderable, expected: 'a number or a string', test: (actual, operand) => ordered(actual, operand) && actual <= (operand as typeof actual) }],
+  ['$exists', { accepts: (operand) => typeof operand === 'boolean', expected: 'true or false', test: (actual, operand) => (actual !== MISSING) === operand }],
+  ['$startsWith', { accepts: nonEmptyString, expected: 'a non-empty string', test: (actual, operand) => typeof actual === 'string' && actual.startsWith(operand as string) }],
+  ['$endsWith', { accepts: nonEmptyString, expected: 'a non-empty string', test: (actual, operand) => typeof actual === 'string' && actual.endsWith(operand as string) }],
 ]);
 
 export const LOGICAL_OPERATORS: ReadonlySet<string> = new Set(['$and', '$or', '$not']);
@@ -132,10 +149,11 @@ function valuePredicate(spec: unknown, depth: number): Predicate {
   if (keys.length === 0 || !COMPARISONS.has(keys[0])) return conditionsPredicate(spec, depth, false);
   const comparisons: Predicate[] = [];
   for (const key of keys) {
-    const compare = COMPARISONS.get(key);
-    if (!compare) return NEVER;
+    const comparison = COMPARISONS.get(key);
     const operand = (spec as Record<string, unknown>)[key];
-    comparisons.push((actual) => compare(actual, operand));
+    if (!comparison?.accepts(operand)) return NEVER;
+    const { test } = comparison;
+    comparisons.push((actual) => test(actual, operand));
   }
   return all(comparisons);
 }

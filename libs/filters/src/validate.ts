@@ -1,4 +1,4 @@
-import { COMPARISONS, ENVELOPE_FIELDS, FILTER_LIMITS, LOGICAL_OPERATORS } from './filter';
+import { COMPARISONS, ENVELOPE_FIELDS, FILTER_LIMITS, isScalar, LOGICAL_OPERATORS } from './filter';
 
 /** One thing wrong with a filter: where inside it (keys and list indexes), the operator at fault if one is, and why. */
 export interface FilterIssue {
@@ -10,25 +10,9 @@ export interface FilterIssue {
 type Path = FilterIssue['path'];
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-const isScalar = (value: unknown) => value === null || ['string', 'number', 'boolean'].includes(typeof value);
 const OPERATOR_NAMES = [...COMPARISONS.keys(), ...LOGICAL_OPERATORS].join(', ');
 /** The envelope fields that hold a scalar: conditions on their own fields cannot hold. */
 const SCALAR_FIELDS = new Set(['type', 'project_id']);
-
-/** What each comparison operator takes, checked when a filter is saved. */
-const OPERANDS: Record<string, { accepts: (operand: unknown) => boolean; expected: string }> = {
-  $eq: { accepts: isScalar, expected: 'a string, number, boolean or null' },
-  $neq: { accepts: isScalar, expected: 'a string, number, boolean or null' },
-  $in: { accepts: (o) => Array.isArray(o) && o.length > 0 && o.length <= FILTER_LIMITS.listItems && o.every(isScalar), expected: `a list of 1 to ${FILTER_LIMITS.listItems} strings, numbers, booleans or nulls` },
-  $nin: { accepts: (o) => Array.isArray(o) && o.length > 0 && o.length <= FILTER_LIMITS.listItems && o.every(isScalar), expected: `a list of 1 to ${FILTER_LIMITS.listItems} strings, numbers, booleans or nulls` },
-  $gt: { accepts: (o) => typeof o === 'number' || typeof o === 'string', expected: 'a number or a string' },
-  $gte: { accepts: (o) => typeof o === 'number' || typeof o === 'string', expected: 'a number or a string' },
-  $lt: { accepts: (o) => typeof o === 'number' || typeof o === 'string', expected: 'a number or a string' },
-  $lte: { accepts: (o) => typeof o === 'number' || typeof o === 'string', expected: 'a number or a string' },
-  $exists: { accepts: (o) => typeof o === 'boolean', expected: 'true or false' },
-  $startsWith: { accepts: (o) => typeof o === 'string' && o.length > 0, expected: 'a non-empty string' },
-  $endsWith: { accepts: (o) => typeof o === 'string' && o.length > 0, expected: 'a non-empty string' },
-};
 
 /** `data.environment.$in[2]`-style text for a path inside a filter; `(filter)` for the filter itself. */
 export function filterPathText(path: readonly (string | number)[]): string {
@@ -105,8 +89,8 @@ class Checker {
     if (!this.count(keys.length, path)) return;
     for (const operator of operators) {
       const operand = spec[operator];
-      const rule = OPERANDS[operator];
-      if (!rule.accepts(operand)) this.issue([...path, operator], operator, `${operator} takes ${rule.expected}`);
+      const comparison = COMPARISONS.get(operator)!;
+      if (!comparison.accepts(operand)) this.issue([...path, operator], operator, `${operator} takes ${comparison.expected}`);
       else if (Array.isArray(operand) && !this.count(operand.length, [...path, operator])) return;
     }
   }
