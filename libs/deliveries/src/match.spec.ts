@@ -1,5 +1,5 @@
 import { EventCatalog, type HeraldEvent } from '@herald/events';
-import { matchSubscriptions, type Subscription } from './match';
+import { matchSubscriptions, receives, subscriptionOf, type Subscription } from './match';
 
 const catalog = new EventCatalog([
   { type: 'deploy.failed', category: 'deployments', severity: 'failure', description: '', enabledByDefault: true, aliases: ['deploy_failed'] },
@@ -60,5 +60,13 @@ describe('matchSubscriptions', () => {
     expect(ids(matchSubscriptions(event(), subs, catalog, none))).toEqual(['empty', 'star']);
     expect(matchSubscriptions(event({ type: 'deploy.started' }), subs, catalog, new Map([['deploy.started', false]]))).toEqual([]);
     expect(matchSubscriptions(event({ type: 'nobody.knows' }), subs, catalog, none)).toEqual([]);
+  });
+
+  it('decides one destination as the fan-out does (what a backfill replay selects with)', () => {
+    const started = subscriptionOf('webhook', { id: 'wh', eventTypes: ['deploy.started'], projectIds: ['prj_1'], enabled: true });
+    expect(receives(event({ type: 'deploy.started' }), started, catalog, new Map([['deploy.started', true]]))).toBe(true);
+    expect(receives(event({ type: 'deploy.started' }), started, catalog, none)).toBe(false);
+    expect(receives(event({ type: 'deploy.started', project_id: 'prj_2' }), started, catalog, new Map([['deploy.started', true]]))).toBe(false);
+    expect(receives(event(), subscriptionOf('email', { id: 'ec', eventTypes: [], projectIds: [], enabled: true }), catalog, none)).toBe(true);
   });
 });
