@@ -21,6 +21,7 @@ const RESOURCE: Record<DestinationKind, string> = { webhook: 'webhook', email: '
 
 /** Where a replay's bounds go wrong, by field; null when they are fine. */
 export function replayRangeError(since: Date, until: Date, now: Date): { field: 'since' | 'until'; message: string } | null {
+  if (since.getTime() >= now.getTime()) return { field: 'since', message: 'must be in the past' };
   if (until.getTime() > now.getTime()) return { field: 'until', message: 'must not be in the future: the selection is fixed when the replay is created' };
   if (since.getTime() >= until.getTime()) return { field: 'until', message: 'must be later than since' };
   return null;
