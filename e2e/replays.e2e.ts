@@ -38,7 +38,8 @@ describe('replays end to end', () => {
   const webhook = (hook: NewWebhook) => new WebhookRepository(dataSource).create(hook, generateSecret());
   let key: string;
 
-  const api = async (method: string, path: string, body?: unknown) => {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- assertions, not types, check the JSON here
+  const api = async (method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> => {
     const response = await fetch(`http://127.0.0.1:${PORT_BASE}/api/v1${path}`, {
       method,
       headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) },

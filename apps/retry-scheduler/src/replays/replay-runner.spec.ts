@@ -1,7 +1,9 @@
+import { Registry } from 'prom-client';
 import type { HeraldConfig } from '@herald/config';
 import { parseDeliveryJob } from '@herald/deliveries';
 import type { HeraldEvent } from '@herald/events';
 import { Topics, type KafkaProducer, type OutboundMessage } from '@herald/kafka';
+import { RetryMetrics } from '@herald/observability';
 import type { DestinationStatus, ReplayEntity, ReplayItem, ReplayRepository, ReplayState, ReplayStep } from '@herald/persistence';
 import { ReplayRunner } from './replay-runner';
 
@@ -61,7 +63,7 @@ function setup(replays: FakeReplays) {
   const producer = { send: async (topic: string, messages: OutboundMessage[]) => void produced.push(...messages.map((message) => ({ topic, message }))) } as unknown as KafkaProducer;
   const config = { HERALD_REPLAY_POLL_MS: 1000 } as HeraldConfig;
   const sentJobs = () => produced.map(({ message }) => parseDeliveryJob(Buffer.from(String(message.value))));
-  return { runner: new ReplayRunner(replays as unknown as ReplayRepository, producer, config), produced, sentJobs };
+  return { runner: new ReplayRunner(replays as unknown as ReplayRepository, producer, new RetryMetrics(new Registry()), config), produced, sentJobs };
 }
 
 const items = (count: number, attemptsMade = 3) => Array.from({ length: count }, (_, n) => ({ deliveryId: `msg_${n}`, event: event(n), attemptsMade }));

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
 import { deliveriesTopic, serializeJob, type DeliveryJob } from '@herald/deliveries';
 import { KafkaProducer } from '@herald/kafka';
+import { RetryMetrics } from '@herald/observability';
 import { ReplayRepository, type ReplayStep } from '@herald/persistence';
 import { decideStep, nextSendAt, stateChanges } from './pacing';
 
@@ -26,6 +27,7 @@ export class ReplayRunner implements OnApplicationBootstrap, OnApplicationShutdo
   constructor(
     private readonly replays: ReplayRepository,
     private readonly producer: KafkaProducer,
+    private readonly metrics: RetryMetrics,
     @Inject(HERALD_CONFIG) config: HeraldConfig,
   ) {
     this.pollMs = config.HERALD_REPLAY_POLL_MS;
@@ -119,6 +121,7 @@ export class ReplayRunner implements OnApplicationBootstrap, OnApplicationShutdo
       await this.producer.send(deliveriesTopic(job.destination.kind), [{ key: job.destination.id, value: serializeJob(job) }]);
       const next = nextSendAt(now, replay.rate);
       await step.sent(item, new Date(next));
+      this.metrics.replayed.inc({ channel: job.destination.kind });
       return next - now;
     }
   }
