@@ -3,7 +3,7 @@ import { deliveryId } from '@herald/deliveries';
 import { EmailChannelRepository, WebhookRepository, type NewWebhook } from '@herald/persistence';
 import { generateSecret } from '@herald/signing';
 import { eventually, startSmtpServer, type ReceivedRequest } from '@herald/testing';
-import { root, servicesModule, stackEnv, suitePorts } from './support/stack';
+import { root, suitePorts } from './support/stack';
 import { endToEnd } from './support/suite';
 
 /**
@@ -157,29 +157,24 @@ describe('replays end to end', () => {
     await target.waitForRequests(before + 10, 30_000);
     await suite.stack.stopOne('retry-scheduler', { signal: 'SIGKILL' });
     const killedAt = target.requests.length - before;
-    const { startServices } = await servicesModule();
-    const restarted = await startServices({ env: stackEnv(ENV), services: ['retry-scheduler'], ports: { 'retry-scheduler': PORT_BASE + 4 }, onLine: () => undefined });
-    try {
-      const done = await eventually(async () => {
-        const { body } = await api('GET', `/webhooks/wh_crash/replays/${replay.id}`);
-        return body.state === 'completed' && body.succeeded === count ? body : undefined;
-      }, 60_000, 250);
-      expect(done).toMatchObject({ total: count, sent: count });
-      const replayed = target.requests.slice(before);
-      const order = await eventOrder('org_replay', eventIds('rule', count));
-      // Every one arrived, first arrivals in event order; a repeat is the same delivery (same id, same bytes).
-      const firsts = [...new Map(replayed.map((r) => [JSON.parse(r.body).id as string, r])).keys()];
-      expect(firsts).toEqual(order);
-      const bodiesById = new Map<string, Set<string>>();
-      for (const request of replayed) {
-        expect(request.headers['webhook-id']).toBe(originalIds.get(JSON.parse(request.body).id));
-        bodiesById.set(String(request.headers['webhook-id']), (bodiesById.get(String(request.headers['webhook-id'])) ?? new Set()).add(request.body));
-      }
-      expect([...bodiesById.values()].every((bodies) => bodies.size === 1)).toBe(true);
-      console.log(`kill -9 of the retry-scheduler after ${killedAt} of ${count} replayed: ${replayed.length} arrivals (${replayed.length - count} duplicates)`);
-    } finally {
-      await restarted.stop();
+    await suite.stack.startOne('retry-scheduler');
+    const done = await eventually(async () => {
+      const { body } = await api('GET', `/webhooks/wh_crash/replays/${replay.id}`);
+      return body.state === 'completed' && body.succeeded === count ? body : undefined;
+    }, 60_000, 250);
+    expect(done).toMatchObject({ total: count, sent: count });
+    const replayed = target.requests.slice(before);
+    const order = await eventOrder('org_replay', eventIds('rule', count));
+    // Every one arrived, first arrivals in event order; a repeat is the same delivery (same id, same bytes).
+    const firsts = [...new Map(replayed.map((r) => [JSON.parse(r.body).id as string, r])).keys()];
+    expect(firsts).toEqual(order);
+    const bodiesById = new Map<string, Set<string>>();
+    for (const request of replayed) {
+      expect(request.headers['webhook-id']).toBe(originalIds.get(JSON.parse(request.body).id));
+      bodiesById.set(String(request.headers['webhook-id']), (bodiesById.get(String(request.headers['webhook-id'])) ?? new Set()).add(request.body));
     }
+    expect([...bodiesById.values()].every((bodies) => bodies.size === 1)).toBe(true);
+    console.log(`kill -9 of the retry-scheduler after ${killedAt} of ${count} replayed: ${replayed.length} arrivals (${replayed.length - count} duplicates)`);
   }, 180_000);
 
   it("replays an email channel's failed messages with their Message-IDs, in order", async () => {

@@ -93,7 +93,7 @@ describe('admin API: replays', () => {
       [{ since: minutesAgo(10), rate: 101 }, 'rate'],
       [{ since: minutesAgo(10), rate: 2.5 }, 'rate'],
       [{ since: minutesAgo(10), deliveries: 'some' }, 'deliveries'],
-      [{ since: minutesAgo(10), extra: true }, 'extra'],
+      [{ since: minutesAgo(10), extra: true }, 'body'],
     ];
     for (const [body, field] of cases) {
       const answer = await post(body);

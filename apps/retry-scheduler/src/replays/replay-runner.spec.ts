@@ -72,37 +72,46 @@ describe('ReplayRunner', () => {
   it('sends the items in order, one per step, each with its delivery id as the next attempt, no sooner than the cap allows', async () => {
     const replays = new FakeReplays(items(3));
     const { runner, produced, sentJobs } = setup(replays);
-    expect(await runner.step('rpl_1', 10_000)).toBe(50);
-    // Too early for the next one: nothing goes, the wait is what is left of the interval.
-    expect(await runner.step('rpl_1', 10_020)).toBe(30);
-    expect(await runner.step('rpl_1', 10_050)).toBe(50);
-    expect(await runner.step('rpl_1', 10_100)).toBe(50);
+    expect(await runner.step('rpl_1', () => 10_000)).toBe(10_050);
+    // Too early for the next one: nothing goes; the next step is when the interval is over.
+    expect(await runner.step('rpl_1', () => 10_020)).toBe(10_050);
+    expect(await runner.step('rpl_1', () => 10_050)).toBe(10_100);
+    expect(await runner.step('rpl_1', () => 10_100)).toBe(10_150);
     expect(produced.map((p) => [p.topic, p.message.key])).toEqual(Array(3).fill([Topics.webhookDeliveries, 'wh_1']));
     expect(sentJobs().map((job) => [job.delivery_id, job.attempt, job.event.id])).toEqual([
       ['msg_0', 4, 'evt_0'],
       ['msg_1', 4, 'evt_1'],
       ['msg_2', 4, 'evt_2'],
     ]);
-    expect(await runner.step('rpl_1', 10_150)).toBeNull();
+    expect(await runner.step('rpl_1', () => 10_150)).toBeNull();
     expect(replays.replay).toMatchObject({ state: 'completed', sent: 3, position: 3 });
+  });
+
+  it('spaces sends from when each send started, not from when its step began', async () => {
+    const replays = new FakeReplays(items(2));
+    const { runner } = setup(replays);
+    // The reads before the send took 30 ms.
+    const times = [10_000, 10_030];
+    expect(await runner.step('rpl_1', () => times.shift() ?? 10_030)).toBe(10_080);
+    expect(replays.replay.nextSendAt).toEqual(new Date(10_080));
   });
 
   it('sends an email channel replay to the email deliveries topic', async () => {
     const { runner, produced } = setup(new FakeReplays(items(1, 0), { destinationKind: 'email', destinationId: 'ec_1' }));
-    await runner.step('rpl_1', 0);
+    await runner.step('rpl_1', () => 0);
     expect(produced[0]).toMatchObject({ topic: Topics.emailDeliveries, message: { key: 'ec_1' } });
   });
 
   it('waits while its webhook is paused, sending nothing and skipping nothing, and goes on after the resume', async () => {
     const replays = new FakeReplays(items(2));
     const { runner, sentJobs } = setup(replays);
-    await runner.step('rpl_1', 0);
+    await runner.step('rpl_1', () => 0);
     replays.destination = 'paused';
-    expect(await runner.step('rpl_1', 100)).toBe(1000);
-    expect(await runner.step('rpl_1', 1100)).toBe(1000);
+    expect(await runner.step('rpl_1', () => 100)).toBe(1100);
+    expect(await runner.step('rpl_1', () => 1100)).toBe(2100);
     expect(replays.replay).toMatchObject({ state: 'waiting', reason: expect.stringContaining('paused'), position: 1 });
     replays.destination = 'active';
-    await runner.step('rpl_1', 2100);
+    await runner.step('rpl_1', () => 2100);
     expect(replays.replay).toMatchObject({ state: 'running', reason: null, position: 2 });
     expect(sentJobs().map((job) => job.delivery_id)).toEqual(['msg_0', 'msg_1']);
   });
@@ -111,7 +120,7 @@ describe('ReplayRunner', () => {
     const replays = new FakeReplays(items(2));
     replays.destination = 'deleted';
     const { runner, produced } = setup(replays);
-    expect(await runner.step('rpl_1', 0)).toBeNull();
+    expect(await runner.step('rpl_1', () => 0)).toBeNull();
     expect(replays.replay).toMatchObject({ state: 'cancelled', reason: 'webhook deleted' });
     expect(produced).toEqual([]);
   });
@@ -119,7 +128,7 @@ describe('ReplayRunner', () => {
   it('passes over an item whose event has left the event log, and sends the next in the same step', async () => {
     const replays = new FakeReplays([{ deliveryId: 'msg_gone', event: null, attemptsMade: 1 }, ...items(1)]);
     const { runner, sentJobs } = setup(replays);
-    await runner.step('rpl_1', 0);
+    await runner.step('rpl_1', () => 0);
     expect(sentJobs().map((job) => job.delivery_id)).toEqual(['msg_0']);
     expect(replays.replay).toMatchObject({ position: 2, sent: 1 });
   });
@@ -128,9 +137,9 @@ describe('ReplayRunner', () => {
     const replays = new FakeReplays(items(2));
     const { runner, sentJobs } = setup(replays);
     replays.failNextSent = true;
-    await expect(runner.step('rpl_1', 0)).rejects.toThrow('connection terminated');
+    await expect(runner.step('rpl_1', () => 0)).rejects.toThrow('connection terminated');
     expect(replays.replay.position).toBe(0);
-    await runner.step('rpl_1', 1000);
+    await runner.step('rpl_1', () => 1000);
     expect(sentJobs().map((job) => job.delivery_id)).toEqual(['msg_0', 'msg_0']);
   });
 
@@ -138,10 +147,10 @@ describe('ReplayRunner', () => {
     const replays = new FakeReplays(items(1));
     const { runner, produced } = setup(replays);
     replays.locked = true;
-    expect(await runner.step('rpl_1', 0)).toBe(1000);
+    expect(await runner.step('rpl_1', () => 0)).toBe(1000);
     replays.locked = false;
     replays.replay.state = 'cancelled';
-    expect(await runner.step('rpl_1', 0)).toBeNull();
+    expect(await runner.step('rpl_1', () => 0)).toBeNull();
     expect(produced).toEqual([]);
   });
 });

@@ -6,7 +6,7 @@ import { RetryMetrics } from '@herald/observability';
 import { ReplayRepository, type ReplayStep } from '@herald/persistence';
 import { decideStep, nextSendAt, stateChanges } from './pacing';
 
-/** When to step the replay again (ms from now), or null: it ended, or is not this runner's to step. */
+/** When to step the replay again (epoch ms), or null: it ended, or is not this runner's to step. */
 export type NextStep = number | null;
 
 /**
@@ -75,22 +75,23 @@ export class ReplayRunner implements OnApplicationBootstrap, OnApplicationShutdo
       } catch (error) {
         // The broker or the database is away: nothing moved, the same item goes when they are back.
         this.logger.warn({ msg: 'replay step failed', replayId: id, error: (error as Error).message });
-        next = this.pollMs;
+        next = Date.now() + this.pollMs;
       }
       if (next === null) return;
-      await this.sleep(next);
+      await this.sleep(next - Date.now());
     }
   }
 
   /** One step of the replay: send its next item when the cap allows, or wait, finish, or give up on it. */
-  async step(id: string, now = Date.now()): Promise<NextStep> {
-    const result = await this.replays.step(id, (step) => this.advance(step, now));
+  async step(id: string, clock: () => number = Date.now): Promise<NextStep> {
+    const result = await this.replays.step(id, (step) => this.advance(step, clock));
     if (result === 'inactive') return null;
-    return result === 'busy' ? this.pollMs : result;
+    return result === 'busy' ? clock() + this.pollMs : result;
   }
 
-  private async advance(step: ReplayStep, now: number): Promise<NextStep> {
+  private async advance(step: ReplayStep, clock: () => number): Promise<NextStep> {
     const { replay } = step;
+    const now = clock();
     const decision = decideStep(replay, await step.destination(), now);
     switch (decision.kind) {
       case 'cancel':
@@ -99,9 +100,9 @@ export class ReplayRunner implements OnApplicationBootstrap, OnApplicationShutdo
         return null;
       case 'wait':
         if (stateChanges(replay, { state: 'waiting', reason: decision.reason })) await step.setState('waiting', decision.reason);
-        return this.pollMs;
+        return now + this.pollMs;
       case 'later':
-        return decision.at - now;
+        return decision.at;
       case 'send':
         break;
     }
@@ -118,11 +119,12 @@ export class ReplayRunner implements OnApplicationBootstrap, OnApplicationShutdo
         continue;
       }
       const job: DeliveryJob = { delivery_id: item.deliveryId, attempt: item.attemptsMade + 1, destination: { kind: replay.destinationKind, id: replay.destinationId }, event: item.event };
+      // Spaced from when this send starts (after the reads above), so sends start at least 1000 / rate ms apart.
+      const next = nextSendAt(clock(), replay.rate);
       await this.producer.send(deliveriesTopic(job.destination.kind), [{ key: job.destination.id, value: serializeJob(job) }]);
-      const next = nextSendAt(now, replay.rate);
       await step.sent(item, new Date(next));
       this.metrics.replayed.inc({ channel: job.destination.kind });
-      return next - now;
+      return next;
     }
   }
 

@@ -190,11 +190,14 @@ function lockedStep(manager: EntityManager, replay: ReplayEntity): ReplayStep {
 
 /** The destination's failed deliveries whose events are in the range, in event order. */
 async function selectFailed(manager: EntityManager, replay: NewReplay): Promise<number> {
-  const [, count]: [unknown, number] = await manager.query(
-    `INSERT INTO replay_items (replay_id, seq, event_id, delivery_id)
-     SELECT $1, (row_number() OVER (ORDER BY e.created_at, e.id) - 1)::int, e.id, d.id
-     FROM deliveries d JOIN events e ON e.org_id = d.org_id AND e.id = d.event_id
-     WHERE d.org_id = $2 AND d.destination_id = $3 AND d.status = 'failed' AND e.created_at >= $4 AND e.created_at < $5`,
+  const [{ count }]: { count: number }[] = await manager.query(
+    `WITH inserted AS (
+       INSERT INTO replay_items (replay_id, seq, event_id, delivery_id)
+       SELECT $1, (row_number() OVER (ORDER BY e.created_at, e.id) - 1)::int, e.id, d.id
+       FROM deliveries d JOIN events e ON e.org_id = d.org_id AND e.id = d.event_id
+       WHERE d.org_id = $2 AND d.destination_id = $3 AND d.status = 'failed' AND e.created_at >= $4 AND e.created_at < $5
+       RETURNING 1)
+     SELECT count(*)::int AS count FROM inserted`,
     [replay.id, replay.orgId, replay.destinationId, replay.since, replay.until],
   );
   return count;
