@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ulid } from 'ulid';
-import { deliveryId, receives, subscriptionOf, type DestinationKind } from '@herald/deliveries';
+import { deliveryId, receives, subscriptionOf, type DestinationKind, type Subscription } from '@herald/deliveries';
 import { EventCatalog } from '@herald/events';
 import {
   EmailChannelRepository,
@@ -39,12 +39,12 @@ export class ReplaysService {
   ) {}
 
   async create(orgId: string, kind: DestinationKind, destinationId: string, input: CreateReplay, now = new Date()): Promise<ReplayView> {
-    await this.destination(orgId, kind, destinationId);
+    const destination = await this.destination(orgId, kind, destinationId);
     const since = new Date(input.since);
     const until = input.until ? new Date(input.until) : now;
     const rangeError = replayRangeError(since, until, now);
     if (rangeError) throw ProblemError.invalidField(rangeError.field, rangeError.message);
-    const pick = input.deliveries === 'all' ? await this.backfillPick(orgId, kind, destinationId) : () => null;
+    const pick = input.deliveries === 'all' ? await this.backfillPick(orgId, subscriptionOf(kind, destination)) : () => null;
     try {
       const replay = await this.replays.create({ id: `rpl_${ulid()}`, orgId, destinationKind: kind, destinationId, selection: input.deliveries, since, until, rate: input.rate }, pick);
       return replayView(replay, { succeeded: 0, failed: 0 });
@@ -88,10 +88,10 @@ export class ReplaysService {
    * A backfill takes what the router would send the destination now, by the router's own rule (`receives`), the org's
    * toggles included; whether it is enabled is left to the replay's run, which waits while it is not.
    */
-  private async backfillPick(orgId: string, kind: DestinationKind, destinationId: string): Promise<BackfillPick> {
-    const [destination, toggles] = await Promise.all([this.destination(orgId, kind, destinationId), this.orgs.eventTypeToggles(orgId)]);
-    const subscription = { ...subscriptionOf(kind, destination), enabled: true };
-    return (event) => (receives(event, subscription, this.catalog, toggles) ? deliveryId(event, destinationId) : null);
+  private async backfillPick(orgId: string, subscription: Subscription): Promise<BackfillPick> {
+    const toggles = await this.orgs.eventTypeToggles(orgId);
+    const enabled = { ...subscription, enabled: true };
+    return (event) => (receives(event, enabled, this.catalog, toggles) ? deliveryId(event, subscription.id) : null);
   }
 }
 
