@@ -8,8 +8,9 @@ import { endToEnd } from './support/suite';
 
 /**
  * Replays through the five services as processes: failed deliveries sent again at a capped rate (measured at the
- * receiver), in event order with their original webhook-ids, beside live traffic; cancelled; a backfill to a new
- * webhook; a kill -9 of the retry-scheduler (which runs replays) part-way; an email channel's failed messages.
+ * receiver), in event order with their original webhook-ids, beside live traffic; cancelled; waiting out a pause; a
+ * backfill to a new webhook; a kill -9 of the retry-scheduler (which runs replays) part-way; an email channel's
+ * failed messages.
  */
 const PORT_BASE = suitePorts(5700);
 // A failing endpoint must not trip its breaker here: replays would then fail fast until it closes again.
@@ -135,6 +136,30 @@ describe('replays end to end', () => {
     const replayed = target.requests.slice(before).filter((r) => JSON.parse(r.body).id !== 'cancel-marker');
     expect(replayed).toHaveLength(sent);
     expect((await api('GET', `/webhooks/wh_cancel/replays/${replay.id}`)).body).toMatchObject({ state: 'cancelled', sent });
+  }, 120_000);
+
+  it('waits while its webhook is paused and goes on after the resume, every delivery once, in order', async () => {
+    const count = 20;
+    const { target, before, originalIds } = await failedFor('wh_paused', 'dr.approved', 'pz', count);
+    const { body: replay } = await api('POST', '/webhooks/wh_paused/replays', { since: new Date(Date.now() - 10 * 60_000).toISOString(), rate: 5 });
+    await target.waitForRequests(before + 3, 30_000);
+    expect((await api('POST', '/webhooks/wh_paused/pause')).status).toBe(200);
+    const waiting = await eventually(async () => {
+      const { body } = await api('GET', `/webhooks/wh_paused/replays/${replay.id}`);
+      return body.state === 'waiting' ? body : undefined;
+    }, 20_000, 100);
+    expect(waiting.reason).toMatch(/paused/);
+    // Waiting: the runner looks every HERALD_REPLAY_POLL_MS and sends nothing; ten looks later, nothing moved.
+    const pausedSent = waiting.sent as number;
+    await eventually(async () => (Date.now() - Date.parse(waiting.updated_at) > 10 * 200 ? true : undefined), 10_000, 100);
+    expect((await api('GET', `/webhooks/wh_paused/replays/${replay.id}`)).body).toMatchObject({ state: 'waiting', sent: pausedSent });
+
+    expect((await api('POST', '/webhooks/wh_paused/resume')).status).toBe(200);
+    await eventually(async () => ((await api('GET', `/webhooks/wh_paused/replays/${replay.id}`)).body.succeeded === count ? true : undefined), 60_000, 250);
+    const replayed = target.requests.slice(before);
+    // A delivery the replay sent as the pause landed was held and went out with the resume, still in its place.
+    expect(bodyIds(replayed)).toEqual(await eventOrder('org_replay', eventIds('pz', count)));
+    for (const request of replayed) expect(request.headers['webhook-id']).toBe(originalIds.get(JSON.parse(request.body).id));
   }, 120_000);
 
   it('backfills a webhook created after the events with every event it would have received, in order', async () => {
