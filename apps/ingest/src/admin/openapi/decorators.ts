@@ -36,7 +36,7 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   401: 'Missing, unknown or revoked API key',
   403: 'The API key lacks the permission this operation needs',
   404: "No such resource in the API key's org",
-  409: 'A request with the same Idempotency-Key is still in progress, or (replays) one is already running for the destination',
+  409: 'A request with the same Idempotency-Key is still in progress',
   422: 'Invalid body (the field is named), a limit reached, or an Idempotency-Key reused for a different request',
   429: 'Rate limit exceeded; see Retry-After',
 };

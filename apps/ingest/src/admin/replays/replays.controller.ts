@@ -19,7 +19,10 @@ export class WebhookReplaysController {
   @Post()
   @RequirePermission('webhooks:write')
   @Idempotent()
-  @ApiOperation({ summary: "Send the webhook's failed deliveries (or, as a backfill, every event it receives) since a time again, in event order, at most `rate` a second" })
+  @ApiOperation({
+    summary: "Send the webhook's failed deliveries (or, as a backfill, every event it receives) since a time again, in event order, at most `rate` a second",
+    description: 'One replay per destination at a time: 409 (urn:herald:problem:conflict) while another is running or waiting.',
+  })
   @ApiResult(201, 'Created; the retry-scheduler runs it', ReplaySchema)
   @ApiProblems(404)
   create(@CurrentCaller() caller: Caller, @Param('id') id: string, @JsonBody(CreateReplaySchema) body: CreateReplay) {
@@ -63,7 +66,10 @@ export class EmailChannelReplaysController {
   @Post()
   @RequirePermission('email:write')
   @Idempotent()
-  @ApiOperation({ summary: "Send the email channel's failed deliveries (or, as a backfill, every event it receives) since a time again, in event order, at most `rate` a second" })
+  @ApiOperation({
+    summary: "Send the email channel's failed deliveries (or, as a backfill, every event it receives) since a time again, in event order, at most `rate` a second",
+    description: 'One replay per destination at a time: 409 (urn:herald:problem:conflict) while another is running or waiting.',
+  })
   @ApiResult(201, 'Created; the retry-scheduler runs it', ReplaySchema)
   @ApiProblems(404)
   create(@CurrentCaller() caller: Caller, @Param('id') id: string, @JsonBody(CreateReplaySchema) body: CreateReplay) {
