@@ -396,7 +396,10 @@ export interface paths {
         /** The webhook's replays, newest first, with their progress */
         get: operations["WebhookReplaysController_list"];
         put?: never;
-        /** Send the webhook's failed deliveries (or, as a backfill, every event it receives) since a time again, in event order, at most `rate` a second */
+        /**
+         * Send the webhook's failed deliveries (or, as a backfill, every event it receives) since a time again, in event order, at most `rate` a second
+         * @description One replay per destination at a time: 409 (urn:herald:problem:conflict) while another is running or waiting.
+         */
         post: operations["WebhookReplaysController_create"];
         delete?: never;
         options?: never;
@@ -432,7 +435,10 @@ export interface paths {
         /** The email channel's replays, newest first, with their progress */
         get: operations["EmailChannelReplaysController_list"];
         put?: never;
-        /** Send the email channel's failed deliveries (or, as a backfill, every event it receives) since a time again, in event order, at most `rate` a second */
+        /**
+         * Send the email channel's failed deliveries (or, as a backfill, every event it receives) since a time again, in event order, at most `rate` a second
+         * @description One replay per destination at a time: 409 (urn:herald:problem:conflict) while another is running or waiting.
+         */
         post: operations["EmailChannelReplaysController_create"];
         delete?: never;
         options?: never;
@@ -1287,7 +1293,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A request with the same Idempotency-Key is still in progress, or (replays) one is already running for the destination */
+            /** @description A request with the same Idempotency-Key is still in progress */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1422,7 +1428,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A request with the same Idempotency-Key is still in progress, or (replays) one is already running for the destination */
+            /** @description A request with the same Idempotency-Key is still in progress */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1505,7 +1511,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A request with the same Idempotency-Key is still in progress, or (replays) one is already running for the destination */
+            /** @description A request with the same Idempotency-Key is still in progress */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1584,7 +1590,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A request with the same Idempotency-Key is still in progress, or (replays) one is already running for the destination */
+            /** @description A request with the same Idempotency-Key is still in progress */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1667,7 +1673,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A request with the same Idempotency-Key is still in progress, or (replays) one is already running for the destination */
+            /** @description A request with the same Idempotency-Key is still in progress */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1746,7 +1752,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A request with the same Idempotency-Key is still in progress, or (replays) one is already running for the destination */
+            /** @description A request with the same Idempotency-Key is still in progress */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1825,7 +1831,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A request with the same Idempotency-Key is still in progress, or (replays) one is already running for the destination */
+            /** @description A request with the same Idempotency-Key is still in progress */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1908,7 +1914,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A request with the same Idempotency-Key is still in progress, or (replays) one is already running for the destination */
+            /** @description A request with the same Idempotency-Key is still in progress */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2274,7 +2280,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A request with the same Idempotency-Key is still in progress, or (replays) one is already running for the destination */
+            /** @description A request with the same Idempotency-Key is still in progress */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2407,7 +2413,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A request with the same Idempotency-Key is still in progress, or (replays) one is already running for the destination */
+            /** @description A request with the same Idempotency-Key is still in progress */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2542,7 +2548,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A request with the same Idempotency-Key is still in progress, or (replays) one is already running for the destination */
+            /** @description A request with the same Idempotency-Key is still in progress */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2625,7 +2631,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A request with the same Idempotency-Key is still in progress, or (replays) one is already running for the destination */
+            /** @description A request with the same Idempotency-Key is still in progress */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2704,7 +2710,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A request with the same Idempotency-Key is still in progress, or (replays) one is already running for the destination */
+            /** @description A request with the same Idempotency-Key is still in progress */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2848,7 +2854,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A request with the same Idempotency-Key is still in progress, or (replays) one is already running for the destination */
+            /** @description A request with the same Idempotency-Key is still in progress */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2988,7 +2994,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A request with the same Idempotency-Key is still in progress, or (replays) one is already running for the destination */
+            /** @description A request with the same Idempotency-Key is still in progress */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3121,7 +3127,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A request with the same Idempotency-Key is still in progress, or (replays) one is already running for the destination */
+            /** @description A request with the same Idempotency-Key is still in progress */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3200,7 +3206,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A request with the same Idempotency-Key is still in progress, or (replays) one is already running for the destination */
+            /** @description A request with the same Idempotency-Key is still in progress */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3272,7 +3278,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A request with the same Idempotency-Key is still in progress, or (replays) one is already running for the destination */
+            /** @description A request with the same Idempotency-Key is still in progress */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3474,7 +3480,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A request with the same Idempotency-Key is still in progress, or (replays) one is already running for the destination */
+            /** @description A request with the same Idempotency-Key is still in progress */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3613,7 +3619,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A request with the same Idempotency-Key is still in progress, or (replays) one is already running for the destination */
+            /** @description A request with the same Idempotency-Key is still in progress */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3768,7 +3774,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A request with the same Idempotency-Key is still in progress, or (replays) one is already running for the destination */
+            /** @description A request with the same Idempotency-Key is still in progress */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3907,7 +3913,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A request with the same Idempotency-Key is still in progress, or (replays) one is already running for the destination */
+            /** @description A request with the same Idempotency-Key is still in progress */
             409: {
                 headers: {
                     [name: string]: unknown;
