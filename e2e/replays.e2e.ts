@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { deliveryId } from '@herald/deliveries';
 import { EmailChannelRepository, WebhookRepository, type NewWebhook } from '@herald/persistence';
 import { generateSecret } from '@herald/signing';
-import { eventually, startSmtpServer, type ReceivedRequest } from '@herald/testing';
+import { eventually, startSmtpServer, testKafka, type ReceivedRequest } from '@herald/testing';
 import { root, suitePorts } from './support/stack';
 import { endToEnd } from './support/suite';
 
@@ -22,6 +22,16 @@ const ENV = { HERALD_BREAKER_VOLUME: '100000', HERALD_API_WEBHOOK_MUTATION_LIMIT
  */
 const RECEIVER_TOLERANCE = 2;
 
+async function coordinatorReady(): Promise<void> {
+  const admin = testKafka().admin();
+  await admin.connect();
+  try {
+    await eventually(async () => ((await admin.describeGroups(['herald.replays-e2e-warmup'])).groups.length > 0 ? true : undefined), 120_000, 500);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 /** The most arrivals in any one-second window [t, t + 1 s), from the arrival timestamps. */
 function busiestSecond(times: number[]): number {
   const sorted = [...times].sort((a, b) => a - b);
@@ -34,7 +44,10 @@ function busiestSecond(times: number[]): number {
 }
 
 describe('replays end to end', () => {
-  const suite = endToEnd({ portBase: PORT_BASE, env: ENV });
+  // On a broker fresh from the test setup, the group coordinator can take a while to load; a consumer that joins
+  // before it has, on a loaded machine, gives up (KafkaJSGroupCoordinatorNotFound) and its service never gets
+  // ready. So the services start once the coordinator answers.
+  const suite = endToEnd({ portBase: PORT_BASE, env: async () => (await coordinatorReady(), ENV) });
   const { dataSource, receiver, org, publish } = suite;
   const webhook = (hook: NewWebhook) => new WebhookRepository(dataSource).create(hook, generateSecret());
   let key: string;
