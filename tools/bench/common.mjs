@@ -235,16 +235,28 @@ export async function startHerald({ kafkaPort, databaseUrl, portBase, webhooks, 
     for (const orgId of new Set(webhooks.map((w) => w.orgId))) await orgs.upsert(orgId);
     for (const webhook of webhooks) await repository.create(webhook, signing.generateSecret());
 
-    const nodeArgs = serviceNodeArgs();
-    const quiet = { env, onLine: () => {}, nodeArgs };
+    const quiet = { env, onLine: () => {}, nodeArgs: serviceNodeArgs() };
     const services = await startServices({ ...quiet, portBase });
     cleanups.push(() => services.stop());
     const replicas = [...services.services];
-    for (let i = 1; i < senderReplicas; i++) {
-      const extra = await startServices({ ...quiet, services: ['webhook-sender'], ports: { 'webhook-sender': portBase + 9 + i } });
-      cleanups.push(() => extra.stop());
-      replicas.push(...extra.services.map((s) => ({ ...s, name: `webhook-sender-${i + 1}` })));
-    }
+    const extraSenders = [];
+    /** One more webhook-sender in the same consumer group, on portBase+10, +11, ... */
+    const addSender = async () => {
+      const n = extraSenders.length + 2;
+      const extra = await startServices({ ...quiet, services: ['webhook-sender'], ports: { 'webhook-sender': portBase + 8 + n } });
+      const replica = { ...extra.services[0], name: `webhook-sender-${n}` };
+      extraSenders.push({ extra, replica });
+      replicas.push(replica);
+      return replica;
+    };
+    /** Stops the last webhook-sender added. */
+    const removeSender = async () => {
+      const { extra, replica } = extraSenders.pop();
+      await extra.stop();
+      replicas.splice(replicas.indexOf(replica), 1);
+    };
+    cleanups.push(async () => { while (extraSenders.length) await removeSender(); });
+    for (let i = 1; i < senderReplicas; i++) await addSender();
 
     const { Kafka, Partitioners, logLevel } = require('kafkajs');
     const kafka = new Kafka({ clientId: 'herald-bench', brokers: [broker.brokers], logLevel: logLevel.NOTHING });
@@ -261,11 +273,15 @@ export async function startHerald({ kafkaPort, databaseUrl, portBase, webhooks, 
       admin,
       env,
       services: replicas,
+      addSender,
+      removeSender,
+      /** A query on the stack's database. */
+      query: (sql, params) => ds.query(sql, params),
       /** Produces events (`{ key, value }`) to herald.events.v1 with acks from all replicas. */
       produce: (messages) => producer.send({ topic: 'herald.events.v1', acks: -1, messages }),
       /** Each service, the broker's JVM, and the database's backends (this database only: the server is shared). */
       processGroups: async () => [
-        ...replicas.map((s) => ({ name: s.name, pids: [s.pid] })),
+        ...[...replicas].map((s) => ({ name: s.name, pids: [s.pid] })),
         { name: 'kafka', pids: [broker.pid] },
         { name: 'postgres', pids: (await ds.query('SELECT pid FROM pg_stat_activity WHERE datname = $1', [databaseName])).map((r) => r.pid) },
       ],
@@ -287,6 +303,34 @@ export async function partitionAssignment(admin, groupId, topic) {
     split[member.memberId] = (assignment?.assignment?.[topic] ?? []).slice().sort((a, b) => a - b);
   }
   return split;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Phases
+
+export const range = (from, to) => Array.from({ length: to - from }, (_, i) => from + i);
+
+/**
+ * Every event to every endpoint of `spec` (`{ events, endpoints, hung?, deadlineMs }`), as fast as the system takes
+ * them: `system.fanout(run, spec)` does it all, or `system.submit(run, spec, ns)` takes events by number, 500 at a
+ * time. Done when the answering endpoints have theirs (or at the deadline: `complete` false).
+ */
+export async function runFanout(system, receiver, run, spec) {
+  const answering = spec.endpoints - (spec.hung === undefined ? 0 : 1);
+  const expected = spec.events * answering;
+  const started = Date.now();
+  if (system.fanout) await system.fanout(run, spec);
+  else for (let n = 0; n < spec.events; n += 500) await system.submit(run, spec, range(n, Math.min(spec.events, n + 500)));
+  const complete = await waitFor(async () => (await receiver.stats(run)).timed >= expected, { timeoutMs: spec.deadlineMs, intervalMs: 50 });
+  const stats = await receiver.stats(run, { latencies: true });
+  return { ...summarise(stats, started), expected, complete };
+}
+
+/** Deliveries/s from `started` to the last delivery, and the latency percentiles of a run's receiver stats. */
+export function summarise(stats, started) {
+  const sorted = stats.latencies.sort((a, b) => a - b);
+  const seconds = (stats.lastAt - started) / 1000;
+  return { deliveries: stats.timed, seconds, perSec: stats.timed / seconds, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted.at(-1) };
 }
 
 /** `[label, value]` rows, aligned. */

@@ -23,8 +23,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
-  buildHerald, forkWorker, formatRows, markdownTable, median, percentile, pidsByName, require, root, sleep,
-  startHerald, startMeter, startReceiver, waitFor,
+  buildHerald, forkWorker, formatRows, markdownTable, median, pidsByName, range, require, root, runFanout, sleep,
+  startHerald, startMeter, startReceiver, summarise, waitFor,
 } from './common.mjs';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
@@ -142,20 +142,6 @@ async function addInChunks(queue, jobs) {
 // ---------------------------------------------------------------------------------------------------------------
 // Phases
 
-const range = (from, to) => Array.from({ length: to - from }, (_, i) => from + i);
-
-/** Every event to every endpoint, as fast as the system takes them; done when the answering endpoints have theirs. */
-async function runFanout(system, receiver, run, spec) {
-  const answering = spec.endpoints - (spec.hung === undefined ? 0 : 1);
-  const expected = spec.events * answering;
-  const started = Date.now();
-  if (system.fanout) await system.fanout(run, spec);
-  else for (let n = 0; n < spec.events; n += 500) await system.submit(run, spec, range(n, Math.min(spec.events, n + 500)));
-  const complete = await waitFor(async () => (await receiver.stats(run)).timed >= expected, { timeoutMs: spec.deadlineMs, intervalMs: 50 });
-  const stats = await receiver.stats(run, { latencies: true });
-  return { ...summarise(stats, started), expected, complete };
-}
-
 /** `rate` events a second for `seconds`, each to one of the endpoints in turn. */
 async function runRate(system, receiver, run, spec) {
   const total = spec.rate * spec.seconds;
@@ -173,12 +159,6 @@ async function runRate(system, receiver, run, spec) {
   const complete = await waitFor(async () => (await receiver.stats(run)).timed >= total, { timeoutMs: spec.deadlineMs, intervalMs: 50 });
   const stats = await receiver.stats(run, { latencies: true });
   return { ...summarise(stats, started), expected: total, complete, drainMs: stats.lastAt - producedAt };
-}
-
-function summarise(stats, started) {
-  const sorted = stats.latencies.sort((a, b) => a - b);
-  const seconds = (stats.lastAt - started) / 1000;
-  return { deliveries: stats.timed, seconds, perSec: stats.timed / seconds, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted.at(-1) };
 }
 
 async function runPhase(system, receiver, round, name, phase) {
@@ -206,9 +186,9 @@ function tableRows(r) {
   const incomplete = (p) => (p.complete ? '' : ` (incomplete: ${p.deliveries} of ${p.expected})`);
   const rows = [
     [`burst: ${PHASES.burst.events} events × 20 endpoints, deliveries/s`, ...cell('burst', (p) => fmt(p.perSec) + incomplete(p))],
-    [`${PHASES.steady.rate} events/s for ${PHASES.steady.seconds} s to 4 endpoints: delivered/s; p50 / p95 / p99 ms`, ...cell('steady', (p) => `${fmt(p.perSec)}; ${p.p50} / ${p.p95} / ${p.p99}${incomplete(p)}`)],
-    [`${PHASES.fanout100.events} events × 100 endpoints, deliveries/s; p99 ms`, ...cell('fanout100', (p) => `${fmt(p.perSec)}; ${p.p99}${incomplete(p)}`)],
-    ['the same, one endpoint never answers: the other 99, deliveries/s (change); p99 ms', ...cell('hang', (p, s) => `${fmt(p.perSec)} (${pct(p.perSec / get(s, 'fanout100')?.perSec - 1)}); ${p.p99}${incomplete(p)}`)],
+    [`${PHASES.steady.rate} events/s for ${PHASES.steady.seconds} s to 4 endpoints: delivered/s; p50 / p95 / p99 ms`, ...cell('steady', (p) => `${fmt(p.perSec)}; ${fmt(p.p50)} / ${fmt(p.p95)} / ${fmt(p.p99)}${incomplete(p)}`)],
+    [`${PHASES.fanout100.events} events × 100 endpoints, deliveries/s; p99 ms`, ...cell('fanout100', (p) => `${fmt(p.perSec)}; ${fmt(p.p99)}${incomplete(p)}`)],
+    ['the same, one endpoint never answers: the other 99, deliveries/s (change); p99 ms', ...cell('hang', (p, s) => `${fmt(p.perSec)} (${pct(p.perSec / get(s, 'fanout100')?.perSec - 1)}); ${fmt(p.p99)}${incomplete(p)}`)],
     ['CPU-seconds per 1,000 deliveries, burst', ...cell('burst', cpuCell)],
     ['CPU-seconds per 1,000 deliveries, steady rate', ...cell('steady', cpuCell)],
     ['peak RSS, MiB', ...SYSTEMS_ORDER.map((s) => peakRss(r[s]))],
