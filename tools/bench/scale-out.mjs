@@ -40,12 +40,13 @@ async function main() {
       const current = stack.services.filter((s) => s.name.startsWith('webhook-sender')).length;
       if (senders > current) await stack.addSender();
       if (senders < current) await stack.removeSender();
-      // Every sender holds partitions of the delivery topic before the burst starts.
+      // Every sender holds partitions of the delivery topic, and every partition has a sender, before the burst.
+      const [{ partitions }] = (await stack.admin.fetchTopicMetadata({ topics: [TOPIC] })).topics;
       let split = {};
       const settled = await waitFor(async () => {
         split = await partitionAssignment(stack.admin, GROUP, TOPIC).catch(() => ({}));
         const members = Object.values(split);
-        return members.length === senders && members.every((p) => p.length > 0);
+        return members.length === senders && members.every((p) => p.length > 0) && members.flat().length === partitions.length;
       }, { timeoutMs: 120_000, intervalMs: 500 });
       if (!settled) throw new Error(`the group did not settle on ${senders} sender(s): ${JSON.stringify(split)}`);
       const meter = startMeter(stack.processGroups);
