@@ -191,11 +191,25 @@ export function startMeter(groups, { intervalMs = 250 } = {}) {
 // ---------------------------------------------------------------------------------------------------------------
 // Herald
 
-/** The node flags for the services: BENCH_CPU_PROF=<dir> adds a V8 CPU profile per service, written at exit. */
+/**
+ * The node flags for the services. BENCH_CPU_PROF=<dir> loads cpu-profile-preload.cjs: each service then profiles
+ * from one SIGUSR2 to the next (see profileServices) and writes <dir>/<service>-<pid>-<n>.cpuprofile.
+ */
 export function serviceNodeArgs() {
   const base = ['--enable-source-maps', '--disable-warning=TimeoutNegativeWarning'];
-  const dir = process.env.BENCH_CPU_PROF;
-  return dir ? [...base, '--cpu-prof', `--cpu-prof-dir=${path.resolve(root, dir)}`] : base;
+  return process.env.BENCH_CPU_PROF ? [...base, '--require', path.join(here, 'cpu-profile-preload.cjs')] : base;
+}
+
+/** Starts or ends (every other call) a CPU profile in each of the processes, when BENCH_CPU_PROF is set. */
+export function profileServices(pids) {
+  if (!process.env.BENCH_CPU_PROF) return;
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGUSR2');
+    } catch {
+      // gone
+    }
+  }
 }
 
 /** Builds dist/ once per benchmark run. */
@@ -277,6 +291,8 @@ export async function startHerald({ kafkaPort, databaseUrl, portBase, webhooks, 
       removeSender,
       /** A query on the stack's database. */
       query: (sql, params) => ds.query(sql, params),
+      /** Starts or ends a CPU profile of each service (BENCH_CPU_PROF). */
+      profile: () => profileServices(replicas.map((s) => s.pid)),
       /** Produces events (`{ key, value }`) to herald.events.v1 with acks from all replicas. */
       produce: (messages) => producer.send({ topic: 'herald.events.v1', acks: -1, messages }),
       /** Each service, the broker's JVM, and the database's backends (this database only: the server is shared). */

@@ -9,7 +9,7 @@
 // Settings (environment): BENCH_SCALE (1), BENCH_ROUNDS (2), BENCH_SYSTEMS (raw,bullmq,herald), BENCH_PHASES
 // (burst,steady,fanout100,hang), BENCH_KAFKA_PORT (35192), BENCH_DATABASE_URL (…/herald_bench_h5), BENCH_PORT_BASE
 // (HERALD_PORT_BASE + 50), BENCH_REDIS_DB (5: the only Redis database it writes to, flushed before and after),
-// BENCH_CPU_PROF=<dir> (a V8 CPU profile per Herald service, see cpuprofile-top.mjs).
+// BENCH_CPU_PROF=<dir> (a V8 CPU profile per Herald service and phase, see cpuprofile-top.mjs).
 //
 // Phases, each system in turn:
 //   burst      2,000 events × 20 endpoints, as fast as it goes: deliveries/s
@@ -119,6 +119,7 @@ const systems = {
     const stack = await startHerald({ kafkaPort: KAFKA_PORT, databaseUrl: DATABASE_URL, portBase: PORT_BASE, webhooks });
     const instance = {
       processGroups: stack.processGroups,
+      profile: stack.profile,
       submit: (run, spec, ns) => stack.produce(ns.map((n) => {
         const orgId = orgOf[run](n);
         return { key: orgId, value: JSON.stringify(envelope(run, n, orgId)) };
@@ -165,7 +166,9 @@ async function runPhase(system, receiver, round, name, phase) {
   const spec = PHASES[phase];
   const run = runName(round, name, phase);
   const meter = startMeter(system.processGroups);
+  system.profile?.();
   const result = spec.kind === 'rate' ? await runRate(system, receiver, run, spec) : await runFanout(system, receiver, run, spec);
+  system.profile?.();
   const processes = await meter.stop();
   const cpuSeconds = Object.values(processes).reduce((sum, p) => sum + p.cpuSeconds, 0);
   return { ...result, processes, cpuSeconds, cpuPer1000: (cpuSeconds / result.deliveries) * 1000 };
