@@ -241,6 +241,8 @@ function medians(rounds) {
 // ---------------------------------------------------------------------------------------------------------------
 
 async function main() {
+  const unknown = [...SYSTEMS.filter((s) => !systems[s]), ...PHASE_NAMES.filter((p) => !PHASES[p])];
+  if (unknown.length) throw new Error(`unknown in BENCH_SYSTEMS / BENCH_PHASES: ${unknown.join(', ')}`);
   const startedAt = Date.now();
   if (SYSTEMS.includes('herald')) {
     console.log('building Herald…');
