@@ -212,6 +212,19 @@ export function profileServices(pids) {
   }
 }
 
+/**
+ * Where the benches' Herald stack runs: BENCH_KAFKA_PORT (35192), BENCH_DATABASE_URL (…/herald_bench_h5) and
+ * BENCH_PORT_BASE (4750). Keep the ports below 32768: in Linux's ephemeral range (32768–60999) a service's port can
+ * be taken by one of the many outgoing connections a bench opens, and the service then fails with EADDRINUSE.
+ */
+export function benchStackSettings() {
+  return {
+    kafkaPort: Number(process.env.BENCH_KAFKA_PORT ?? 35_192),
+    databaseUrl: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/herald_bench_h5',
+    portBase: Number(process.env.BENCH_PORT_BASE ?? 4750),
+  };
+}
+
 /** Builds dist/ once per benchmark run. */
 export function buildHerald() {
   execFileSync(process.execPath, ['tools/build.mjs'], { cwd: root, stdio: 'ignore' });

@@ -8,7 +8,7 @@
 //
 // Settings (environment): BENCH_SCALE (1), BENCH_ROUNDS (2), BENCH_SYSTEMS (raw,bullmq,herald), BENCH_PHASES
 // (burst,steady,fanout100,hang), BENCH_KAFKA_PORT (35192), BENCH_DATABASE_URL (…/herald_bench_h5), BENCH_PORT_BASE
-// (HERALD_PORT_BASE + 50), BENCH_REDIS_DB (5: the only Redis database it writes to, flushed before and after),
+// (4750), BENCH_REDIS_DB (5: the only Redis database it writes to, flushed before and after),
 // BENCH_CPU_PROF=<dir> (a V8 CPU profile per Herald service and phase, see cpuprofile-top.mjs).
 //
 // Phases, each system in turn:
@@ -23,7 +23,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
-  buildHerald, forkWorker, formatRows, markdownTable, median, pidsByName, range, require, root, runFanout, sleep,
+  benchStackSettings, buildHerald, forkWorker, formatRows, markdownTable, median, pidsByName, range, require, root, runFanout, sleep,
   startHerald, startMeter, startReceiver, summarise, waitFor,
 } from './common.mjs';
 
@@ -31,9 +31,6 @@ const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const SYSTEMS = (process.env.BENCH_SYSTEMS ?? 'raw,bullmq,herald').split(',');
 const PHASE_NAMES = (process.env.BENCH_PHASES ?? 'burst,steady,fanout100,hang').split(',');
-const KAFKA_PORT = Number(process.env.BENCH_KAFKA_PORT ?? 35_192);
-const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/herald_bench_h5';
-const PORT_BASE = Number(process.env.BENCH_PORT_BASE ?? Number(process.env.HERALD_PORT_BASE ?? 4700) + 50);
 const REDIS = { host: '127.0.0.1', port: 6379, db: Number(process.env.BENCH_REDIS_DB ?? 5) };
 
 const PHASES = {
@@ -116,7 +113,7 @@ const systems = {
     };
     add(runName(round, 'herald', 'warm'), WARM);
     for (const phase of PHASE_NAMES) add(runName(round, 'herald', phase), PHASES[phase]);
-    const stack = await startHerald({ kafkaPort: KAFKA_PORT, databaseUrl: DATABASE_URL, portBase: PORT_BASE, webhooks });
+    const stack = await startHerald({ ...benchStackSettings(), webhooks });
     const instance = {
       processGroups: stack.processGroups,
       profile: stack.profile,

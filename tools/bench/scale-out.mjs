@@ -3,17 +3,14 @@
 // how the partitions of the delivery topic split between the senders. Not a test.
 //
 //   npm run bench:scale-out      (BENCH_SCALE, BENCH_KAFKA_PORT 35192, BENCH_DATABASE_URL …/herald_bench_h5,
-//                                 BENCH_PORT_BASE HERALD_PORT_BASE + 50)
+//                                 BENCH_PORT_BASE 4750)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
-  buildHerald, markdownTable, partitionAssignment, range, root, runFanout, startHerald, startMeter, startReceiver, waitFor,
+  benchStackSettings, buildHerald, markdownTable, partitionAssignment, range, root, runFanout, startHerald, startMeter, startReceiver, waitFor,
 } from './common.mjs';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
-const KAFKA_PORT = Number(process.env.BENCH_KAFKA_PORT ?? 35_192);
-const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/herald_bench_h5';
-const PORT_BASE = Number(process.env.BENCH_PORT_BASE ?? Number(process.env.HERALD_PORT_BASE ?? 4700) + 50);
 const GROUP = 'herald.webhook-sender';
 const TOPIC = 'herald.deliveries.webhook.v1';
 const BURST = { events: Math.round(2000 * SCALE), endpoints: 20, deadlineMs: 600_000 };
@@ -28,7 +25,7 @@ async function main() {
   const results = [];
   let stack;
   try {
-    stack = await startHerald({ kafkaPort: KAFKA_PORT, databaseUrl: DATABASE_URL, portBase: PORT_BASE, webhooks });
+    stack = await startHerald({ ...benchStackSettings(), webhooks });
     const system = {
       submit: (run, spec, ns) => stack.produce(ns.map((n) => {
         const orgId = `org_${run.replace('-', '_')}`;
