@@ -48,7 +48,9 @@ const endpointUrl = (receiver, run, spec, i) => (spec.hung === i ? receiver.hung
 const envelope = (run, n, orgId) => ({ id: `${run}-${n}`, type: 'deploy.failed', org_id: orgId, data: { sent_at: Date.now(), n } });
 
 // ---------------------------------------------------------------------------------------------------------------
-// The three systems. Each: start(round) → { processGroups(), submit(phase, run, spec, ns), burst?, stop() }
+// The three systems, each started per round, warmed up, and then driven phase by phase: `(round, receiver)` →
+// { processGroups(), submit(run, spec, ns) (or fanout(run, spec) and rate(run, spec) doing a whole phase itself),
+//   profile?(), stop() }.
 
 const systems = {
   async raw(round, receiver) {
