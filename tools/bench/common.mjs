@@ -308,11 +308,14 @@ export async function startHerald({ kafkaPort, databaseUrl, portBase, webhooks, 
       profile: () => profileServices(replicas.map((s) => s.pid)),
       /** Produces events (`{ key, value }`) to herald.events.v1 with acks from all replicas. */
       produce: (messages) => producer.send({ topic: 'herald.events.v1', acks: -1, messages }),
-      /** Each service, the broker's JVM, and the database's backends (this database only: the server is shared). */
+      /**
+       * Each service, the broker's JVM, and the database's backends (this database only: the server is shared; and
+       * not the backend answering this query, the bench's own).
+       */
       processGroups: async () => [
         ...[...replicas].map((s) => ({ name: s.name, pids: [s.pid] })),
         { name: 'kafka', pids: [broker.pid] },
-        { name: 'postgres', pids: (await ds.query('SELECT pid FROM pg_stat_activity WHERE datname = $1', [databaseName])).map((r) => r.pid) },
+        { name: 'postgres', pids: (await ds.query('SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [databaseName])).map((r) => r.pid) },
       ],
       stop,
     };
