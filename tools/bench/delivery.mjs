@@ -25,7 +25,10 @@ const EVENTS = Number(process.env.HERALD_BENCH_EVENTS ?? 2000);
 const WEBHOOKS = Number(process.env.HERALD_BENCH_WEBHOOKS ?? 20);
 const RATE = Number(process.env.HERALD_BENCH_RATE ?? 500);
 const SECONDS = Number(process.env.HERALD_BENCH_SECONDS ?? 20);
-const PORT_BASE = 4400;
+const PORT_BASE = Number(process.env.HERALD_PORT_BASE || 4400);
+const KAFKA_PORT = Number(process.env.HERALD_BENCH_KAFKA_PORT || 39092);
+const DATABASE_URL = process.env.HERALD_BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/herald_bench';
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK']).toString()) || 100;
 
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -55,10 +58,22 @@ async function startReceiver() {
   return { url: `http://127.0.0.1:${server.address().port}`, stats, close: () => new Promise((r) => { server.closeAllConnections(); server.close(r); }) };
 }
 
-function rssMb(pid) {
+/** Resident memory in MiB: VmRSS now, or VmHWM (the peak since the process started). */
+function rssMb(pid, field = 'VmRSS') {
   try {
-    const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]);
+    const kb = Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]);
     return Math.round(kb / 1024);
+  } catch {
+    return NaN;
+  }
+}
+
+/** CPU-seconds (user + system) a process has used so far, from /proc/<pid>/stat. */
+function cpuSeconds(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
   } catch {
     return NaN;
   }
@@ -86,8 +101,8 @@ async function main() {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'herald-bench-kafka-'));
   console.log('building and starting Kafka, PostgreSQL and the five services…');
   execFileSync(process.execPath, ['tools/build.mjs'], { cwd: root, stdio: 'ignore' });
-  const kafkaBroker = await startKafka({ port: 39092, dataDir, fresh: true, heapMb: 768 });
-  const pg = await ensurePostgres({ url: 'postgres://postgres@127.0.0.1:5432/herald_bench' });
+  const kafkaBroker = await startKafka({ port: KAFKA_PORT, dataDir, fresh: true, heapMb: 768 });
+  const pg = await ensurePostgres({ url: DATABASE_URL });
   await resetDatabase(pg.url);
   const env = { KAFKA_BROKERS: kafkaBroker.brokers, DATABASE_URL: pg.url, HERALD_ALLOW_LOOPBACK_DESTINATIONS: 'true', LOG_LEVEL: 'warn', KAFKA_TOPIC_PARTITIONS: '6' };
   execFileSync(process.execPath, ['dist/apps/ingest/src/cli.js', 'migrate'], { cwd: root, env: { ...process.env, ...env }, stdio: 'ignore' });
@@ -104,8 +119,10 @@ async function main() {
   await webhooks.create({ id: 'wh_latency', orgId: 'org_latency', url: `${receiver.url}/latency` }, signing.generateSecret());
   await ds.destroy();
 
-  // HERALD_BENCH_PROFILE=1 writes a V8 CPU profile per service into tmp/profiles.
-  const nodeArgs = process.env.HERALD_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.join(root, 'tmp', 'profiles')}`] : undefined;
+  // HERALD_BENCH_PROFILE=1 writes a V8 CPU profile per service into tmp/profiles (or into the directory it names);
+  // tools/bench/profile-summary.mjs prints each one's top self-time entries.
+  const profileDir = process.env.HERALD_BENCH_PROFILE === '1' ? path.join(root, 'tmp', 'profiles') : process.env.HERALD_BENCH_PROFILE;
+  const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(root, profileDir)}`] : undefined;
   const services = await startServices({ env, portBase: PORT_BASE, onLine: () => {}, ...(nodeArgs ? { nodeArgs } : {}) });
   const kafka = new Kafka({ clientId: 'herald-bench', brokers: [kafkaBroker.brokers], logLevel: logLevel.NOTHING });
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
@@ -117,6 +134,8 @@ async function main() {
     while (receiver.stats.count < 50 * WEBHOOKS) await sleep(100);
 
     // 1. Sustained fan-out: EVENTS events, each to WEBHOOKS webhooks.
+    const processes = [...services.services.map((s) => [s.name, s.pid]), ['kafka', kafkaBroker.pid]];
+    const cpuBefore = processes.map(([, pid]) => cpuSeconds(pid));
     const before = receiver.stats.count;
     const expected = before + EVENTS * WEBHOOKS;
     const started = Date.now();
@@ -138,6 +157,11 @@ async function main() {
       deliveriesPerSec: (receiver.stats.count - before) / deliveredIn,
       seconds: deliveredIn,
     };
+    // CPU-seconds per 1,000 deliveries, per process (PostgreSQL is shared with other work here, so not counted).
+    results.cpuPer1000 = Object.fromEntries(
+      processes.map(([name, pid], i) => [name, ((cpuSeconds(pid) - cpuBefore[i]) * 1000) / results.fanout.deliveries]),
+    );
+    results.peakRssAfterFanoutMb = Object.fromEntries(services.services.map((s) => [s.name, rssMb(s.pid, 'VmHWM')]));
     results.rssAfterFanoutMb = Object.fromEntries(services.services.map((s) => [s.name, rssMb(s.pid)]));
 
     // 2. Latency at a steady RATE events/s, one webhook each, for SECONDS.
@@ -182,6 +206,9 @@ async function main() {
     [`latency produce→receiver at ${l.rate} events/s (ms) p50 / p95 / p99 / max`, `${l.p50} / ${l.p95} / ${l.p99} / ${l.max}`],
     ['latency sample', `${l.received} of ${l.rate * l.seconds}`],
     ['HERALD_ENDPOINT_CONCURRENCY (requests in flight per endpoint)', process.env.HERALD_ENDPOINT_CONCURRENCY ?? '1 (default: in order)'],
+    ...Object.entries(results.cpuPer1000).map(([name, s]) => [`CPU-seconds per 1,000 deliveries, fan-out: ${name}`, s.toFixed(3)]),
+    ['CPU-seconds per 1,000 deliveries, fan-out: services + kafka', Object.values(results.cpuPer1000).reduce((a, b) => a + b, 0).toFixed(3)],
+    ...Object.entries(results.peakRssAfterFanoutMb).map(([name, mb]) => [`peak RSS after fan-out ${name} (MiB)`, String(mb)]),
     ...Object.entries(results.rssMb).map(([name, mb]) => [`RSS ${name} (MiB)`, String(mb)]),
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
