@@ -67,7 +67,11 @@ export class HttpSender implements OnApplicationShutdown {
       return { kind: 'refused', latencyMs: 0, error: `destination refused: ${(error as Error).message}` };
     }
     const started = performance.now();
-    const signal = AbortSignal.timeout(timeoutMs);
+    // A timer cleared when the attempt ends: AbortSignal.timeout's timer outlives the request and, firing later,
+    // builds a DOMException for a request long answered, for every delivery.
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(), timeoutMs);
+    const { signal } = timeout;
     try {
       // undici 7 follows no redirects unless a redirect interceptor is added; we add none.
       const response = await request(url, { method: 'POST', headers, body, dispatcher: this.agent, signal });
@@ -89,6 +93,8 @@ export class HttpSender implements OnApplicationShutdown {
         error: timedOut ? `timed out after ${timeoutMs} ms` : describe(error),
         timedOut,
       };
+    } finally {
+      clearTimeout(timer);
     }
   }
 
