@@ -122,7 +122,10 @@ async function main() {
   // HERALD_BENCH_PROFILE=1 writes a V8 CPU profile per service into tmp/profiles (or into the directory it names);
   // tools/bench/profile-summary.mjs prints each one's top self-time entries.
   const profileDir = process.env.HERALD_BENCH_PROFILE === '1' ? path.join(root, 'tmp', 'profiles') : process.env.HERALD_BENCH_PROFILE;
-  const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(root, profileDir)}`] : undefined;
+  // HERALD_BENCH_NODE_FLAGS: more node flags for every service (e.g. heap sizes to compare), after the default ones.
+  const extraFlags = (process.env.HERALD_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const profileFlags = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(root, profileDir)}`] : [];
+  const nodeArgs = profileFlags.length || extraFlags.length ? ['--disable-warning=TimeoutNegativeWarning', ...profileFlags, ...extraFlags] : undefined;
   const services = await startServices({ env, portBase: PORT_BASE, onLine: () => {}, ...(nodeArgs ? { nodeArgs } : {}) });
   const kafka = new Kafka({ clientId: 'herald-bench', brokers: [kafkaBroker.brokers], logLevel: logLevel.NOTHING });
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
@@ -161,6 +164,9 @@ async function main() {
     results.cpuPer1000 = Object.fromEntries(
       processes.map(([name, pid], i) => [name, ((cpuSeconds(pid) - cpuBefore[i]) * 1000) / results.fanout.deliveries]),
     );
+    // Deliveries that left their partition through a retry tier because their endpoint had too many queued.
+    const senderMetrics = await (await fetch(`${services.services.find((s) => s.name === 'webhook-sender').url}/metrics`)).text();
+    results.fanout.spilled = Number(/^herald_deliveries_spilled_total(?:\{[^}]*\})? (\S+)/m.exec(senderMetrics)?.[1] ?? NaN);
     results.peakRssAfterFanoutMb = Object.fromEntries(services.services.map((s) => [s.name, rssMb(s.pid, 'VmHWM')]));
     results.rssAfterFanoutMb = Object.fromEntries(services.services.map((s) => [s.name, rssMb(s.pid)]));
 
@@ -201,6 +207,7 @@ async function main() {
   const rows = [
     ['events in (events/s)', f.eventsInPerSec.toFixed(0)],
     [`deliveries out (deliveries/s, ${f.events} events × ${WEBHOOKS} webhooks)`, f.deliveriesPerSec.toFixed(0)],
+    ['deliveries spilled through a retry tier (endpoint queue full)', String(f.spilled)],
     ['raw undici ceiling, same receiver (requests/s)', results.rawCeilingPerSec.toFixed(0)],
     ['deliveries / raw ceiling', `${((f.deliveriesPerSec / results.rawCeilingPerSec) * 100).toFixed(1)} %`],
     [`latency produce→receiver at ${l.rate} events/s (ms) p50 / p95 / p99 / max`, `${l.p50} / ${l.p95} / ${l.p99} / ${l.max}`],
