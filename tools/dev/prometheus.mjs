@@ -81,6 +81,9 @@ function findOnPath(name) {
  * @returns {Promise<{ url: string, stop(): Promise<void>, retarget(targets: { service: string, url: string }[]): Promise<void>, log(): string }>}
  */
 export async function startPrometheus({ port, targets, ruleFiles = [], intervalSeconds = 1 }) {
+  // A server left on the port (by a run that was killed) would answer every query below with its own, stale state.
+  const taken = await fetch(`http://127.0.0.1:${port}/-/ready`).then(() => true, () => false);
+  if (taken) throw new Error(`prometheus: port ${port} on 127.0.0.1 is already in use (a leftover server?)`);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'herald-prometheus-'));
   const configFile = path.join(dir, 'prometheus.yml');
   const writeConfig = (scraped) => {
