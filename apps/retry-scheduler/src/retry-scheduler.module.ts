@@ -2,13 +2,11 @@ import { Module } from '@nestjs/common';
 import { HeraldConfigModule } from '@herald/config';
 import { KafkaModule } from '@herald/kafka';
 import { ObservabilityModule, RetryMetrics } from '@herald/observability';
-import { PersistenceModule } from '@herald/persistence';
-import { ReplayRunner } from './replays/replay-runner';
 import { RetryController } from './scheduling/retry.controller';
 
 @Module({
-  imports: [HeraldConfigModule, ObservabilityModule.forService('retry-scheduler'), KafkaModule.forService('retry-scheduler'), PersistenceModule],
+  imports: [HeraldConfigModule, ObservabilityModule.forService('retry-scheduler'), KafkaModule.forService('retry-scheduler')],
   controllers: [RetryController],
-  providers: [RetryMetrics, ReplayRunner],
+  providers: [RetryMetrics],
 })
 export class RetrySchedulerModule {}

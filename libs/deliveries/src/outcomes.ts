@@ -2,7 +2,6 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DeadLetters, KafkaProducer, RETRY_TIERS, settling, Topics, type InboundMessage, type QuarantineFailure, type RetryTier, type Settling } from '@herald/kafka';
 import { DeliveryMetrics, describeError, type DeliveryChannel, type MeteredDestination } from '@herald/observability';
 import { DeliveryRepository, type AttemptRecord, type DeliveryRef, type DeliveryStatus } from '@herald/persistence';
-import { annotate } from '@herald/tracing';
 import { InvalidDeliveryJobError, parseDeliveryJob, serializeJob, type DeliveryJob } from './job';
 import { deferMessage, retryMessage, spillMessage } from './retry';
 
@@ -98,7 +97,6 @@ export class DeliveryOutcomes {
     const retry = retryMessage(job, returnTo, delayMs, this.tiers);
     await this.producer.send(retry.topic, [retry.message]);
     this.metrics.retriesScheduled.inc({ channel: job.destination.kind, tier: retry.tier.name });
-    annotate({ 'herald.retry.tier': retry.tier.name, 'herald.retry.delay_ms': delayMs });
   }
 
   /** Parks the job until its rate-limit slot, `delayMs` from now; it comes back as the same attempt. */
@@ -111,22 +109,12 @@ export class DeliveryOutcomes {
   }
 
   /**
-   * Takes the job out of its partition for `delayMs` because its endpoint has too many queued (`seq`: its place among
-   * the endpoint's spilled ones): not an attempt, and not written to the delivery log, which keeps showing the
-   * delivery as it was.
+   * Takes the job out of its partition for `delayMs` (its endpoint has too many queued): not an attempt, and not
+   * written to the delivery log, which keeps showing the delivery as it was.
    */
-  async spill(job: DeliveryJob, seq: number | undefined, returnTo: string, delayMs: number, now = Date.now()): Promise<void> {
+  async spill(job: DeliveryJob, seq: number, returnTo: string, delayMs: number, now = Date.now()): Promise<void> {
     const spilled = spillMessage(job, seq, returnTo, delayMs, this.tiers, now);
     await this.producer.send(spilled.topic, [spilled.message]);
-  }
-
-  /**
-   * Takes the job out of its partition for `delayMs` because an earlier delivery of its ordering key is waiting for
-   * a retry: not an attempt, but shown as pending until it comes back, since that can be hours.
-   */
-  async holdBack(job: DeliveryJob, returnTo: string, delayMs: number, now = Date.now()): Promise<void> {
-    await this.spill(job, undefined, returnTo, delayMs, now);
-    await this.deliveries.recordDeferred(deliveryRef(job), job.attempt - 1, new Date(now + delayMs));
   }
 
   /** Parks the job on the dead-letter topic with the reason and publishes `delivery.exhausted`. */
@@ -149,7 +137,6 @@ export class DeliveryOutcomes {
    */
   record(job: DeliveryJob, format: string, status: DeliveryStatus, attempt: AttemptRecord, nextAttemptAt: Date | null): Settling {
     if (status === 'succeeded' || status === 'failed') this.metrics.completed.inc({ channel: job.destination.kind, format, outcome: status });
-    annotate({ 'herald.delivery.status': status });
     return settling(this.deliveries.recordAttempt(deliveryRef(job), status, attempt, nextAttemptAt));
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { subscriptionOf, type Subscription } from '@herald/deliveries';
 import { EmailChannelRepository, OrgRepository, WebhookRepository } from '@herald/persistence';
 import { FreshReads } from './fresh-reads';
+import type { Subscription } from './match';
 
 interface OrgSubscriptions {
   subscriptions: Subscription[];
@@ -49,8 +49,8 @@ export class SubscriptionCache {
   private async load(orgId: string): Promise<OrgSubscriptions> {
     const [webhooks, emailChannels, toggles] = await Promise.all([this.webhooks.listForOrg(orgId), this.emailChannels.listForOrg(orgId), this.orgs.eventTypeToggles(orgId)]);
     const subscriptions: Subscription[] = [
-      ...webhooks.map((w) => subscriptionOf('webhook', w)),
-      ...emailChannels.map((c) => subscriptionOf('email', c)),
+      ...webhooks.map((w) => ({ kind: 'webhook' as const, id: w.id, eventTypes: w.eventTypes, projectIds: w.projectIds, enabled: w.enabled })),
+      ...emailChannels.map((c) => ({ kind: 'email' as const, id: c.id, eventTypes: c.eventTypes, projectIds: c.projectIds, enabled: c.enabled })),
     ];
     return { subscriptions, toggles };
   }

@@ -2,34 +2,21 @@ import { Injectable } from '@nestjs/common';
 import type { DeliveryJob } from '@herald/deliveries';
 import type { Endpoint } from '../endpoints/endpoint';
 import { AutoPause } from './auto-pause';
-import { KeyOrder } from './key-order';
 import { RateLimits } from './rate-limits';
 
-/**
- * Why a delivery does not go out now: held for a paused webhook, behind an earlier delivery of its ordering key that
- * is away, or waiting for its rate-limit slot.
- */
-export type Admission = 'send' | 'held' | 'behind' | 'deferred';
+/** Why a delivery does not go out now: held for a paused webhook, or waiting for its rate-limit slot. */
+export type Admission = 'send' | 'held' | 'deferred';
 
-/**
- * Whether a delivery may go out now: not while its webhook is paused, not before an earlier delivery of its ordering
- * key that is being retried, not before its rate-limit slot.
- */
+/** Whether a delivery may go out now: not while its webhook is paused, not before its rate-limit slot. */
 @Injectable()
 export class Admissions {
   constructor(
     private readonly autoPause: AutoPause,
     private readonly rateLimits: RateLimits,
-    private readonly keyOrder: KeyOrder,
   ) {}
 
   async admit(job: DeliveryJob, endpoint: Endpoint): Promise<Admission> {
-    if ((await this.autoPause.holdIfPaused(job, endpoint)) === 'held') {
-      // Held until a resume replays the webhook's held deliveries, in order: it no longer holds its key here.
-      this.keyOrder.finished(job);
-      return 'held';
-    }
-    if ((await this.keyOrder.admit(job, endpoint)) === 'behind') return 'behind';
+    if ((await this.autoPause.holdIfPaused(job, endpoint)) === 'held') return 'held';
     return this.rateLimits.admit(job, endpoint);
   }
 }

@@ -1,7 +1,6 @@
 import { DataSource, Repository } from 'typeorm';
 import type { HeraldEvent } from '@herald/events';
 import type { DeliveryStatus } from '../delivery/delivery.entity';
-import { GroupCommit } from '../group-commit';
 import { keysetPage, type Page, type PageRequest } from '../paging/keyset';
 import { EventLogEntity, type EventStatus } from './event-log.entity';
 
@@ -19,12 +18,9 @@ export interface EventFilter {
 
 export class EventLogRepository {
   private readonly repo: Repository<EventLogEntity>;
-  /** Events published by concurrent intakes are marked together, one statement per batch. */
-  private readonly publications: GroupCommit<Pick<HeraldEvent, 'org_id' | 'id'>>;
 
-  constructor(private readonly dataSource: DataSource) {
+  constructor(dataSource: DataSource) {
     this.repo = dataSource.getRepository(EventLogEntity);
-    this.publications = new GroupCommit((events) => this.markAllPublished(events));
   }
 
   /**
@@ -33,13 +29,22 @@ export class EventLogRepository {
    * not (a crash between the two steps) must be published again, not dropped.
    */
   async recordOnce(event: HeraldEvent): Promise<{ event: HeraldEvent; published: boolean }> {
-    // Plain SQL: on the intake path of every event, the query builder's own work cost more than the insert.
-    const inserted: unknown[] = await this.dataSource.query(
-      `INSERT INTO events (org_id, id, type, project_id, occurred_at, created_at, data, ordering_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-       ON CONFLICT DO NOTHING RETURNING id`,
-      [event.org_id, event.id, event.type, event.project_id, new Date(event.occurred_at), new Date(event.created_at), JSON.stringify(event.data), event.ordering_key ?? null],
-    );
-    if (inserted.length > 0) return { event, published: false };
+    const result = await this.repo
+      .createQueryBuilder()
+      .insert()
+      .values({
+        orgId: event.org_id,
+        id: event.id,
+        type: event.type,
+        projectId: event.project_id,
+        occurredAt: new Date(event.occurred_at),
+        createdAt: new Date(event.created_at),
+        data: event.data as EventLogEntity['data'] & object,
+      })
+      .orIgnore()
+      .returning(['id'])
+      .execute();
+    if (result.raw.length > 0) return { event, published: false };
     const stored = await this.repo.findOneByOrFail({ orgId: event.org_id, id: event.id });
     return { event: toEvent(stored), published: stored.status === 'published' };
   }
@@ -56,16 +61,8 @@ export class EventLogRepository {
     return keysetPage(qb, 'e', page);
   }
 
-  /** Resolves once the event is marked `published`. */
-  markPublished(event: Pick<HeraldEvent, 'org_id' | 'id'>): Promise<void> {
-    return this.publications.add(event);
-  }
-
-  private async markAllPublished(events: Pick<HeraldEvent, 'org_id' | 'id'>[]): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE events SET status = 'published' FROM unnest($1::text[], $2::text[]) AS p(org_id, id) WHERE events.org_id = p.org_id AND events.id = p.id`,
-      [events.map((e) => e.org_id), events.map((e) => e.id)],
-    );
+  async markPublished(event: HeraldEvent): Promise<void> {
+    await this.repo.update({ orgId: event.org_id, id: event.id }, { status: 'published' });
   }
 }
 
@@ -78,6 +75,5 @@ export function toEvent(row: EventLogEntity): HeraldEvent {
     occurred_at: row.occurredAt.toISOString(),
     created_at: row.createdAt.toISOString(),
     data: row.data,
-    ...(row.orderingKey !== null ? { ordering_key: row.orderingKey } : {}),
   };
 }

@@ -2,8 +2,6 @@
 export interface FieldError {
   field: string;
   message: string;
-  /** For a content filter, the operator at fault when one is. */
-  operator?: string;
 }
 
 /** An RFC 9457 problem details object as Herald answers it. */
@@ -81,11 +79,6 @@ export class ProblemError extends Error {
 
   static rateLimited(retryAfterSeconds: number): ProblemError {
     return new ProblemError(429, type('rate-limited'), 'Too many requests', `rate limit exceeded; retry after ${retryAfterSeconds} s`);
-  }
-
-  /** The request cannot be done while something else is going on (a replay already running for the destination). */
-  static conflict(detail: string, extensions: Omit<Partial<ProblemDetails>, 'type' | 'title' | 'status' | 'detail'> = {}): ProblemError {
-    return new ProblemError(409, type('conflict'), 'Conflict', detail, extensions);
   }
 
   static idempotencyMismatch(): ProblemError {

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { WEBHOOK_FORMATS } from '@herald/formatters';
 import { parseDuration } from '@herald/kafka';
-import { DEFAULT_MAX_IN_FLIGHT, DEFAULT_RETRY_SCHEDULE, MAX_MAX_IN_FLIGHT, WEBHOOK_ORDERINGS } from '@herald/persistence';
+import { DEFAULT_RETRY_SCHEDULE } from '@herald/persistence';
 import { SIGNATURE_SCHEMES } from '@herald/signing';
 import { listSchema, timestamp } from '../openapi/common-schemas';
 import { requestSchema, responseSchema } from '../openapi/schemas';
-import { eventTypesField, filterField, filterView, projectIdsField } from '../subscriptions';
+import { eventTypesField, projectIdsField } from '../subscriptions';
 import { HEADER_NAME, HEADER_VALUE } from './wire-contract';
 
 const delay = z.string().refine((text) => {
@@ -34,16 +34,11 @@ const fields = {
   signing_scheme: z.enum(SIGNATURE_SCHEMES).describe('How raw deliveries are signed'),
   events: eventTypesField,
   project_ids: projectIdsField,
-  filter: filterField,
   enabled: z.boolean(),
   retry_schedule: z.array(delay).min(1).max(20).describe('Delays between attempts; its length is the number of retries'),
   timeout_ms: z.number().int().min(100).max(30_000).nullable().describe('Per-attempt timeout; null for the deployment default'),
   rate_limit: z.number().int().min(1).max(10_000).nullable().describe('At most this many requests per second to the endpoint, evenly spaced; deliveries wait their turn, which is not an attempt. null: unlimited'),
   client_errors_final: z.boolean().describe('Treat 4xx other than 408/409/425/429 as final'),
-  ordering: z
-    .enum(WEBHOOK_ORDERINGS)
-    .describe("key: deliveries with the same ordering_key go out one at a time, in order (a retry holds back only its key), the rest in parallel up to max_in_flight; endpoint: every delivery one at a time, in order; none: all in parallel up to max_in_flight"),
-  max_in_flight: z.number().int().min(1).max(MAX_MAX_IN_FLIGHT).describe('Requests to the endpoint in flight at once (per sender replica); ignored with endpoint ordering'),
   pause_after_failures: z.number().int().min(0).max(1000).describe('Pause after this many failed attempts in a row (retries and circuit-breaker fast-fails count; a success starts the count again); 0 never pauses'),
   signature_header: headerName.nullable().describe("Name of the signature header instead of the scheme's default (X-OEC-Signature, X-Reoclo-Signature-256…); null: the default"),
   timestamp_header: headerName.nullable().describe('Name of the timestamp header (timestamped and standard schemes); null: the default'),
@@ -63,14 +58,11 @@ export const CreateWebhookSchema = requestSchema(
     signing_scheme: fields.signing_scheme.default('standard'),
     events: fields.events.default([]),
     project_ids: fields.project_ids.default([]),
-    filter: fields.filter.default(null),
     enabled: fields.enabled.default(true),
     retry_schedule: fields.retry_schedule.default([...DEFAULT_RETRY_SCHEDULE]),
     timeout_ms: fields.timeout_ms.default(null),
     rate_limit: fields.rate_limit.default(null),
     client_errors_final: fields.client_errors_final.default(false),
-    ordering: fields.ordering.default('key'),
-    max_in_flight: fields.max_in_flight.default(DEFAULT_MAX_IN_FLIGHT),
     pause_after_failures: fields.pause_after_failures.default(10),
     signature_header: fields.signature_header.default(null),
     timestamp_header: fields.timestamp_header.default(null),
@@ -106,7 +98,6 @@ export const WebhookSchema = responseSchema(
     signing_scheme: z.string(),
     events: z.array(z.string()),
     project_ids: z.array(z.string()),
-    filter: filterView,
     enabled: z.boolean(),
     paused: z.boolean(),
     paused_at: timestamp.nullable(),
@@ -115,8 +106,6 @@ export const WebhookSchema = responseSchema(
     timeout_ms: z.number().int().nullable(),
     rate_limit: z.number().int().nullable(),
     client_errors_final: z.boolean(),
-    ordering: z.enum(WEBHOOK_ORDERINGS),
-    max_in_flight: z.number().int(),
     pause_after_failures: z.number().int(),
     signature_header: z.string().nullable(),
     timestamp_header: z.string().nullable(),

@@ -1,6 +1,5 @@
 import { ALL_EVENT_TYPES, type EventCatalog, type HeraldEvent } from '@herald/events';
-import { matchesFilter, type Filter } from '@herald/filters';
-import type { DestinationKind } from './job';
+import type { DestinationKind } from '@herald/deliveries';
 
 /** A destination as the router sees it: what it wants, not how it is reached. */
 export interface Subscription {
@@ -11,8 +10,6 @@ export interface Subscription {
   /** Empty: every project. */
   projectIds: readonly string[];
   enabled: boolean;
-  /** Content filter on the event (libs/filters); null: every event of the listed types and projects. */
-  filter: Filter | null;
 }
 
 /**
@@ -24,30 +21,14 @@ export function isTypeEnabled(name: string, catalog: EventCatalog, toggles: Read
   return toggles.get(definition?.type ?? name) ?? definition?.enabledByDefault ?? false;
 }
 
-/** What a webhook or email channel row says about the events it wants. */
-export interface SubscribedDestination {
-  id: string;
-  eventTypes: readonly string[];
-  projectIds: readonly string[];
-  enabled: boolean;
-  filter: Filter | null;
-}
-
-export function subscriptionOf(kind: DestinationKind, destination: SubscribedDestination): Subscription {
-  return { kind, id: destination.id, eventTypes: destination.eventTypes, projectIds: destination.projectIds, enabled: destination.enabled, filter: destination.filter };
-}
-
-/**
- * A subscription listing a type takes its aliases too, and the other way round. The content filter, the dearest
- * check, runs last: once per event and destination, only for destinations the event's type and project reach.
- */
+/** A subscription listing a type takes its aliases too, and the other way round. */
 export function matches(event: HeraldEvent, subscription: Subscription, catalog: EventCatalog): boolean {
   if (!subscription.enabled) return false;
   const type = catalog.typeOf(event.type) ?? event.type;
   const listed = subscription.eventTypes.length === 0 || subscription.eventTypes.some((name) => name === ALL_EVENT_TYPES || (catalog.typeOf(name) ?? name) === type);
   if (!listed) return false;
   if (subscription.projectIds.length > 0 && (event.project_id === null || !subscription.projectIds.includes(event.project_id))) return false;
-  return matchesFilter(subscription.filter, event);
+  return true;
 }
 
 /**
@@ -65,12 +46,4 @@ export function matchSubscriptions(
   if (!definition || toggle === false) return [];
   const onForAll = isTypeEnabled(event.type, catalog, toggles);
   return subscriptions.filter((s) => matches(event, s, catalog) && (onForAll || s.eventTypes.includes(ALL_EVENT_TYPES)));
-}
-
-/**
- * Whether one destination receives the event, by exactly the router's rules (the org's toggles included): what a
- * backfill replay uses to pick, from the event log, the events a destination would have been sent.
- */
-export function receives(event: HeraldEvent, subscription: Subscription, catalog: EventCatalog, toggles: ReadonlyMap<string, boolean>): boolean {
-  return matchSubscriptions(event, [subscription], catalog, toggles).length === 1;
 }

@@ -1,5 +1,5 @@
 import { EventCatalog, type HeraldEvent } from '@herald/events';
-import { matchSubscriptions, receives, subscriptionOf, type Subscription } from './match';
+import { matchSubscriptions, type Subscription } from './match';
 
 const catalog = new EventCatalog([
   { type: 'deploy.failed', category: 'deployments', severity: 'failure', description: '', enabledByDefault: true, aliases: ['deploy_failed'] },
@@ -17,7 +17,7 @@ const event = (over: Partial<HeraldEvent> = {}): HeraldEvent => ({
   ...over,
 });
 
-const sub = (id: string, over: Partial<Subscription> = {}): Subscription => ({ kind: 'webhook', id, eventTypes: [], projectIds: [], enabled: true, filter: null, ...over });
+const sub = (id: string, over: Partial<Subscription> = {}): Subscription => ({ kind: 'webhook', id, eventTypes: [], projectIds: [], enabled: true, ...over });
 const ids = (subs: Subscription[]) => subs.map((s) => s.id);
 
 describe('matchSubscriptions', () => {
@@ -60,26 +60,5 @@ describe('matchSubscriptions', () => {
     expect(ids(matchSubscriptions(event(), subs, catalog, none))).toEqual(['empty', 'star']);
     expect(matchSubscriptions(event({ type: 'deploy.started' }), subs, catalog, new Map([['deploy.started', false]]))).toEqual([]);
     expect(matchSubscriptions(event({ type: 'nobody.knows' }), subs, catalog, none)).toEqual([]);
-  });
-
-  it("applies each destination's content filter after its types and projects: seed 002's paging and Slack split", () => {
-    const failed = (environment: string) => event({ data: { environment: { name: environment } } });
-    const subs = [
-      sub('pager', { eventTypes: ['deploy.failed'], filter: { data: { environment: { name: 'production' } } } }),
-      sub('slack', { eventTypes: ['deploy.failed'], filter: { data: { environment: { name: { $neq: 'production' } } } } }),
-      sub('all'),
-    ];
-    expect(ids(matchSubscriptions(failed('production'), subs, catalog, none))).toEqual(['pager', 'all']);
-    expect(ids(matchSubscriptions(failed('staging'), subs, catalog, none))).toEqual(['slack', 'all']);
-    expect(ids(matchSubscriptions(event({ data: {} }), subs, catalog, none))).toEqual(['slack', 'all']);
-    expect(ids(matchSubscriptions(event({ project_id: 'prj_2' }), [sub('scoped', { projectIds: ['prj_1'], filter: { project_id: 'prj_2' } })], catalog, none))).toEqual([]);
-  });
-
-  it('decides one destination as the fan-out does (what a backfill replay selects with)', () => {
-    const started = subscriptionOf('webhook', { id: 'wh', eventTypes: ['deploy.started'], projectIds: ['prj_1'], enabled: true, filter: null });
-    expect(receives(event({ type: 'deploy.started' }), started, catalog, new Map([['deploy.started', true]]))).toBe(true);
-    expect(receives(event({ type: 'deploy.started' }), started, catalog, none)).toBe(false);
-    expect(receives(event({ type: 'deploy.started', project_id: 'prj_2' }), started, catalog, new Map([['deploy.started', true]]))).toBe(false);
-    expect(receives(event(), subscriptionOf('email', { id: 'ec', eventTypes: [], projectIds: [], enabled: true, filter: null }), catalog, none)).toBe(true);
   });
 });
