@@ -101,6 +101,12 @@ export interface ConsumerHealth {
 }
 
 const MAX_BACKOFF_MS = 30_000;
+
+/** The wait before try number `tries` + 1: from half a second, doubling, up to MAX_BACKOFF_MS. */
+function backoffMs(tries: number): number {
+  return Math.min(MAX_BACKOFF_MS, 500 * 2 ** (tries - 1));
+}
+
 /**
  * The broker's minimum (group.min.session.timeout.ms): a member killed with SIGKILL leaves its group after
  * 6 s without heartbeats, so its replacement gets the partitions and works again within about 8 s
@@ -325,7 +331,6 @@ export class ConsumerRunner {
    */
   private restartAfterCrash(attempt = 0): void {
     if (this.stopping) return;
-    const delayMs = Math.min(30_000, 1_000 * 2 ** attempt);
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       void (async () => {
@@ -339,7 +344,7 @@ export class ConsumerRunner {
           this.restartAfterCrash(attempt + 1);
         }
       })();
-    }, delayMs);
+    }, backoffMs(attempt + 1));
     this.timers.add(timer);
   }
 
@@ -555,7 +560,7 @@ export class ConsumerRunner {
       if (nextStep(failing) === 'quarantine' && (await this.quarantine(work, halt, failing, fields))) {
         until = Date.now();
       } else {
-        const delay = Math.min(MAX_BACKOFF_MS, 500 * 2 ** (failing.tries - 1));
+        const delay = backoffMs(failing.tries);
         this.logger.warn({ msg: 'handler failed; will retry', ...fields, tries: failing.tries, delayMs: delay, error: describeError(halt.error) });
         until = Date.now() + delay;
       }
