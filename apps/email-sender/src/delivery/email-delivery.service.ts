@@ -10,7 +10,7 @@ import { EmailChannelRepository, type AttemptRecord } from '@herald/persistence'
 const EMAIL = 'email';
 
 /**
- * One email delivery attempt, top to bottom: look up the channel → compose the message (its
+ * One email delivery attempt, top to bottom: skip a job whose attempt was made already → look up the channel → compose the message (its
  * Message-ID derived from the delivery id) → send over SMTP → a 2xx answer succeeds, a
  * temporary failure retries on HERALD_EMAIL_RETRY_SCHEDULE, a permanent one (or the end of the
  * schedule) fails the delivery → record the attempt with the server's reply.
@@ -31,7 +31,12 @@ export class EmailDeliveryService {
     outcomes.startMetricsAtZero('email', [EMAIL]);
   }
 
-  async deliver(job: DeliveryJob): Promise<Settling> {
+  async deliver(job: DeliveryJob): Promise<Settling | void> {
+    // A job read twice must not mail its recipients twice: unlike a webhook's receiver, they cannot tell a repeat.
+    if (await this.outcomes.attemptMade(job)) {
+      this.logger.log({ msg: 'attempt made already; job read again skipped', ...deliveryLogFields(job) });
+      return;
+    }
     const channel = await this.channels.findById(job.destination.id);
     if (!channel) {
       this.metrics.attempt(meteredDestination(job), EMAIL, 'no_request');

@@ -38,6 +38,8 @@ describe('delivery persistence', () => {
       [1, false],
       [2, true],
     ]);
+    expect(await Promise.all([1, 2, 3].map((n) => deliveries.hasAttempt('dx', n)))).toEqual([true, true, false]);
+    expect(await deliveries.hasAttempt('d_unknown', 1)).toBe(false);
   });
 
   it('counts failures in a row and reports the pause exactly once', async () => {

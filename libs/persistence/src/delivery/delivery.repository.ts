@@ -69,6 +69,12 @@ export class DeliveryRepository {
     return this.log.record({ ref, status, attempt, nextAttemptAt });
   }
 
+  /** Whether this attempt of the delivery is in the log already. */
+  async hasAttempt(deliveryId: string, attempt: number): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query('SELECT 1 FROM delivery_attempts WHERE delivery_id = $1 AND attempt = $2 LIMIT 1', [deliveryId, attempt]);
+    return rows.length > 0;
+  }
+
   /** Deletes attempts older than `before`, a chunk at a time so no long lock is held. Returns how many. */
   async deleteAttemptsBefore(before: Date, chunk = 5_000): Promise<number> {
     let total = 0;
