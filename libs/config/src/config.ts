@@ -17,6 +17,11 @@ const duration = z
     return Number(amount) * DURATION_UNITS[unit ?? 'ms'];
   });
 
+/** An OTLP endpoint; empty is unset, as the OpenTelemetry specification reads its variables (compose's `${VAR:-}`). */
+const otlpEndpoint = z.preprocess((value) => (value === '' ? undefined : value), z.url({ protocol: /^https?$/ }).optional());
+/** OTLP over HTTP, protobuf (the specification's default) or JSON; Herald ships no gRPC exporter. */
+const otlpProtocol = z.enum(['http/protobuf', 'http/json'], { error: 'must be http/protobuf or http/json (grpc is not supported: use the collector\'s HTTP port, 4318)' });
+
 /**
  * Every setting Herald reads from the environment, validated once at start so a typo fails
  * fast with the variable's name instead of misbehaving later.
@@ -130,6 +135,26 @@ export const ConfigSchema = z.object({
   /** How long a portal link may wait to be opened, and how long the session it opens lasts. */
   HERALD_PORTAL_LINK_TTL: z.string().regex(/^\d+(s|m|h)$/, 'looks like 5m').default('5m'),
   HERALD_PORTAL_SESSION_TTL: z.string().regex(/^\d+(m|h|d)$/, 'looks like 8h').default('8h'),
+  /**
+   * Traces (OpenTelemetry's standard variables): exported over OTLP/HTTP only when one of the endpoints is set. The
+   * exporter reads its own OTEL_EXPORTER_OTLP_[TRACES_]HEADERS, _TIMEOUT, _COMPRESSION and certificate variables.
+   */
+  OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint,
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: otlpEndpoint,
+  OTEL_EXPORTER_OTLP_PROTOCOL: otlpProtocol.optional(),
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: otlpProtocol.optional(),
+  /** `none` turns exporting off while the endpoint stays configured. */
+  OTEL_TRACES_EXPORTER: z.enum(['otlp', 'none']).optional(),
+  OTEL_SDK_DISABLED: bool.default(false),
+  OTEL_TRACES_SAMPLER: z.enum(['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio']).default('parentbased_always_on'),
+  /** The ratio of the *traceidratio samplers, 0 to 1. */
+  OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(1),
+  /** Batch span processor: delay between exports (ms), spans queued at most (more are dropped), spans per export. */
+  OTEL_BSP_SCHEDULE_DELAY: z.coerce.number().int().min(1).default(5000),
+  OTEL_BSP_MAX_QUEUE_SIZE: z.coerce.number().int().min(1).default(2048),
+  OTEL_BSP_MAX_EXPORT_BATCH_SIZE: z.coerce.number().int().min(1).default(512),
+  /** Extra resource attributes, `key=value,key2=value2` (e.g. deployment.environment.name=prod). */
+  OTEL_RESOURCE_ATTRIBUTES: z.string().optional(),
 });
 
 export type HeraldConfig = z.infer<typeof ConfigSchema>;

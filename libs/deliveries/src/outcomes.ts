@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DeadLetters, KafkaProducer, RETRY_TIERS, settling, Topics, type InboundMessage, type QuarantineFailure, type RetryTier, type Settling } from '@herald/kafka';
 import { DeliveryMetrics, describeError, type DeliveryChannel, type MeteredDestination } from '@herald/observability';
 import { DeliveryRepository, type AttemptRecord, type DeliveryRef, type DeliveryStatus } from '@herald/persistence';
+import { annotate } from '@herald/tracing';
 import { InvalidDeliveryJobError, parseDeliveryJob, serializeJob, type DeliveryJob } from './job';
 import { deferMessage, retryMessage, spillMessage } from './retry';
 
@@ -99,6 +100,7 @@ export class DeliveryOutcomes {
     const retry = retryMessage(job, returnTo, delayMs, this.tiers);
     await this.producer.send(retry.topic, [retry.message]);
     this.metrics.retriesScheduled.inc({ channel: job.destination.kind, tier: retry.tier.name });
+    annotate({ 'herald.retry.tier': retry.tier.name, 'herald.retry.delay_ms': delayMs });
   }
 
   /** Parks the job until its rate-limit slot, `delayMs` from now; it comes back as the same attempt. */
@@ -139,6 +141,7 @@ export class DeliveryOutcomes {
    */
   record(job: DeliveryJob, format: string, status: DeliveryStatus, attempt: AttemptRecord, nextAttemptAt: Date | null): Settling {
     if (status === 'succeeded' || status === 'failed') this.metrics.completed.inc({ channel: job.destination.kind, format, outcome: status });
+    annotate({ 'herald.delivery.status': status });
     const key = attemptKey(job.delivery_id, attempt.attempt);
     const written = this.deliveries.recordAttempt(deliveryRef(job), status, attempt, nextAttemptAt);
     this.recording.set(key, written);

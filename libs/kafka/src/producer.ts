@@ -1,4 +1,5 @@
 import { Partitioners, type IHeaders, type Kafka, type Producer } from 'kafkajs';
+import { outgoingTraceHeaders, type TraceHeaders } from '@herald/tracing';
 
 export interface OutboundMessage {
   key: string | null;
@@ -39,6 +40,10 @@ function messageBytes(m: OutboundMessage): number {
   let bytes = bytesOf(m.value) + bytesOf(m.key) + 64;
   for (const [name, value] of Object.entries(m.headers ?? {})) bytes += Buffer.byteLength(name) + (Array.isArray(value) ? value.reduce((n: number, v) => n + bytesOf(v), 0) : bytesOf(value));
   return bytes;
+}
+
+function withTrace(messages: OutboundMessage[], trace: TraceHeaders): OutboundMessage[] {
+  return messages.map((m) => ({ ...m, headers: { ...m.headers, ...trace } }));
 }
 
 /** Consecutive runs of messages of at most `limit` bytes each (a larger message is a run of its own), in order. */
@@ -107,7 +112,9 @@ export class KafkaProducer {
   sendBatch(batches: { topic: string; messages: OutboundMessage[] }[]): Promise<void> {
     const nonEmpty = batches.filter((b) => b.messages.length > 0);
     if (nonEmpty.length === 0) return Promise.resolve();
-    const parts = nonEmpty.flatMap(({ topic, messages }) => splitBySize(messages, messageBytes, MAX_REQUEST_BYTES).map((part) => ({ topic, messages: part, bytes: part.reduce((n, m) => n + messageBytes(m), 0) })));
+    // Sent in a trace (a hop's span, or a producer's context carried on): the messages continue it.
+    const trace = outgoingTraceHeaders();
+    const parts = nonEmpty.flatMap(({ topic, messages }) => splitBySize(trace ? withTrace(messages, trace) : messages, messageBytes, MAX_REQUEST_BYTES).map((part) => ({ topic, messages: part, bytes: part.reduce((n, m) => n + messageBytes(m), 0) })));
     return new Promise((resolve, reject) => {
       // One caller's batches succeed or fail together: count down their parts.
       let pending = parts.length;

@@ -4,6 +4,7 @@ import type { Admin, Kafka } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import { isObservable, lastValueFrom, throwError, type Observable } from 'rxjs';
 import { sampledGauge, type HealthRegistry } from '@herald/observability';
+import { withTraceContext } from '@herald/tracing';
 import { consumerLag, groupsLag } from './consumer-lag';
 import { ConsumerRunner, type ConsumerOptions, type HandlerResult, type InboundMessage } from './consumer';
 
@@ -31,7 +32,14 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
 
   async listen(callback: () => void): Promise<void> {
     const topics = [...this.messageHandlers.keys()];
-    this.runner = new ConsumerRunner(this.kafka, { ...this.options, topics, handler: (message) => this.dispatch(message) });
+    // Each message is handled, or spilled, in the trace its headers name: what it leads to joins that trace.
+    const overflow = this.options.overflow;
+    this.runner = new ConsumerRunner(this.kafka, {
+      ...this.options,
+      topics,
+      handler: (message) => withTraceContext(message.headers, () => this.dispatch(message)),
+      overflow: overflow && { ...overflow, spill: (message) => withTraceContext(message.headers, () => overflow.spill(message)) },
+    });
     this.health.register(`consumer:${this.options.groupId}`, () => this.runner!.health());
     this.reportLag(topics);
     await this.runner.start();

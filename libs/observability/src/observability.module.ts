@@ -1,10 +1,12 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { Registry } from 'prom-client';
+import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
 import { HealthRegistry } from './health';
 import { createRegistry } from './metrics/registry';
 import { ObservabilityController } from './observability.controller';
+import { TracingLifecycle } from './tracing-lifecycle';
 
-/** /healthz, /readyz and /metrics for a service, plus the registries components report to. */
+/** /healthz, /readyz and /metrics for a service, plus the registries components report to, and its tracing. */
 @Global()
 @Module({})
 export class ObservabilityModule {
@@ -12,7 +14,11 @@ export class ObservabilityModule {
     return {
       module: ObservabilityModule,
       controllers: [ObservabilityController],
-      providers: [HealthRegistry, { provide: Registry, useFactory: () => createRegistry(service) }],
+      providers: [
+        HealthRegistry,
+        { provide: Registry, useFactory: () => createRegistry(service) },
+        { provide: TracingLifecycle, inject: [HERALD_CONFIG], useFactory: (config: HeraldConfig) => new TracingLifecycle(config, service) },
+      ],
       exports: [HealthRegistry, Registry],
     };
   }

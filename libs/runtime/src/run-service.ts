@@ -3,6 +3,7 @@ import { ConsoleLogger, type INestApplication, type LogLevel, type Type } from '
 import { NestFactory } from '@nestjs/core';
 import { loadConfig, type HeraldConfig } from '@herald/config';
 import { connectConsumer } from '@herald/kafka';
+import { activeTraceIds } from '@herald/tracing';
 
 const ORDER: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
@@ -16,8 +17,24 @@ export interface ServiceOptions {
   configure?: (app: INestApplication) => void;
 }
 
+/**
+ * Nest's console logger, whose lines written in a trace (a delivery's, an event's) carry its trace and span ids:
+ * `traceId`/`spanId` fields in JSON, `[trace <id>]` in text.
+ */
+class TraceLogger extends ConsoleLogger {
+  protected override getJsonLogObject(message: unknown, options: Parameters<ConsoleLogger['getJsonLogObject']>[1]) {
+    const ids = activeTraceIds();
+    return ids ? { ...super.getJsonLogObject(message, options), ...ids } : super.getJsonLogObject(message, options);
+  }
+
+  protected override formatContext(context: string): string {
+    const ids = activeTraceIds();
+    return ids ? `${super.formatContext(context)}[trace ${ids.traceId}] ` : super.formatContext(context);
+  }
+}
+
 export function createLogger(config: HeraldConfig, name: string): ConsoleLogger {
-  return new ConsoleLogger({
+  return new TraceLogger({
     json: config.LOG_FORMAT === 'json',
     logLevels: ORDER.slice(0, ORDER.indexOf(config.LOG_LEVEL) + 1),
     prefix: `herald-${name}`,

@@ -1,6 +1,7 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Agent, request } from 'undici';
 import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
+import { outgoingTraceHeaders } from '@herald/tracing';
 import { checkDestinationUrl, guardedLookup, UnsafeDestinationError, type DestinationPolicy } from './destination-guard';
 
 /** What came of one HTTP attempt, before any retry policy is applied. */
@@ -66,11 +67,13 @@ export class HttpSender implements OnApplicationShutdown {
     } catch (error) {
       return { kind: 'refused', latencyMs: 0, error: `destination refused: ${(error as Error).message}` };
     }
+    // Sent in a trace, the request names the active span as its receiver's parent.
+    const trace = outgoingTraceHeaders();
     const started = performance.now();
     const signal = AbortSignal.timeout(timeoutMs);
     try {
       // undici 7 follows no redirects unless a redirect interceptor is added; we add none.
-      const response = await request(url, { method: 'POST', headers, body, dispatcher: this.agent, signal });
+      const response = await request(url, { method: 'POST', headers: trace ? { ...headers, ...trace } : headers, body, dispatcher: this.agent, signal });
       const text = await readBounded(response.body, MAX_LOGGED_BODY);
       return {
         kind: 'response',

@@ -1,10 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
 import { deliveryLogFields, DeliveryOutcomes, meteredDestination, nextRetryDelay, type DeliveryJob, type RetryPolicy } from '@herald/deliveries';
-import { Mailer, type SmtpResult } from '@herald/email';
+import { Mailer, type EmailChannel, type OutgoingEmail, type SmtpResult } from '@herald/email';
 import { Topics, type Settling } from '@herald/kafka';
 import { DeliveryMetrics } from '@herald/observability';
 import { EmailChannelRepository, type AttemptRecord } from '@herald/persistence';
+import { deliveryAttributes, inSpan, SpanKind, SpanStatusCode } from '@herald/tracing';
 
 /** Emails have one format; the label matches the webhook formats' on the dashboards. */
 const EMAIL = 'email';
@@ -45,7 +46,7 @@ export class EmailDeliveryService {
 
     const email = this.mailer.compose(job.event, job.delivery_id, channel);
     const attemptedAt = new Date();
-    const result = await this.mailer.send(channel, email);
+    const result = await this.send(job, channel, email);
     const attempt = attemptRecord(job, attemptedAt, result);
     this.metrics.attempt(meteredDestination(job), EMAIL, result.kind === 'sent' ? 'success' : 'failure', result.latencyMs / 1000);
 
@@ -56,6 +57,17 @@ export class EmailDeliveryService {
     }
     if (!result.retryable) return this.exhaust(job, attempt, result.reason);
     return this.retry(job, attempt, result.reason);
+  }
+
+  /** The SMTP attempt in a span of its own. */
+  private send(job: DeliveryJob, channel: EmailChannel, email: OutgoingEmail): Promise<SmtpResult> {
+    return inSpan('smtp send', SpanKind.CLIENT, () => deliveryAttributes(job), async (span) => {
+      const result = await this.mailer.send(channel, email);
+      span.setAttribute('herald.attempt.latency_ms', result.latencyMs);
+      if (result.responseCode !== null) span.setAttribute('smtp.response_code', result.responseCode);
+      if (result.kind !== 'sent') span.setStatus({ code: SpanStatusCode.ERROR, message: result.reason });
+      return result;
+    });
   }
 
   private async retry(job: DeliveryJob, attempt: AttemptRecord, reason: string): Promise<Settling> {

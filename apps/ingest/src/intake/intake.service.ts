@@ -3,6 +3,7 @@ import { acceptEvent, EventCatalog, InvalidEventError, parseEventJson, REJECTION
 import { DeadLetters, KafkaProducer, Topics, type InboundMessage } from '@herald/kafka';
 import { IntakeMetrics, startAtZero } from '@herald/observability';
 import { EventLogRepository, OrgRepository } from '@herald/persistence';
+import { eventAttributes, inSpan, SpanKind, withTraceContext, type TraceCarrier } from '@herald/tracing';
 import { PublishOrder } from './publish-order';
 import { asRepeatingFailure } from './repeating-failure';
 
@@ -30,9 +31,12 @@ export class IntakeService {
     startAtZero(metrics.rejected, { source: INTAKE_SOURCES, reason: REJECTION_CATEGORIES });
   }
 
-  /** REST intake: an InvalidEventError becomes the caller's 422 (413 when too large). An id-less event gets a fresh id. */
-  publish(input: unknown): Promise<HeraldEvent> {
-    return this.counted('api', () => this.accept(input));
+  /**
+   * REST intake: an InvalidEventError becomes the caller's 422 (413 when too large). An id-less event gets a fresh id.
+   * `headers`: the request's, whose `traceparent` the event's trace continues.
+   */
+  publish(input: unknown, headers: TraceCarrier = {}): Promise<HeraldEvent> {
+    return withTraceContext(headers, () => this.counted('api', () => this.accept(input)));
   }
 
   /**
@@ -72,9 +76,14 @@ export class IntakeService {
     }
   }
 
+  /** Runs one intake in its span (what it publishes continues the trace) and counts it. */
   private async counted(source: (typeof INTAKE_SOURCES)[number], intake: () => Promise<HeraldEvent>): Promise<HeraldEvent> {
     try {
-      const event = await intake();
+      const event = await inSpan('ingest event', source === 'kafka' ? SpanKind.CONSUMER : SpanKind.SERVER, () => ({ 'herald.intake.source': source }), async (span) => {
+        const accepted = await intake();
+        span.setAttributes(eventAttributes(accepted));
+        return accepted;
+      });
       this.metrics.ingested.inc({ source });
       return event;
     } catch (error) {

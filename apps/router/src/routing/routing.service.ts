@@ -3,6 +3,7 @@ import { deliveryId, DeliveryOutcomes, serializeJob, type DeliveryJob } from '@h
 import { EventCatalog, type HeraldEvent } from '@herald/events';
 import { KafkaProducer, settling, Topics, type OutboundMessage, type Settling } from '@herald/kafka';
 import { DeliveryMetrics, startAtZero } from '@herald/observability';
+import { eventAttributes, inSpan, SpanKind } from '@herald/tracing';
 import { matchSubscriptions } from './match';
 import { SubscriptionCache } from './subscriptions';
 
@@ -27,16 +28,20 @@ export class RoutingService {
    * Queues the event's jobs on the producer; the returned promise settles when Kafka has them. `receivedAt`:
    * when the event reached this process; it is matched against subscriptions at least that new.
    */
-  async route(event: HeraldEvent, receivedAt: number): Promise<Settling> {
-    const jobs = await this.jobsFor(event, receivedAt);
-    const batches = new Map<string, OutboundMessage[]>();
-    for (const job of jobs) {
-      const topic = TOPIC_BY_KIND[job.destination.kind];
-      batches.set(topic, [...(batches.get(topic) ?? []), { key: job.destination.id, value: serializeJob(job) }]);
-      this.metrics.routed.inc({ channel: job.destination.kind });
-    }
-    this.logger.debug({ msg: 'routed', eventId: event.id, destinations: jobs.length });
-    return settling(this.producer.sendBatch([...batches].map(([topic, messages]) => ({ topic, messages }))));
+  route(event: HeraldEvent, receivedAt: number): Promise<Settling> {
+    // The jobs are produced in the routing span: each delivery's trace continues from it.
+    return inSpan('route event', SpanKind.CONSUMER, () => eventAttributes(event), async (span) => {
+      const jobs = await this.jobsFor(event, receivedAt);
+      const batches = new Map<string, OutboundMessage[]>();
+      for (const job of jobs) {
+        const topic = TOPIC_BY_KIND[job.destination.kind];
+        batches.set(topic, [...(batches.get(topic) ?? []), { key: job.destination.id, value: serializeJob(job) }]);
+        this.metrics.routed.inc({ channel: job.destination.kind });
+      }
+      span.setAttribute('herald.destinations', jobs.length);
+      this.logger.debug({ msg: 'routed', eventId: event.id, destinations: jobs.length });
+      return settling(this.producer.sendBatch([...batches].map(([topic, messages]) => ({ topic, messages }))));
+    });
   }
 
   /**

@@ -2,6 +2,7 @@ import { Controller } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { DeliveryOutcomes } from '@herald/deliveries';
 import { ConsumerHooks, Topics, type InboundMessage, type Settling } from '@herald/kafka';
+import { deliveryAttributes, inSpan, SpanKind } from '@herald/tracing';
 import { WebhookDeliveryService } from './webhook-delivery.service';
 
 @Controller()
@@ -18,6 +19,6 @@ export class DeliveryController {
   @EventPattern(Topics.webhookDeliveries)
   async handle(@Payload() message: InboundMessage): Promise<Settling | void> {
     const job = await this.outcomes.readJob(message);
-    if (job) return this.delivery.deliver(job, message);
+    if (job) return inSpan('deliver webhook', SpanKind.CONSUMER, () => deliveryAttributes(job), () => this.delivery.deliver(job, message));
   }
 }

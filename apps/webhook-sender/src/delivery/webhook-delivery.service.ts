@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { DeliveryJob } from '@herald/deliveries';
 import type { InboundMessage, Settling } from '@herald/kafka';
-import { HttpSender } from '@herald/webhook-transport';
+import { annotate, deliveryAttributes, inSpan, SpanKind, SpanStatusCode } from '@herald/tracing';
+import { HttpSender, type HttpRequest, type SendResult } from '@herald/webhook-transport';
+import type { Endpoint } from '../endpoints/endpoint';
 import { Endpoints } from '../endpoints/endpoints';
 import { Admissions } from './admission';
 import { Settlement } from './settlement';
@@ -37,8 +39,25 @@ export class WebhookDeliveryService {
     if (prepared.kind === 'unsendable') return this.settlement.unsendable(job, endpoint, prepared.reason);
     const { request } = prepared;
     const attemptedAt = new Date();
-    const sent = await endpoint.send(() => this.http.post(request));
-    if (sent.kind === 'open') return this.settlement.breakerOpen(job, endpoint);
+    const sent = await endpoint.send(() => this.attempt(job, endpoint, request));
+    if (sent.kind === 'open') {
+      annotate({ 'herald.breaker.state': 'open' });
+      return this.settlement.breakerOpen(job, endpoint);
+    }
     return this.settlement.attempted(job, endpoint, attemptedAt, sent.result);
+  }
+
+  /** The request in a span of its own, whose context the request carries as its `traceparent`. */
+  private attempt(job: DeliveryJob, endpoint: Endpoint, request: HttpRequest): Promise<SendResult> {
+    // Let through an open breaker, this request is its probe.
+    const breaker = endpoint.breakerOpen ? 'half_open' : 'closed';
+    return inSpan('POST', SpanKind.CLIENT, () => ({ ...deliveryAttributes(job), 'http.request.method': 'POST', 'herald.breaker.state': breaker }), async (span) => {
+      const result = await this.http.post(request);
+      span.setAttribute('herald.attempt.latency_ms', result.latencyMs);
+      if (result.kind === 'response') span.setAttribute('http.response.status_code', result.statusCode);
+      else span.setAttribute('error.type', result.kind === 'refused' ? 'refused' : result.timedOut ? 'timeout' : 'connection');
+      if (result.kind !== 'response' || result.statusCode >= 300) span.setStatus({ code: SpanStatusCode.ERROR, message: result.kind === 'response' ? `HTTP ${result.statusCode}` : result.error });
+      return result;
+    });
   }
 }

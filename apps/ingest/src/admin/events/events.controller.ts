@@ -1,4 +1,4 @@
-import { Get, HttpCode, Post } from '@nestjs/common';
+import { Get, Headers, HttpCode, Post } from '@nestjs/common';
 import { ApiOperation } from '@nestjs/swagger';
 import { AdminController, Idempotent } from '../admin-controller.decorator';
 import { RequirePermission } from '../auth/admin.guard';
@@ -18,8 +18,8 @@ export class EventsController {
   @Idempotent()
   @ApiOperation({ summary: 'Publish an event, exactly as producing it to herald.events.v1 would; answers its id' })
   @ApiResult(202, 'Accepted and on its way to every subscribed destination', AcceptedEventSchema)
-  publish(@CurrentCaller() caller: Caller, @JsonBody(PublishEventSchema) body: PublishEvent) {
-    return this.events.publish(caller.orgId, body);
+  publish(@CurrentCaller() caller: Caller, @JsonBody(PublishEventSchema) body: PublishEvent, @Headers() headers: Record<string, string | string[] | undefined>) {
+    return this.events.publish(caller.orgId, body, headers);
   }
 
   @Get()

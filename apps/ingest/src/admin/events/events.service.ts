@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EventCatalog, type HeraldEvent } from '@herald/events';
 import { EventLogRepository, toEvent, type EventLogEntity, type Page } from '@herald/persistence';
+import type { TraceCarrier } from '@herald/tracing';
 import { IntakeService } from '../../intake/intake.service';
 import { ProblemError } from '../problems/problem';
 import type { EventsQuery, LoggedEventView, PublishEvent } from './event.schemas';
@@ -14,9 +15,10 @@ export class EventsService {
     private readonly catalog: EventCatalog,
   ) {}
 
-  publish(orgId: string, input: PublishEvent): Promise<HeraldEvent> {
+  /** `headers`: the request's; a `traceparent` among them is continued by the event's trace. */
+  publish(orgId: string, input: PublishEvent, headers: TraceCarrier): Promise<HeraldEvent> {
     if (input.org_id !== undefined && input.org_id !== orgId) throw ProblemError.invalidField('org_id', "must be the API key's org, or left out");
-    return this.intake.publish({ ...input, org_id: orgId });
+    return this.intake.publish({ ...input, org_id: orgId }, headers);
   }
 
   list(orgId: string, query: EventsQuery): Promise<Page<EventLogEntity>> {
