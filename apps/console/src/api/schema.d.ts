@@ -435,6 +435,13 @@ export interface components {
              * @default []
              */
             project_ids?: string[];
+            /**
+             * @description Conditions on the event's type, project_id and data; only events that pass are delivered here. E.g. {"type": "deployment.failed", "data": {"environment": {"name": "production"}}}. Operators: $eq, $neq, $in, $nin, $gt, $gte, $lt, $lte, $exists, $startsWith, $endsWith, $and, $or, $not (docs/filters.md). At most 10 levels deep, 200 conditions, 8192 bytes. null: every event of the listed types and projects
+             * @default null
+             */
+            filter?: {
+                [key: string]: unknown;
+            } | null;
             /** @default true */
             enabled?: boolean;
             /** @default null */
@@ -449,6 +456,10 @@ export interface components {
             events?: string[];
             /** @description Project scope; empty means every project */
             project_ids?: string[];
+            /** @description Conditions on the event's type, project_id and data; only events that pass are delivered here. E.g. {"type": "deployment.failed", "data": {"environment": {"name": "production"}}}. Operators: $eq, $neq, $in, $nin, $gt, $gte, $lt, $lte, $exists, $startsWith, $endsWith, $and, $or, $not (docs/filters.md). At most 10 levels deep, 200 conditions, 8192 bytes. null: every event of the listed types and projects */
+            filter?: {
+                [key: string]: unknown;
+            } | null;
             enabled?: boolean;
             smtp?: components["schemas"]["EmailChannelSmtpInput"] | null;
         };
@@ -479,6 +490,13 @@ export interface components {
              * @default []
              */
             project_ids?: string[];
+            /**
+             * @description Conditions on the event's type, project_id and data; only events that pass are delivered here. E.g. {"type": "deployment.failed", "data": {"environment": {"name": "production"}}}. Operators: $eq, $neq, $in, $nin, $gt, $gte, $lt, $lte, $exists, $startsWith, $endsWith, $and, $or, $not (docs/filters.md). At most 10 levels deep, 200 conditions, 8192 bytes. null: every event of the listed types and projects
+             * @default null
+             */
+            filter?: {
+                [key: string]: unknown;
+            } | null;
             /** @default true */
             enabled?: boolean;
             /**
@@ -575,6 +593,10 @@ export interface components {
             events?: string[];
             /** @description Project scope; empty means every project */
             project_ids?: string[];
+            /** @description Conditions on the event's type, project_id and data; only events that pass are delivered here. E.g. {"type": "deployment.failed", "data": {"environment": {"name": "production"}}}. Operators: $eq, $neq, $in, $nin, $gt, $gte, $lt, $lte, $exists, $startsWith, $endsWith, $and, $or, $not (docs/filters.md). At most 10 levels deep, 200 conditions, 8192 bytes. null: every event of the listed types and projects */
+            filter?: {
+                [key: string]: unknown;
+            } | null;
             enabled?: boolean;
             /** @description Delays between attempts; its length is the number of retries */
             retry_schedule?: string[];
@@ -669,6 +691,8 @@ export interface components {
             errors?: {
                 field: string;
                 message: string;
+                /** @description A content filter's operator at fault */
+                operator?: string;
             }[];
         } & {
             [key: string]: unknown;
@@ -718,6 +742,10 @@ export interface components {
             recipients: string[];
             events: string[];
             project_ids: string[];
+            /** @description The content filter (docs/filters.md); null: none */
+            filter: {
+                [key: string]: unknown;
+            } | null;
             enabled: boolean;
             smtp: {
                 host: string;
@@ -763,6 +791,10 @@ export interface components {
             signing_scheme: string;
             events: string[];
             project_ids: string[];
+            /** @description The content filter (docs/filters.md); null: none */
+            filter: {
+                [key: string]: unknown;
+            } | null;
             enabled: boolean;
             paused: boolean;
             /** Format: date-time */
@@ -799,6 +831,10 @@ export interface components {
             signing_scheme: string;
             events: string[];
             project_ids: string[];
+            /** @description The content filter (docs/filters.md); null: none */
+            filter: {
+                [key: string]: unknown;
+            } | null;
             enabled: boolean;
             paused: boolean;
             /** Format: date-time */

@@ -17,7 +17,7 @@ const event = (over: Partial<HeraldEvent> = {}): HeraldEvent => ({
   ...over,
 });
 
-const sub = (id: string, over: Partial<Subscription> = {}): Subscription => ({ kind: 'webhook', id, eventTypes: [], projectIds: [], enabled: true, ...over });
+const sub = (id: string, over: Partial<Subscription> = {}): Subscription => ({ kind: 'webhook', id, eventTypes: [], projectIds: [], enabled: true, filter: null, ...over });
 const ids = (subs: Subscription[]) => subs.map((s) => s.id);
 
 describe('matchSubscriptions', () => {
@@ -60,5 +60,18 @@ describe('matchSubscriptions', () => {
     expect(ids(matchSubscriptions(event(), subs, catalog, none))).toEqual(['empty', 'star']);
     expect(matchSubscriptions(event({ type: 'deploy.started' }), subs, catalog, new Map([['deploy.started', false]]))).toEqual([]);
     expect(matchSubscriptions(event({ type: 'nobody.knows' }), subs, catalog, none)).toEqual([]);
+  });
+
+  it("applies each destination's content filter after its types and projects: seed 002's paging and Slack split", () => {
+    const failed = (environment: string) => event({ data: { environment: { name: environment } } });
+    const subs = [
+      sub('pager', { eventTypes: ['deploy.failed'], filter: { data: { environment: { name: 'production' } } } }),
+      sub('slack', { eventTypes: ['deploy.failed'], filter: { data: { environment: { name: { $neq: 'production' } } } } }),
+      sub('all'),
+    ];
+    expect(ids(matchSubscriptions(failed('production'), subs, catalog, none))).toEqual(['pager', 'all']);
+    expect(ids(matchSubscriptions(failed('staging'), subs, catalog, none))).toEqual(['slack', 'all']);
+    expect(ids(matchSubscriptions(event({ data: {} }), subs, catalog, none))).toEqual(['slack', 'all']);
+    expect(ids(matchSubscriptions(event({ project_id: 'prj_2' }), [sub('scoped', { projectIds: ['prj_1'], filter: { project_id: 'prj_2' } })], catalog, none))).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import { ALL_EVENT_TYPES, type EventCatalog, type HeraldEvent } from '@herald/events';
 import type { DestinationKind } from '@herald/deliveries';
+import { matchesFilter, type Filter } from '@herald/filters';
 
 /** A destination as the router sees it: what it wants, not how it is reached. */
 export interface Subscription {
@@ -10,6 +11,8 @@ export interface Subscription {
   /** Empty: every project. */
   projectIds: readonly string[];
   enabled: boolean;
+  /** Content filter on the event (libs/filters); null: every event of the listed types and projects. */
+  filter: Filter | null;
 }
 
 /**
@@ -21,14 +24,17 @@ export function isTypeEnabled(name: string, catalog: EventCatalog, toggles: Read
   return toggles.get(definition?.type ?? name) ?? definition?.enabledByDefault ?? false;
 }
 
-/** A subscription listing a type takes its aliases too, and the other way round. */
+/**
+ * A subscription listing a type takes its aliases too, and the other way round. The content filter, the dearest
+ * check, runs last: once per event and destination, only for destinations the event's type and project reach.
+ */
 export function matches(event: HeraldEvent, subscription: Subscription, catalog: EventCatalog): boolean {
   if (!subscription.enabled) return false;
   const type = catalog.typeOf(event.type) ?? event.type;
   const listed = subscription.eventTypes.length === 0 || subscription.eventTypes.some((name) => name === ALL_EVENT_TYPES || (catalog.typeOf(name) ?? name) === type);
   if (!listed) return false;
   if (subscription.projectIds.length > 0 && (event.project_id === null || !subscription.projectIds.includes(event.project_id))) return false;
-  return true;
+  return matchesFilter(subscription.filter, event);
 }
 
 /**

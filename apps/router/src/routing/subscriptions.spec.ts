@@ -7,10 +7,12 @@ function fakeOrg() {
   const webhooks = {
     listForOrg: async () => {
       state.listReads++;
-      return state.webhooks.map((id) => ({ id, eventTypes: [], projectIds: [], enabled: true }));
+      return state.webhooks.map((id) => ({ id, eventTypes: [], projectIds: [], enabled: true, filter: null }));
     },
   } as unknown as WebhookRepository;
-  const emailChannels = { listForOrg: async () => [] } as unknown as EmailChannelRepository;
+  const emailChannels = {
+    listForOrg: async () => [{ id: 'ec_prod', eventTypes: ['deploy.failed'], projectIds: ['prj_1'], enabled: true, filter: { data: { environment: 'production' } } }],
+  } as unknown as EmailChannelRepository;
   const orgs = {
     subscriptionsVersion: async () => {
       state.versionReads++;
@@ -21,7 +23,7 @@ function fakeOrg() {
   return { state, cache: new SubscriptionCache(webhooks, emailChannels, orgs) };
 }
 
-const ids = (subs: { subscriptions: { id: string }[] }) => subs.subscriptions.map((s) => s.id);
+const ids = (subs: { subscriptions: { id: string; kind: string }[] }) => subs.subscriptions.filter((s) => s.kind === 'webhook').map((s) => s.id);
 
 describe('SubscriptionCache', () => {
   it('reuses the lists while the version stands, and reads them again once it moved', async () => {
@@ -44,5 +46,15 @@ describe('SubscriptionCache', () => {
     expect(state.versionReads).toBe(1);
     await cache.forOrg('org', Date.now() + 1_000);
     expect(state.versionReads).toBe(2);
+  });
+
+  it('carries each destination\'s filter with its other subscription columns', async () => {
+    const { state, cache } = fakeOrg();
+    state.webhooks.push('wh_all');
+    const { subscriptions } = await cache.forOrg('org', Date.now());
+    expect(subscriptions).toEqual([
+      { kind: 'webhook', id: 'wh_all', eventTypes: [], projectIds: [], enabled: true, filter: null },
+      { kind: 'email', id: 'ec_prod', eventTypes: ['deploy.failed'], projectIds: ['prj_1'], enabled: true, filter: { data: { environment: 'production' } } },
+    ]);
   });
 });

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { EmailChannelRepository, OrgRepository, WebhookRepository } from '@herald/persistence';
+import type { DestinationKind } from '@herald/deliveries';
+import { EmailChannelRepository, OrgRepository, WebhookRepository, type EmailChannelEntity, type WebhookEntity } from '@herald/persistence';
 import { FreshReads } from './fresh-reads';
 import type { Subscription } from './match';
 
@@ -49,9 +50,14 @@ export class SubscriptionCache {
   private async load(orgId: string): Promise<OrgSubscriptions> {
     const [webhooks, emailChannels, toggles] = await Promise.all([this.webhooks.listForOrg(orgId), this.emailChannels.listForOrg(orgId), this.orgs.eventTypeToggles(orgId)]);
     const subscriptions: Subscription[] = [
-      ...webhooks.map((w) => ({ kind: 'webhook' as const, id: w.id, eventTypes: w.eventTypes, projectIds: w.projectIds, enabled: w.enabled })),
-      ...emailChannels.map((c) => ({ kind: 'email' as const, id: c.id, eventTypes: c.eventTypes, projectIds: c.projectIds, enabled: c.enabled })),
+      ...webhooks.map((w) => subscription('webhook', w)),
+      ...emailChannels.map((c) => subscription('email', c)),
     ];
     return { subscriptions, toggles };
   }
+}
+
+/** What routing reads of a destination's row: its subscription columns, filter included. */
+function subscription(kind: DestinationKind, row: WebhookEntity | EmailChannelEntity): Subscription {
+  return { kind, id: row.id, eventTypes: row.eventTypes, projectIds: row.projectIds, enabled: row.enabled, filter: row.filter };
 }

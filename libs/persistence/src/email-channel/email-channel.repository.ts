@@ -1,4 +1,4 @@
-import { DataSource, IsNull, Repository } from 'typeorm';
+import { DataSource, IsNull, Repository, type QueryDeepPartialEntity } from 'typeorm';
 import { assertBelowLimit } from '../org/limit-reached.error';
 import { keysetPage, type Page, type PageRequest } from '../paging/keyset';
 import { EmailChannelEntity } from './email-channel.entity';
@@ -45,7 +45,7 @@ export class EmailChannelRepository {
   }
 
   async update(id: string, changes: Partial<Omit<NewEmailChannel, 'id' | 'orgId'>>): Promise<void> {
-    if (Object.keys(changes).length > 0) await this.repo.update({ id }, changes);
+    if (Object.keys(changes).length > 0) await this.repo.update({ id }, changes as QueryDeepPartialEntity<EmailChannelEntity>);
   }
 
   /** Returns false when the org has no such live channel. */

@@ -32,8 +32,11 @@ describe('orgs.subscriptions_version', () => {
     expect(await moves(() => webhooks.create({ id: 'wh_sv', orgId: 'org_sv', url: 'https://example.com' }, 'whsec_dGVzdHRlc3R0ZXN0dGVzdHRlc3R0ZXN0dGVzdA=='))).toBe(true);
     expect(await moves(() => webhooks.update('wh_sv', { eventTypes: ['deploy.failed'] }))).toBe(true);
     expect(await moves(() => webhooks.update('wh_sv', { enabled: false }))).toBe(true);
+    expect(await moves(() => webhooks.update('wh_sv', { filter: { data: { environment: 'production' } } }))).toBe(true);
+    expect(await moves(() => webhooks.update('wh_sv', { filter: null }))).toBe(true);
     expect(await moves(() => webhooks.softDelete('org_sv', 'wh_sv'))).toBe(true);
     expect(await moves(() => new EmailChannelRepository(ds).create({ id: 'ec_sv', orgId: 'org_sv', recipients: ['ops@example.com'] }))).toBe(true);
+    expect(await moves(() => new EmailChannelRepository(ds).update('ec_sv', { filter: { type: 'deploy.failed' } }))).toBe(true);
     expect(await moves(() => orgs.setEventType('org_sv', 'deploy.started', true))).toBe(true);
     expect(await moves(() => orgs.setEventType('org_sv', 'deploy.started', false))).toBe(true);
   });

@@ -22,6 +22,14 @@ export abstract class SubscriptionColumns {
   @Column({ type: 'boolean', default: true })
   enabled!: boolean;
 
+  /**
+   * A content filter on the event (libs/filters, docs/filters.md), validated when saved; null lets every event through.
+   * `json`, not `jsonb`: kept as written, key order included, so reads and the declarative config's comparison see
+   * what the client sent. Written whole: TypeORM's update type would have it be a deep partial, so repositories cast.
+   */
+  @Column({ type: 'json', nullable: true })
+  filter!: Record<string, unknown> | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

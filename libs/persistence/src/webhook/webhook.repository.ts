@@ -1,4 +1,4 @@
-import { DataSource, IsNull, MoreThan, Repository } from 'typeorm';
+import { DataSource, IsNull, MoreThan, Repository, type QueryDeepPartialEntity } from 'typeorm';
 import { assertBelowLimit } from '../org/limit-reached.error';
 import { keysetPage, type Page, type PageRequest } from '../paging/keyset';
 import { WebhookEntity } from './webhook.entity';
@@ -52,7 +52,7 @@ export class WebhookRepository {
   }
 
   async update(id: string, changes: Partial<Omit<NewWebhook, 'id' | 'orgId'>>): Promise<void> {
-    if (Object.keys(changes).length > 0) await this.webhooks.update({ id }, changes);
+    if (Object.keys(changes).length > 0) await this.webhooks.update({ id }, changes as QueryDeepPartialEntity<WebhookEntity>);
   }
 
   /** Returns false when the org has no such live webhook. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { listSchema, timestamp } from '../openapi/common-schemas';
 import { requestSchema, responseSchema } from '../openapi/schemas';
-import { eventTypesField, projectIdsField } from '../subscriptions';
+import { eventTypesField, filterField, filterView, projectIdsField } from '../subscriptions';
 
 const SMTP_SECURITY = ['starttls', 'tls', 'none'] as const;
 
@@ -24,6 +24,7 @@ const fields = {
   recipients: z.array(z.email()).min(1).describe('Up to 20 addresses (HERALD_MAX_RECIPIENTS_PER_CHANNEL)'),
   events: eventTypesField,
   project_ids: projectIdsField,
+  filter: filterField,
   enabled: z.boolean(),
   smtp: SmtpInputSchema.nullable(),
 };
@@ -35,6 +36,7 @@ export const CreateEmailChannelSchema = requestSchema(
     name: fields.name.default(''),
     events: fields.events.default([]),
     project_ids: fields.project_ids.default([]),
+    filter: fields.filter.default(null),
     enabled: fields.enabled.default(true),
     smtp: fields.smtp.default(null),
   }),
@@ -52,6 +54,7 @@ export const EmailChannelSchema = responseSchema(
     recipients: z.array(z.string()),
     events: z.array(z.string()),
     project_ids: z.array(z.string()),
+    filter: filterView,
     enabled: z.boolean(),
     smtp: z
       .object({

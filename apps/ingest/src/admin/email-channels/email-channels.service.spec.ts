@@ -12,7 +12,7 @@ function service(allowLoopback: boolean) {
   return { channelsService, created };
 }
 
-const withHost = (host: string) => ({ name: 'ops', recipients: ['ops@example.com'], events: [], project_ids: [], enabled: true, smtp: { host, security: 'starttls' as const, from: 'a@example.com' } });
+const withHost = (host: string) => ({ name: 'ops', recipients: ['ops@example.com'], events: [], project_ids: [], filter: null, enabled: true, smtp: { host, security: 'starttls' as const, from: 'a@example.com' } });
 
 describe('EmailChannelsService: the SMTP host is checked when saved, as webhook URLs are', () => {
   it.each(['localhost', '127.0.0.1', '[::1]', '10.1.2.3', '::ffff:169.254.169.254', '::a9fe:a9fe'])('refuses %s, naming smtp.host', async (host) => {

@@ -69,6 +69,7 @@ export class EmailChannelsService {
       recipients,
       eventTypes: input.events && checkEventTypes(input.events, this.catalog, this.config.HERALD_MAX_EVENTS_PER_CHANNEL),
       projectIds: input.project_ids && [...new Set(input.project_ids)],
+      filter: input.filter,
       enabled: input.enabled,
       ...(input.smtp === undefined ? {} : await this.smtpColumns(input.smtp)),
     };
@@ -107,6 +108,7 @@ export function emailChannelView(channel: EmailChannelEntity): EmailChannelView 
     recipients: channel.recipients,
     events: channel.eventTypes,
     project_ids: channel.projectIds,
+    filter: channel.filter,
     enabled: channel.enabled,
     smtp: channel.smtpHost
       ? {

@@ -11,7 +11,7 @@ export const ProblemSchema = responseSchema(
       detail: z.string().optional(),
       instance: z.string().optional().describe('The request path'),
       field: z.string().optional().describe('The (first) field at fault'),
-      errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+      errors: z.array(z.object({ field: z.string(), message: z.string(), operator: z.string().optional().describe("A content filter's operator at fault") })).optional(),
     })
     .catchall(z.unknown()),
   'RFC 9457 problem details',

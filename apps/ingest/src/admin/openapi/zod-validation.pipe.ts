@@ -13,7 +13,13 @@ export class ZodValidationPipe<T extends z.ZodType> implements PipeTransform<unk
     // A mutation sent without a body is read as an empty object, so the missing fields are named.
     const parsed = this.schema.safeParse(this.part === 'body' ? (value ?? {}) : value);
     if (parsed.success) return parsed.data;
-    const errors = parsed.error.issues.map((issue) => ({ field: issue.path.map(String).join('.') || this.part, message: issue.message }));
+    const errors = parsed.error.issues.map((issue) => ({ field: issue.path.map(String).join('.') || this.part, message: issue.message, ...operatorOf(issue) }));
     throw ProblemError.invalid(errors, this.part === 'body' ? 422 : 400);
   }
+}
+
+/** A content filter's issues name the operator at fault (subscriptions.ts's filterField puts it in the params). */
+function operatorOf(issue: z.core.$ZodIssue): { operator?: string } {
+  const operator = issue.code === 'custom' ? issue.params?.operator : undefined;
+  return typeof operator === 'string' ? { operator } : {};
 }

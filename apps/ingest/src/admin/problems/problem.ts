@@ -2,6 +2,8 @@
 export interface FieldError {
   field: string;
   message: string;
+  /** For a content filter, the operator at fault when one is. */
+  operator?: string;
 }
 
 /** An RFC 9457 problem details object as Herald answers it. */

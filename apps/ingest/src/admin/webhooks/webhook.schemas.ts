@@ -5,7 +5,7 @@ import { DEFAULT_RETRY_SCHEDULE } from '@herald/persistence';
 import { SIGNATURE_SCHEMES } from '@herald/signing';
 import { listSchema, timestamp } from '../openapi/common-schemas';
 import { requestSchema, responseSchema } from '../openapi/schemas';
-import { eventTypesField, projectIdsField } from '../subscriptions';
+import { eventTypesField, filterField, filterView, projectIdsField } from '../subscriptions';
 import { HEADER_NAME, HEADER_VALUE } from './wire-contract';
 
 const delay = z.string().refine((text) => {
@@ -34,6 +34,7 @@ const fields = {
   signing_scheme: z.enum(SIGNATURE_SCHEMES).describe('How raw deliveries are signed'),
   events: eventTypesField,
   project_ids: projectIdsField,
+  filter: filterField,
   enabled: z.boolean(),
   retry_schedule: z.array(delay).min(1).max(20).describe('Delays between attempts; its length is the number of retries'),
   timeout_ms: z.number().int().min(100).max(30_000).nullable().describe('Per-attempt timeout; null for the deployment default'),
@@ -58,6 +59,7 @@ export const CreateWebhookSchema = requestSchema(
     signing_scheme: fields.signing_scheme.default('standard'),
     events: fields.events.default([]),
     project_ids: fields.project_ids.default([]),
+    filter: fields.filter.default(null),
     enabled: fields.enabled.default(true),
     retry_schedule: fields.retry_schedule.default([...DEFAULT_RETRY_SCHEDULE]),
     timeout_ms: fields.timeout_ms.default(null),
@@ -98,6 +100,7 @@ export const WebhookSchema = responseSchema(
     signing_scheme: z.string(),
     events: z.array(z.string()),
     project_ids: z.array(z.string()),
+    filter: filterView,
     enabled: z.boolean(),
     paused: z.boolean(),
     paused_at: timestamp.nullable(),
