@@ -86,6 +86,8 @@ export const ConfigSchema = z.object({
   HERALD_ATTEMPT_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
   /** Retry tiers: one topic per delay. Every webhook schedule must use delays from this list. */
   HERALD_RETRY_TIERS: csv.default(['1s', '2s', '4s', '5s', '30s', '2m', '5m', '10m', '30m', '1h', '2h', '6h']),
+  /** How often the retry-scheduler looks for replays to run, and re-checks a replay whose destination is paused. */
+  HERALD_REPLAY_POLL_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
   /** AES-256-GCM keys for secrets at rest, `id:base64(32 bytes)`, current first (read by libs/persistence). */
   HERALD_ENCRYPTION_KEYS: z.string().optional(),
   /** Liveness fails when a consumer with work made no progress for this long. */

@@ -5,6 +5,11 @@ import { serializeJob, type DeliveryJob, type DestinationKind } from './job';
 
 const TOPIC_BY_KIND: Record<DestinationKind, string> = { webhook: Topics.webhookDeliveries, email: Topics.emailDeliveries };
 
+/** The topic a destination's delivery jobs go to. */
+export function deliveriesTopic(kind: DestinationKind): string {
+  return TOPIC_BY_KIND[kind];
+}
+
 export class UnknownDeliveryError extends Error {
   override name = 'UnknownDeliveryError';
 }
@@ -45,7 +50,7 @@ export class DeliveryControl {
     const stored = await this.deliveries.findWithEvent(deliveryId);
     if (!stored) throw new UnknownDeliveryError(`no delivery ${deliveryId}`);
     const job = jobFor(stored);
-    await this.producer.send(TOPIC_BY_KIND[job.destination.kind], [{ key: job.destination.id, value: serializeJob(job) }]);
+    await this.producer.send(deliveriesTopic(job.destination.kind), [{ key: job.destination.id, value: serializeJob(job) }]);
     return job;
   }
 }

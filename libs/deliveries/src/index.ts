@@ -1,5 +1,6 @@
-export { DeliveryControl, jobFor, UnknownDeliveryError } from './delivery-control';
+export { deliveriesTopic, DeliveryControl, jobFor, UnknownDeliveryError } from './delivery-control';
 export { DeliveryControlModule } from './delivery-control.module';
 export { deliveryId, DeliveryJobSchema, InvalidDeliveryJobError, parseDeliveryJob, serializeJob, type DeliveryJob, type DestinationKind } from './job';
 export { deferMessage, nextRetryDelay, retryMessage, type RetryPolicy } from './retry';
 export { deliveryLogFields, DeliveryOutcomes, deliveryRef, meteredDestination } from './outcomes';
+export { matchSubscriptions, receives, subscriptionOf, type SubscribedDestination, type Subscription } from './match';

@@ -19,5 +19,7 @@ export { PortalSessionEntity } from './portal-session/portal-session.entity';
 export { PortalSessionRepository, type NewPortalLink, type OpenedSession } from './portal-session/portal-session.repository';
 export { PersistenceModule } from './persistence.module';
 export { RateLimitCounterRepository, type BucketCount, type WindowedBucket } from './rate-limit-counter/rate-limit-counter.repository';
+export { ReplayEntity, type ReplaySelection, type ReplayState } from './replay/replay.entity';
+export { ReplayInProgressError, ReplayRepository, type BackfillPick, type DestinationStatus, type NewReplay, type ReplayItem, type ReplayProgress, type ReplayStep } from './replay/replay.repository';
 export { DEFAULT_RETRY_SCHEDULE, WebhookEntity, type StaticHeader } from './webhook/webhook.entity';
 export { WebhookRepository, type NewWebhook } from './webhook/webhook.repository';

@@ -13,6 +13,7 @@ import { IdempotencyRecordRepository } from './idempotency-record/idempotency-re
 import { OrgRepository } from './org/org.repository';
 import { PortalSessionRepository } from './portal-session/portal-session.repository';
 import { RateLimitCounterRepository } from './rate-limit-counter/rate-limit-counter.repository';
+import { ReplayRepository } from './replay/replay.repository';
 import { WebhookRepository } from './webhook/webhook.repository';
 
 /** Readiness includes whether PostgreSQL answers now (DatabaseProbe, on a connection of its own, not the pool's). */
@@ -52,6 +53,7 @@ const repositories = [
   RateLimitCounterRepository,
   PortalSessionRepository,
   DeliveryStatsRepository,
+  ReplayRepository,
 ];
 
 @Global()

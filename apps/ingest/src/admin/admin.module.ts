@@ -9,12 +9,13 @@ import { EventsModule } from './events/events.module';
 import { AdminHousekeeping } from './housekeeping/admin-housekeeping';
 import { OverviewModule } from './overview/overview.module';
 import { PortalSessionsModule } from './portal-sessions/portal-sessions.module';
+import { ReplaysModule } from './replays/replays.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
 export const ADMIN_PREFIX = 'api/v1';
 
 /** The modules whose controllers make up the admin API (and its OpenAPI document). */
-export const ADMIN_API_MODULES = [WebhooksModule, DeliveriesModule, EmailChannelsModule, EventTypesModule, EventsModule, ApiKeysModule, PortalSessionsModule, OverviewModule];
+export const ADMIN_API_MODULES = [WebhooksModule, DeliveriesModule, EmailChannelsModule, EventTypesModule, EventsModule, ApiKeysModule, PortalSessionsModule, OverviewModule, ReplaysModule];
 
 /** The admin REST API under /api/v1, plus the declarative config applied at start. */
 @Module({

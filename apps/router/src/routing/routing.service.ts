@@ -1,13 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { deliveryId, DeliveryOutcomes, serializeJob, type DeliveryJob } from '@herald/deliveries';
+import { deliveriesTopic, deliveryId, DeliveryOutcomes, matchSubscriptions, serializeJob, type DeliveryJob } from '@herald/deliveries';
 import { EventCatalog, type HeraldEvent } from '@herald/events';
-import { KafkaProducer, settling, Topics, type OutboundMessage, type Settling } from '@herald/kafka';
+import { KafkaProducer, settling, type OutboundMessage, type Settling } from '@herald/kafka';
 import { DeliveryMetrics, startAtZero } from '@herald/observability';
 import { eventAttributes, inSpan, SpanKind } from '@herald/tracing';
-import { matchSubscriptions } from './match';
 import { SubscriptionCache } from './subscriptions';
-
-const TOPIC_BY_KIND = { webhook: Topics.webhookDeliveries, email: Topics.emailDeliveries } as const;
 
 /** Fans one accepted event out into one delivery job per matching destination. */
 @Injectable()
@@ -34,7 +31,7 @@ export class RoutingService {
       const jobs = await this.jobsFor(event, receivedAt);
       const batches = new Map<string, OutboundMessage[]>();
       for (const job of jobs) {
-        const topic = TOPIC_BY_KIND[job.destination.kind];
+        const topic = deliveriesTopic(job.destination.kind);
         batches.set(topic, [...(batches.get(topic) ?? []), { key: job.destination.id, value: serializeJob(job) }]);
         this.metrics.routed.inc({ channel: job.destination.kind });
       }

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { DestinationKind } from '@herald/deliveries';
-import { EmailChannelRepository, OrgRepository, WebhookRepository, type EmailChannelEntity, type WebhookEntity } from '@herald/persistence';
+import { subscriptionOf, type Subscription } from '@herald/deliveries';
+import { EmailChannelRepository, OrgRepository, WebhookRepository } from '@herald/persistence';
 import { FreshReads } from './fresh-reads';
-import type { Subscription } from './match';
 
 interface OrgSubscriptions {
   subscriptions: Subscription[];
@@ -50,14 +49,9 @@ export class SubscriptionCache {
   private async load(orgId: string): Promise<OrgSubscriptions> {
     const [webhooks, emailChannels, toggles] = await Promise.all([this.webhooks.listForOrg(orgId), this.emailChannels.listForOrg(orgId), this.orgs.eventTypeToggles(orgId)]);
     const subscriptions: Subscription[] = [
-      ...webhooks.map((w) => subscription('webhook', w)),
-      ...emailChannels.map((c) => subscription('email', c)),
+      ...webhooks.map((w) => subscriptionOf('webhook', w)),
+      ...emailChannels.map((c) => subscriptionOf('email', c)),
     ];
     return { subscriptions, toggles };
   }
-}
-
-/** What routing reads of a destination's row: its subscription columns, filter included. */
-function subscription(kind: DestinationKind, row: WebhookEntity | EmailChannelEntity): Subscription {
-  return { kind, id: row.id, eventTypes: row.eventTypes, projectIds: row.projectIds, enabled: row.enabled, filter: row.filter };
 }

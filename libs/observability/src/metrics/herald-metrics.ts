@@ -109,9 +109,12 @@ export class DeliveryMetrics {
 @Injectable()
 export class RetryMetrics {
   readonly lateness;
+  readonly replayed;
 
   constructor(registry: Registry) {
     this.lateness = histogram(registry, 'herald_retry_lateness_seconds', 'How long after its due time a retry was sent back to its deliveries topic.', ['tier'], LATENESS_SECONDS);
+    this.replayed = counter(registry, 'herald_replay_deliveries_total', 'Deliveries replays sent to the deliveries topics.', ['channel']);
+    startAtZero(this.replayed, { channel: ['webhook', 'email'] });
   }
 }
 

@@ -83,6 +83,11 @@ export class ProblemError extends Error {
     return new ProblemError(429, type('rate-limited'), 'Too many requests', `rate limit exceeded; retry after ${retryAfterSeconds} s`);
   }
 
+  /** The request cannot be done while something else is going on (a replay already running for the destination). */
+  static conflict(detail: string, extensions: Omit<Partial<ProblemDetails>, 'type' | 'title' | 'status' | 'detail'> = {}): ProblemError {
+    return new ProblemError(409, type('conflict'), 'Conflict', detail, extensions);
+  }
+
   static idempotencyMismatch(): ProblemError {
     return new ProblemError(422, type('idempotency-key-reused'), 'Idempotency-Key reused', 'this Idempotency-Key was used for a different request (method, path or body) within the last 24 hours', {
       field: 'Idempotency-Key',

@@ -1,6 +1,6 @@
 import { ALL_EVENT_TYPES, type EventCatalog, type HeraldEvent } from '@herald/events';
-import type { DestinationKind } from '@herald/deliveries';
 import { matchesFilter, type Filter } from '@herald/filters';
+import type { DestinationKind } from './job';
 
 /** A destination as the router sees it: what it wants, not how it is reached. */
 export interface Subscription {
@@ -22,6 +22,19 @@ export interface Subscription {
 export function isTypeEnabled(name: string, catalog: EventCatalog, toggles: ReadonlyMap<string, boolean>): boolean {
   const definition = catalog.get(name);
   return toggles.get(definition?.type ?? name) ?? definition?.enabledByDefault ?? false;
+}
+
+/** What a webhook or email channel row says about the events it wants. */
+export interface SubscribedDestination {
+  id: string;
+  eventTypes: readonly string[];
+  projectIds: readonly string[];
+  enabled: boolean;
+  filter: Filter | null;
+}
+
+export function subscriptionOf(kind: DestinationKind, destination: SubscribedDestination): Subscription {
+  return { kind, id: destination.id, eventTypes: destination.eventTypes, projectIds: destination.projectIds, enabled: destination.enabled, filter: destination.filter };
 }
 
 /**
@@ -52,4 +65,12 @@ export function matchSubscriptions(
   if (!definition || toggle === false) return [];
   const onForAll = isTypeEnabled(event.type, catalog, toggles);
   return subscriptions.filter((s) => matches(event, s, catalog) && (onForAll || s.eventTypes.includes(ALL_EVENT_TYPES)));
+}
+
+/**
+ * Whether one destination receives the event, by exactly the router's rules (the org's toggles included): what a
+ * backfill replay uses to pick, from the event log, the events a destination would have been sent.
+ */
+export function receives(event: HeraldEvent, subscription: Subscription, catalog: EventCatalog, toggles: ReadonlyMap<string, boolean>): boolean {
+  return matchSubscriptions(event, [subscription], catalog, toggles).length === 1;
 }

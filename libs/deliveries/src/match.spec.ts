@@ -1,5 +1,5 @@
 import { EventCatalog, type HeraldEvent } from '@herald/events';
-import { matchSubscriptions, type Subscription } from './match';
+import { matchSubscriptions, receives, subscriptionOf, type Subscription } from './match';
 
 const catalog = new EventCatalog([
   { type: 'deploy.failed', category: 'deployments', severity: 'failure', description: '', enabledByDefault: true, aliases: ['deploy_failed'] },
@@ -73,5 +73,13 @@ describe('matchSubscriptions', () => {
     expect(ids(matchSubscriptions(failed('staging'), subs, catalog, none))).toEqual(['slack', 'all']);
     expect(ids(matchSubscriptions(event({ data: {} }), subs, catalog, none))).toEqual(['slack', 'all']);
     expect(ids(matchSubscriptions(event({ project_id: 'prj_2' }), [sub('scoped', { projectIds: ['prj_1'], filter: { project_id: 'prj_2' } })], catalog, none))).toEqual([]);
+  });
+
+  it('decides one destination as the fan-out does (what a backfill replay selects with)', () => {
+    const started = subscriptionOf('webhook', { id: 'wh', eventTypes: ['deploy.started'], projectIds: ['prj_1'], enabled: true, filter: null });
+    expect(receives(event({ type: 'deploy.started' }), started, catalog, new Map([['deploy.started', true]]))).toBe(true);
+    expect(receives(event({ type: 'deploy.started' }), started, catalog, none)).toBe(false);
+    expect(receives(event({ type: 'deploy.started', project_id: 'prj_2' }), started, catalog, new Map([['deploy.started', true]]))).toBe(false);
+    expect(receives(event(), subscriptionOf('email', { id: 'ec', eventTypes: [], projectIds: [], enabled: true, filter: null }), catalog, none)).toBe(true);
   });
 });
