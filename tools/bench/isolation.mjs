@@ -8,21 +8,9 @@
 // them (a loopback server that accepts the connection and never answers) hangs, then all answer again. Prints the deliveries/s of the 99 others in both runs, the ratio, and where
 // the hanging endpoint's deliveries ended. Loopback only; every wait has a deadline; everything it started is
 // stopped at the end, whatever happens. Not a test.
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import net from 'node:net';
-import os from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-import { startKafka } from '../kafka/kafka.mjs';
-import { ensurePostgres, resetDatabase } from '../dev/postgres.mjs';
-import { startServices } from '../dev/services.mjs';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const require = createRequire(import.meta.url);
-const { Kafka, Partitioners, logLevel } = require('kafkajs');
+import { buildHerald, formatRows, root, sleep, startHerald, startReceiver, waitFor } from './common.mjs';
 
 const EVENTS = Number(process.env.HERALD_BENCH_EVENTS ?? 20_000);
 const ENDPOINTS = 100;
@@ -32,86 +20,23 @@ const PORT_BASE = Number(process.env.HERALD_PORT_BASE ?? 4600);
 const DELIVERY_DEADLINE_MS = 600_000;
 const SETTLE_DEADLINE_MS = 180_000;
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-/** Counts deliveries per run (the first path segment) and when the last one of each run arrived. */
-async function startReceiver() {
-  const runs = new Map();
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      const run = req.url.split('/')[1];
-      const stats = runs.get(run) ?? { count: 0, lastAt: 0 };
-      stats.count++;
-      stats.lastAt = Date.now();
-      runs.set(run, stats);
-      res.writeHead(204).end();
-    });
-  });
-  server.keepAliveTimeout = 30_000;
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  const stats = (run) => runs.get(run) ?? { count: 0, lastAt: 0 };
-  return { url: `http://127.0.0.1:${server.address().port}`, stats, close: () => new Promise((r) => { server.closeAllConnections(); server.close(r); }) };
-}
-
-/** Accepts connections and never answers; counts the requests it swallowed. */
-async function startHungServer() {
-  const sockets = new Set();
-  let requests = 0;
-  const server = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.on('data', (chunk) => (requests += (chunk.toString('latin1').match(/^POST /gm) ?? []).length));
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => {});
-  });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${server.address().port}/hung`,
-    requests: () => requests,
-    close: () => new Promise((r) => { for (const s of sockets) s.destroy(); server.close(r); }),
-  };
-}
-
 async function main() {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'herald-bench-isolation-'));
   console.log(`building and starting Kafka (port ${KAFKA_PORT}), PostgreSQL and the five services…`);
-  execFileSync(process.execPath, ['tools/build.mjs'], { cwd: root, stdio: 'ignore' });
+  buildHerald();
   const cleanups = [];
   const results = { events: EVENTS, endpoints: ENDPOINTS };
   try {
-    const kafkaBroker = await startKafka({ port: KAFKA_PORT, dataDir, fresh: true, heapMb: 768 });
-    cleanups.push(() => kafkaBroker.stop());
-    const pg = await ensurePostgres({ url: 'postgres://postgres@127.0.0.1:5432/herald_bench_isolation' });
-    await resetDatabase(pg.url);
-    // Default settings; HERALD_ENDPOINT_MAX_QUEUED and the like pass through from the environment.
-    const env = { KAFKA_BROKERS: kafkaBroker.brokers, DATABASE_URL: pg.url, HERALD_ALLOW_LOOPBACK_DESTINATIONS: 'true', LOG_LEVEL: 'warn', KAFKA_TOPIC_PARTITIONS: '6' };
-    execFileSync(process.execPath, ['dist/apps/ingest/src/cli.js', 'migrate'], { cwd: root, env: { ...process.env, ...env }, stdio: 'ignore' });
-
     const receiver = await startReceiver();
     cleanups.push(() => receiver.close());
-    const hung = await startHungServer();
-    cleanups.push(() => hung.close());
-    const persistence = require(path.join(root, 'dist/libs/persistence/src/index.js'));
-    const signing = require(path.join(root, 'dist/libs/signing/src/index.js'));
-    const ds = await persistence.createDataSource(pg.url, 2).initialize();
-    cleanups.push(() => ds.destroy());
-    const orgs = new persistence.OrgRepository(ds);
-    const webhooks = new persistence.WebhookRepository(ds);
     const hungId = 'wh_hang_99';
-    for (const run of ['warm', 'base', 'hang', 'again']) {
-      for (let i = 0; i < ENDPOINTS; i++) {
-        await orgs.upsert(`org_${run}_${i}`);
-        const url = `${run}/${i}` === 'hang/99' ? hung.url : `${receiver.url}/${run}/${i}`;
-        await webhooks.create({ id: `wh_${run}_${i}`, orgId: `org_${run}_${i}`, url }, signing.generateSecret());
-      }
-    }
-
-    const services = await startServices({ env, portBase: PORT_BASE, onLine: () => {} });
-    cleanups.push(() => services.stop());
-    const kafka = new Kafka({ clientId: 'herald-bench-isolation', brokers: [kafkaBroker.brokers], logLevel: logLevel.NOTHING });
-    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
-    await producer.connect();
-    cleanups.push(() => producer.disconnect());
+    const webhooks = ['warm', 'base', 'hang', 'again'].flatMap((run) => Array.from({ length: ENDPOINTS }, (_, i) => ({
+      id: `wh_${run}_${i}`,
+      orgId: `org_${run}_${i}`,
+      url: `${run}/${i}` === 'hang/99' ? receiver.hungUrl : `${receiver.url}/${run}/${i}`,
+    })));
+    // Default settings; HERALD_ENDPOINT_MAX_QUEUED and the like pass through from the environment.
+    const stack = await startHerald({ kafkaPort: KAFKA_PORT, databaseUrl: 'postgres://postgres@127.0.0.1:5432/herald_bench_isolation', portBase: PORT_BASE, webhooks });
+    cleanups.push(() => stack.stop());
 
     /** Produces `count` events spread over the run's orgs; resolves when the answering endpoints got theirs. */
     const run = async (name, count, answering) => {
@@ -123,11 +48,10 @@ async function main() {
           const org = `org_${name}_${n % ENDPOINTS}`;
           return { key: org, value: JSON.stringify({ id: `${name}-${n}`, type: 'deploy.failed', org_id: org, data: { n } }) };
         });
-        await producer.send({ topic: 'herald.events.v1', acks: -1, messages });
+        await stack.produce(messages);
       }
-      const deadline = started + DELIVERY_DEADLINE_MS;
-      while (receiver.stats(name).count < expected && Date.now() < deadline) await sleep(100);
-      const { count: delivered, lastAt } = receiver.stats(name);
+      await waitFor(async () => (await receiver.stats(name)).count >= expected, { timeoutMs: DELIVERY_DEADLINE_MS });
+      const { count: delivered, lastAt } = await receiver.stats(name);
       if (delivered < expected) throw new Error(`${name}: ${delivered} of ${expected} deliveries within ${DELIVERY_DEADLINE_MS / 1000} s`);
       const seconds = (lastAt - started) / 1000;
       return { events: count, deliveries: delivered, seconds, perSec: delivered / seconds };
@@ -155,19 +79,18 @@ async function main() {
     let states = [];
     for (;;) {
       // Its own deliveries of the run's events (the org's `webhook.paused` event goes to it as well, and is held too).
-      states = await ds.query(`SELECT status, count(*)::int AS n FROM deliveries WHERE destination_id = $1 AND event_id LIKE 'hang-%' GROUP BY status ORDER BY status`, [hungId]);
+      states = await stack.query(`SELECT status, count(*)::int AS n FROM deliveries WHERE destination_id = $1 AND event_id LIKE 'hang-%' GROUP BY status ORDER BY status`, [hungId]);
       const recorded = states.reduce((sum, s) => sum + s.n, 0);
       if (recorded === perEndpoint || Date.now() > settleDeadline) break;
       await sleep(1_000);
     }
-    const reasons = await ds.query(
+    const reasons = await stack.query(
       `SELECT coalesce(a.error, '(held: no attempt)') AS reason, count(DISTINCT d.id)::int AS n FROM deliveries d LEFT JOIN delivery_attempts a ON a.delivery_id = d.id WHERE d.destination_id = $1 AND d.event_id LIKE 'hang-%' GROUP BY 1 ORDER BY 2 DESC`,
       [hungId],
     );
-    results.hanging = { deliveries: perEndpoint, requestsReceived: hung.requests(), states, reasons, notRecorded: perEndpoint - states.reduce((sum, s) => sum + s.n, 0) };
+    results.hanging = { deliveries: perEndpoint, requestsReceived: await receiver.hungRequests(), states, reasons, notRecorded: perEndpoint - states.reduce((sum, s) => sum + s.n, 0) };
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup();
-    rmSync(dataDir, { recursive: true, force: true });
   }
 
   const rows = [
@@ -181,8 +104,7 @@ async function main() {
     ['hanging endpoint: deliveries not in the log yet', String(results.hanging.notRecorded)],
     ...results.hanging.reasons.map((r) => [`  reason: ${r.reason}`, String(r.n)]),
   ];
-  const width = Math.max(...rows.map(([k]) => k.length));
-  console.log('\n' + rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n'));
+  console.log(`\n${formatRows(rows)}`);
   mkdirSync(path.join(root, 'tmp'), { recursive: true });
   writeFileSync(path.join(root, 'tmp', 'bench-isolation.json'), JSON.stringify(results, null, 2));
 }
