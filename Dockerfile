@@ -16,7 +16,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 
 FROM node:24-bookworm-slim
-ENV NODE_ENV=production LOG_FORMAT=json
+# Heap sizing: see SERVICE_HEAP_FLAGS in tools/dev/services.mjs (16 MiB semi-spaces keep each service well under 200 MiB).
+ENV NODE_ENV=production LOG_FORMAT=json NODE_OPTIONS=--max-semi-space-size=16
 WORKDIR /app
 COPY --from=deps /app/node_modules node_modules
 COPY --from=build /app/dist dist

@@ -1,4 +1,5 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, type KeyObject } from 'node:crypto';
+import { HmacKeys } from './hmac-keys';
 import { hexKey, standardKey } from './secrets';
 
 /** How a webhook proves where it came from (DESIGN.md, "Webhook wire contract"). */
@@ -50,26 +51,29 @@ interface SchemeDefinition {
   rotation: RotationStyle;
 }
 
+const standardKeys = new HmacKeys(standardKey);
+const hexKeys = new HmacKeys(hexKey);
+
 /** Everything a scheme is, one entry each. */
 const SCHEMES: Readonly<Record<SignatureScheme, SchemeDefinition>> = {
   standard: {
     headers: () => ({ timestamp: 'webhook-timestamp', signature: 'webhook-signature' }),
-    entry: (secret, { messageId, timestamp, body }) => `v1,${hmac(standardKey(secret), `${messageId}.${timestamp}.`, body).toString('base64')}`,
+    entry: (secret, { messageId, timestamp, body }) => `v1,${hmac(standardKeys.get(secret), `${messageId}.${timestamp}.`, body).toString('base64')}`,
     rotation: 'list',
   },
   'hmac-sha256': {
     headers: (prefix) => ({ timestamp: null, signature: `${prefix}Signature` }),
-    entry: (secret, { body }) => `sha256=${hmac(hexKey(secret), '', body).toString('hex')}`,
+    entry: (secret, { body }) => `sha256=${hmac(hexKeys.get(secret), '', body).toString('hex')}`,
     rotation: 'next-header',
   },
   timestamped: {
     headers: (prefix) => ({ timestamp: `${prefix}Timestamp`, signature: `${prefix}Signature` }),
-    entry: (secret, { timestamp, body }) => hmac(hexKey(secret), `${timestamp}.`, body).toString('hex'),
+    entry: (secret, { timestamp, body }) => hmac(hexKeys.get(secret), `${timestamp}.`, body).toString('hex'),
     rotation: 'next-header',
   },
   github: {
     headers: () => ({ timestamp: null, signature: 'X-Hub-Signature-256' }),
-    entry: (secret, { body }) => `sha256=${hmac(hexKey(secret), '', body).toString('hex')}`,
+    entry: (secret, { body }) => `sha256=${hmac(hexKeys.get(secret), '', body).toString('hex')}`,
     rotation: 'next-header',
   },
 };
@@ -90,7 +94,7 @@ export function rotationStyle(scheme: SignatureScheme): RotationStyle {
   return SCHEMES[scheme].rotation;
 }
 
-function hmac(key: Buffer, prefix: string, body: string | Uint8Array): Buffer {
+function hmac(key: KeyObject, prefix: string, body: string | Uint8Array): Buffer {
   const mac = createHmac('sha256', key).update(prefix, 'utf8');
   return (typeof body === 'string' ? mac.update(body, 'utf8') : mac.update(body)).digest();
 }

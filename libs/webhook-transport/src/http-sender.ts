@@ -70,7 +70,11 @@ export class HttpSender implements OnApplicationShutdown {
     // Sent in a trace, the request names the active span as its receiver's parent.
     const trace = outgoingTraceHeaders();
     const started = performance.now();
-    const signal = AbortSignal.timeout(timeoutMs);
+    // A timer cleared when the attempt ends: AbortSignal.timeout's timer outlives the request and, firing later,
+    // builds a DOMException for a request long answered, for every delivery.
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(), timeoutMs);
+    const { signal } = timeout;
     try {
       // undici 7 follows no redirects unless a redirect interceptor is added; we add none.
       const response = await request(url, { method: 'POST', headers: trace ? { ...headers, ...trace } : headers, body, dispatcher: this.agent, signal });
@@ -92,6 +96,8 @@ export class HttpSender implements OnApplicationShutdown {
         error: timedOut ? `timed out after ${timeoutMs} ms` : describe(error),
         timedOut,
       };
+    } finally {
+      clearTimeout(timer);
     }
   }
 

@@ -42,6 +42,12 @@ describe('delivery persistence', () => {
     expect(await deliveries.hasAttempt('d_unknown', 1)).toBe(false);
   });
 
+  it('writes a record whole or not at all: a refused attempt leaves no state behind either', async () => {
+    await expect(deliveries.recordAttempt(ref('torn'), 'failed', { ...attempt(1), latencyMs: Number.NaN }, null)).rejects.toThrow();
+    expect(await deliveries.findById('torn')).toBeNull();
+    expect(await deliveries.attempts('torn')).toEqual([]);
+  });
+
   it('counts failures in a row and reports the pause exactly once', async () => {
     const results = await Promise.all([1, 2, 3, 4, 5].map(() => webhooks.recordFailure('wh_p')));
     expect(results.filter(Boolean)).toHaveLength(1);
