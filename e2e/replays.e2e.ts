@@ -15,14 +15,6 @@ import { endToEnd } from './support/suite';
 const PORT_BASE = suitePorts(5700);
 // A failing endpoint must not trip its breaker here: replays would then fail fast until it closes again.
 const ENV = { HERALD_BREAKER_VOLUME: '100000', HERALD_API_WEBHOOK_MUTATION_LIMIT: '1000', HERALD_REPLAY_POLL_MS: '200', HERALD_PUBLIC_URL: 'https://herald.example.com' };
-/**
- * The cap holds exactly where Herald sends (sends start at least 1000 / rate ms apart: pacing.spec.ts). On the way to
- * the receiver a delivery can be held up (a Kafka fetch, the sender's event loop on a busy machine, a slow answer
- * holding the endpoint's lane) and the ones behind it then go back to back, so a receiver's busiest second may hold
- * more: allowed up to 30 % (a hold-up of about 300 ms). Documented in docs/api.md (Replays); measured 13 to 24 at
- * 20/s on the shared 2-core test machine.
- */
-const receiverAllowance = (rate: number) => rate + Math.ceil(rate * 0.3);
 
 async function coordinatorReady(): Promise<void> {
   const admin = testKafka().admin();
@@ -119,7 +111,8 @@ describe('replays end to end', () => {
       `replay of ${count} at 20/s: busiest second at the receiver ${busiest}, ${spanSeconds.toFixed(2)} s first to last (${((count - 1) / spanSeconds).toFixed(1)}/s); ` +
         `live deliveries to another webhook meanwhile: ${liveDuringReplay}, latency median ${sortedLatencies[Math.floor(sortedLatencies.length / 2)]} ms, max ${sortedLatencies.at(-1)} ms`,
     );
-    expect(busiest).toBeLessThanOrEqual(receiverAllowance(20));
+    // The cap, measured where the receiver sees it (docs/api.md, Replays).
+    expect(busiest).toBeLessThanOrEqual(20);
     // In event order, each delivery once, with the webhook-id of its original attempts.
     expect(bodyIds(replayed)).toEqual(await eventOrder('org_replay', eventIds('deploy', count)));
     for (const request of replayed) expect(request.headers['webhook-id']).toBe(originalIds.get(JSON.parse(request.body).id));

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { HeraldConfigModule } from '@herald/config';
-import { DeliveryOutcomes } from '@herald/deliveries';
+import { DeliveryOutcomes, ReplayPacing } from '@herald/deliveries';
 import { EmailModule } from '@herald/email';
 import { EventCatalogModule } from '@herald/events';
 import { KafkaModule } from '@herald/kafka';
@@ -12,6 +12,6 @@ import { EmailDeliveryService } from './delivery/email-delivery.service';
 @Module({
   imports: [HeraldConfigModule, EventCatalogModule, ObservabilityModule.forService('email-sender'), KafkaModule.forService('email-sender'), PersistenceModule, EmailModule],
   controllers: [EmailDeliveryController],
-  providers: [EmailDeliveryService, DeliveryOutcomes, DeliveryMetrics],
+  providers: [EmailDeliveryService, DeliveryOutcomes, DeliveryMetrics, ReplayPacing],
 })
 export class EmailSenderModule {}

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { HeraldConfigModule } from '@herald/config';
-import { DeliveryOutcomes } from '@herald/deliveries';
+import { DeliveryOutcomes, ReplayPacing } from '@herald/deliveries';
 import { EventCatalogModule } from '@herald/events';
 import { KafkaModule } from '@herald/kafka';
 import { DeliveryMetrics, ObservabilityModule } from '@herald/observability';
@@ -28,6 +28,7 @@ import { AttemptRetention } from './retention/attempt-retention';
     AutoPause,
     Spillover,
     RateLimits,
+    ReplayPacing,
     WebhookRequests,
     Settlement,
     DeliveryOutcomes,

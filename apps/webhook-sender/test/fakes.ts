@@ -1,6 +1,6 @@
 import { Registry } from 'prom-client';
 import { loadConfig } from '@herald/config';
-import type { DeliveryJob, DeliveryOutcomes } from '@herald/deliveries';
+import { ReplayPacing, type DeliveryJob, type DeliveryOutcomes } from '@herald/deliveries';
 import { EventCatalog } from '@herald/events';
 import { ConsumerHooks, settling, type DeadLetters, type InboundMessage, type QuarantineFailure } from '@herald/kafka';
 import { DeliveryMetrics } from '@herald/observability';
@@ -113,7 +113,7 @@ export function aSender(env: Record<string, string> = {}) {
   const autoPause = new AutoPause(webhooks as unknown as WebhookRepository, fakes.deliveries, fakes.outcomes, metrics, endpointMetrics);
   const consumerHooks = new ConsumerHooks();
   const spillover = new Spillover(fakes.outcomes, endpointMetrics, config, consumerHooks);
-  const admissions = new Admissions(autoPause, new RateLimits(fakes.outcomes, metrics));
+  const admissions = new Admissions(autoPause, new RateLimits(fakes.outcomes, metrics), new ReplayPacing());
   const settlement = new Settlement(fakes.outcomes, fakes.deadLetters, autoPause, metrics);
   const service = new WebhookDeliveryService(endpoints, admissions, new WebhookRequests(new EventCatalog(), config), http, settlement);
   return {

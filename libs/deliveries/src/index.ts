@@ -3,4 +3,5 @@ export { DeliveryControlModule } from './delivery-control.module';
 export { deliveryId, DeliveryJobSchema, InvalidDeliveryJobError, parseDeliveryJob, serializeJob, type DeliveryJob, type DestinationKind } from './job';
 export { deferMessage, nextRetryDelay, retryMessage, type RetryPolicy } from './retry';
 export { deliveryLogFields, DeliveryOutcomes, deliveryRef, meteredDestination } from './outcomes';
+export { ReplayPacing } from './replay-pacing';
 export { matchSubscriptions, receives, subscriptionOf, type SubscribedDestination, type Subscription } from './match';

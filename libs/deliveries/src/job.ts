@@ -28,6 +28,11 @@ export interface DeliveryJob {
    * comes back as the same attempt.
    */
   spill_seq?: number;
+  /**
+   * Set on deliveries a replay sends: its cap in deliveries per second. The sender spaces a destination's replayed
+   * sends at least 1000 / rate ms apart, measured between the sends themselves (ReplayPacing).
+   */
+  replay_rate?: number;
 }
 
 export const DeliveryJobSchema = z.object({
@@ -38,6 +43,7 @@ export const DeliveryJobSchema = z.object({
   slot_at: z.number().int().nonnegative().optional(),
   resumed_at: z.number().int().nonnegative().optional(),
   spill_seq: z.number().int().positive().optional(),
+  replay_rate: z.number().positive().optional(),
 });
 
 export class InvalidDeliveryJobError extends Error {

@@ -41,9 +41,9 @@ describe('retry maths', () => {
     expect(parseDeliveryJob(Buffer.from(String(retryMessage(deferred, 'herald.deliveries.webhook.v1', 1_000, tiers, 5_000).message.value)))).toEqual({ ...job, attempt: 2 });
   });
 
-  it('spills a job as the same attempt with its place in line, keeping its slot and resume; its retry drops all three', () => {
+  it('spills a job as the same attempt with its place in line, keeping its slot, resume and replay pace; its retry drops all four', () => {
     const tiers = retryTiers(['1s', '5s', '30s']);
-    const resumed: DeliveryJob = { ...job, slot_at: 2_000, resumed_at: 500 };
+    const resumed: DeliveryJob = { ...job, slot_at: 2_000, resumed_at: 500, replay_rate: 20 };
     const { topic, message } = spillMessage(resumed, 7, 'herald.deliveries.webhook.v1', 5_000, tiers, 1_000);
     expect(topic).toBe('herald.retry.5s.v1');
     expect(message.headers).toEqual({ [Headers.dueAt]: '6000', [Headers.returnTo]: 'herald.deliveries.webhook.v1' });

@@ -22,8 +22,9 @@ export function nextRetryDelay(policy: RetryPolicy, attempt: number, retryAfterM
 
 /** The message that parks `job` in its retry tier until `now + delayMs`, then returns to `returnTo` as the next attempt. */
 export function retryMessage(job: DeliveryJob, returnTo: string, delayMs: number, tiers: readonly RetryTier[], now = Date.now()): ParkedJob {
-  // A retry queues for a new rate-limit slot: the one this attempt held is spent, and so is the resume it carried.
-  return parkedJob({ ...job, attempt: job.attempt + 1, slot_at: undefined, resumed_at: undefined, spill_seq: undefined }, returnTo, delayMs, tiers, now);
+  // A retry queues for a new rate-limit slot: the one this attempt held is spent, and so is the resume it carried; a
+  // replayed delivery's retry is no longer part of the replay's paced stream.
+  return parkedJob({ ...job, attempt: job.attempt + 1, slot_at: undefined, resumed_at: undefined, spill_seq: undefined, replay_rate: undefined }, returnTo, delayMs, tiers, now);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Registry } from 'prom-client';
 import type { HeraldConfig } from '@herald/config';
-import { deliveryId, DeliveryOutcomes, type DeliveryJob } from '@herald/deliveries';
+import { deliveryId, DeliveryOutcomes, ReplayPacing, type DeliveryJob } from '@herald/deliveries';
 import type { Mailer, OutgoingEmail, SmtpResult } from '@herald/email';
 import { retryTiers, type DeadLetters, type KafkaProducer, type Settling } from '@herald/kafka';
 import { DeliveryMetrics } from '@herald/observability';
@@ -39,7 +39,7 @@ function aSender(answers: SmtpResult['kind'][]) {
     },
   } as unknown as Mailer;
   const config = { HERALD_EMAIL_RETRY_SCHEDULE: ['1s', '1s'] } as unknown as HeraldConfig;
-  const service = new EmailDeliveryService(channels, mailer, outcomes, metrics, config);
+  const service = new EmailDeliveryService(channels, mailer, outcomes, metrics, new ReplayPacing(), config);
   /** As the consumer runs a handler: the next job of the channel may start once it returns, before its record is written. */
   const handle = async (job: DeliveryJob) => (await service.deliver(job)) as Settling | undefined;
   return { handle, flush, log, sent, retries };

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
-import { deliveryLogFields, DeliveryOutcomes, meteredDestination, nextRetryDelay, type DeliveryJob, type RetryPolicy } from '@herald/deliveries';
+import { deliveryLogFields, DeliveryOutcomes, meteredDestination, nextRetryDelay, ReplayPacing, type DeliveryJob, type RetryPolicy } from '@herald/deliveries';
 import { Mailer, type EmailChannel, type OutgoingEmail, type SmtpResult } from '@herald/email';
 import { Topics, type Settling } from '@herald/kafka';
 import { DeliveryMetrics } from '@herald/observability';
@@ -12,7 +12,7 @@ const EMAIL = 'email';
 
 /**
  * One email delivery attempt, top to bottom: skip a job whose attempt was made already → look up the channel → compose the message (its
- * Message-ID derived from the delivery id) → send over SMTP → a 2xx answer succeeds, a
+ * Message-ID derived from the delivery id) → a replayed one waits for its replay's pace → send over SMTP → a 2xx answer succeeds, a
  * temporary failure retries on HERALD_EMAIL_RETRY_SCHEDULE, a permanent one (or the end of the
  * schedule) fails the delivery → record the attempt with the server's reply.
  */
@@ -26,6 +26,7 @@ export class EmailDeliveryService {
     private readonly mailer: Mailer,
     private readonly outcomes: DeliveryOutcomes,
     private readonly metrics: DeliveryMetrics,
+    private readonly replayPacing: ReplayPacing,
     @Inject(HERALD_CONFIG) config: HeraldConfig,
   ) {
     this.policy = { schedule: config.HERALD_EMAIL_RETRY_SCHEDULE };
@@ -45,6 +46,7 @@ export class EmailDeliveryService {
     }
 
     const email = this.mailer.compose(job.event, job.delivery_id, channel);
+    await this.replayPacing.wait(job);
     const attemptedAt = new Date();
     const result = await this.send(job, channel, email);
     const attempt = attemptRecord(job, attemptedAt, result);

@@ -78,10 +78,10 @@ describe('ReplayRunner', () => {
     expect(await runner.step('rpl_1', () => 10_050)).toBe(10_100);
     expect(await runner.step('rpl_1', () => 10_100)).toBe(10_150);
     expect(produced.map((p) => [p.topic, p.message.key])).toEqual(Array(3).fill([Topics.webhookDeliveries, 'wh_1']));
-    expect(sentJobs().map((job) => [job.delivery_id, job.attempt, job.event.id])).toEqual([
-      ['msg_0', 4, 'evt_0'],
-      ['msg_1', 4, 'evt_1'],
-      ['msg_2', 4, 'evt_2'],
+    expect(sentJobs().map((job) => [job.delivery_id, job.attempt, job.event.id, job.replay_rate])).toEqual([
+      ['msg_0', 4, 'evt_0', 20],
+      ['msg_1', 4, 'evt_1', 20],
+      ['msg_2', 4, 'evt_2', 20],
     ]);
     expect(await runner.step('rpl_1', () => 10_150)).toBeNull();
     expect(replays.replay).toMatchObject({ state: 'completed', sent: 3, position: 3 });

@@ -118,7 +118,14 @@ export class ReplayRunner implements OnApplicationBootstrap, OnApplicationShutdo
         await step.skipped(item);
         continue;
       }
-      const job: DeliveryJob = { delivery_id: item.deliveryId, attempt: item.attemptsMade + 1, destination: { kind: replay.destinationKind, id: replay.destinationId }, event: item.event };
+      const job: DeliveryJob = {
+        delivery_id: item.deliveryId,
+        attempt: item.attemptsMade + 1,
+        destination: { kind: replay.destinationKind, id: replay.destinationId },
+        event: item.event,
+        // The sender spaces the sends themselves by the cap too: Kafka may hand it several of these at once.
+        replay_rate: replay.rate,
+      };
       // Spaced from when this send starts (after the reads above), so sends start at least 1000 / rate ms apart.
       const next = nextSendAt(clock(), replay.rate);
       await this.producer.send(deliveriesTopic(job.destination.kind), [{ key: job.destination.id, value: serializeJob(job) }]);
