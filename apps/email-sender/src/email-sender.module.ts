@@ -8,10 +8,11 @@ import { DeliveryMetrics, ObservabilityModule } from '@herald/observability';
 import { PersistenceModule } from '@herald/persistence';
 import { EmailDeliveryController } from './delivery/email-delivery.controller';
 import { EmailDeliveryService } from './delivery/email-delivery.service';
+import { MadeAttempts } from './delivery/made-attempts';
 
 @Module({
   imports: [HeraldConfigModule, EventCatalogModule, ObservabilityModule.forService('email-sender'), KafkaModule.forService('email-sender'), PersistenceModule, EmailModule],
   controllers: [EmailDeliveryController],
-  providers: [EmailDeliveryService, DeliveryOutcomes, DeliveryMetrics, ReplayPacing],
+  providers: [EmailDeliveryService, MadeAttempts, DeliveryOutcomes, DeliveryMetrics, ReplayPacing],
 })
 export class EmailSenderModule {}

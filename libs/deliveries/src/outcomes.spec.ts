@@ -44,49 +44,6 @@ describe('DeliveryOutcomes when a job is quarantined', () => {
   });
 });
 
-describe('DeliveryOutcomes.attemptMade: a job read again', () => {
-  const attempt = (n: number): AttemptRecord => ({ attempt: n, attemptedAt: new Date(), statusCode: 451, latencyMs: 1, responseBody: null, error: 'SMTP 451', succeeded: false });
-  let inLog: Set<string>;
-  let writes: { resolve(): void; reject(error: Error): void }[];
-  let outcomes: DeliveryOutcomes;
-
-  beforeEach(() => {
-    inLog = new Set();
-    writes = [];
-    const deliveries = {
-      recordAttempt: (ref: DeliveryRef, _status: DeliveryStatus, { attempt: n }: AttemptRecord) =>
-        new Promise<void>((resolve, reject) => writes.push({ resolve: () => (inLog.add(`${ref.id}#${n}`), resolve()), reject })),
-      hasAttempt: async (id: string, n: number) => inLog.has(`${id}#${n}`),
-    } as unknown as DeliveryRepository;
-    outcomes = new DeliveryOutcomes(deliveries, {} as KafkaProducer, {} as DeadLetters, new DeliveryMetrics(new Registry(), { HERALD_METRICS_FAILING_DESTINATIONS: 10 }), []);
-  });
-
-  it('is made once the delivery log holds it, and not before anything was recorded', async () => {
-    expect(await outcomes.attemptMade(job)).toBe(false);
-    inLog.add(`${job.delivery_id}#2`);
-    expect(await outcomes.attemptMade(job)).toBe(true);
-    expect(await outcomes.attemptMade({ ...job, attempt: 3 })).toBe(false);
-  });
-
-  it('waits for an attempt still being written, and counts it made', async () => {
-    void outcomes.record(job, 'email', 'pending', attempt(2), new Date()).durable.catch(() => undefined);
-    let answer: boolean | undefined;
-    const asked = outcomes.attemptMade(job).then((made) => (answer = made));
-    await Promise.resolve();
-    expect(answer).toBeUndefined();
-    writes[0].resolve();
-    await asked;
-    expect(answer).toBe(true);
-  });
-
-  it('asks the log again once a write has failed (the original job is retried, and sends again)', async () => {
-    const settling = outcomes.record(job, 'email', 'pending', attempt(2), new Date());
-    writes[0].reject(new Error('connection lost'));
-    await expect(settling.durable).rejects.toThrow('connection lost');
-    expect(await outcomes.attemptMade(job)).toBe(false);
-  });
-});
-
 describe('DeliveryOutcomes.startMetricsAtZero', () => {
   it("starts a sender's attempt, outcome, retry, hold and rate-limit counters at 0 for its formats and every tier", async () => {
     const metrics = new DeliveryMetrics(new Registry(), { HERALD_METRICS_FAILING_DESTINATIONS: 0 });

@@ -42,8 +42,6 @@ export function deliveryRef(job: DeliveryJob): DeliveryRef {
 @Injectable()
 export class DeliveryOutcomes {
   private readonly logger = new Logger('delivery-outcomes');
-  /** Attempts being written to the delivery log, by `attemptKey`: until written, the log cannot tell they were made. */
-  private readonly recording = new Map<string, Promise<void>>();
 
   constructor(
     private readonly deliveries: DeliveryRepository,
@@ -142,24 +140,6 @@ export class DeliveryOutcomes {
   record(job: DeliveryJob, format: string, status: DeliveryStatus, attempt: AttemptRecord, nextAttemptAt: Date | null): Settling {
     if (status === 'succeeded' || status === 'failed') this.metrics.completed.inc({ channel: job.destination.kind, format, outcome: status });
     annotate({ 'herald.delivery.status': status });
-    const key = attemptKey(job.delivery_id, attempt.attempt);
-    const written = this.deliveries.recordAttempt(deliveryRef(job), status, attempt, nextAttemptAt);
-    this.recording.set(key, written);
-    const forget = () => this.recording.get(key) === written && this.recording.delete(key);
-    written.then(forget, forget);
-    return settling(written);
-  }
-
-  /**
-   * Whether this job's attempt was made already: Kafka hands a job out again when its offset was not committed
-   * (a rebalance, a restart), and the router can produce one twice the same way. An attempt still being written
-   * counts once its write ends, whatever its outcome; a failed write is the original's to retry.
-   */
-  async attemptMade(job: DeliveryJob): Promise<boolean> {
-    const writing = this.recording.get(attemptKey(job.delivery_id, job.attempt));
-    if (writing) return writing.then(() => true, () => true);
-    return this.deliveries.hasAttempt(job.delivery_id, job.attempt);
+    return settling(this.deliveries.recordAttempt(deliveryRef(job), status, attempt, nextAttemptAt));
   }
 }
-
-const attemptKey = (deliveryId: string, attempt: number) => `${deliveryId}#${attempt}`;

@@ -7,6 +7,7 @@ import { retryTiers, type DeadLetters, type KafkaProducer, type Settling } from 
 import { DeliveryMetrics } from '@herald/observability';
 import type { AttemptRecord, DeliveryRef, DeliveryRepository, DeliveryStatus, EmailChannelEntity, EmailChannelRepository } from '@herald/persistence';
 import { EmailDeliveryService } from './email-delivery.service';
+import { MadeAttempts } from './made-attempts';
 
 const event = { id: 'evt_1', type: 'deploy.failed', org_id: 'org_1', project_id: null, occurred_at: 't', created_at: 't', data: {} };
 const aJob = (attempt: number): DeliveryJob => ({ delivery_id: deliveryId(event, 'ec_1'), attempt, destination: { kind: 'email', id: 'ec_1' }, event });
@@ -39,7 +40,7 @@ function aSender(answers: SmtpResult['kind'][]) {
     },
   } as unknown as Mailer;
   const config = { HERALD_EMAIL_RETRY_SCHEDULE: ['1s', '1s'] } as unknown as HeraldConfig;
-  const service = new EmailDeliveryService(channels, mailer, outcomes, metrics, new ReplayPacing(), config);
+  const service = new EmailDeliveryService(channels, mailer, outcomes, metrics, new ReplayPacing(), new MadeAttempts(deliveries), config);
   /** As the consumer runs a handler: the next job of the channel may start once it returns, before its record is written. */
   const handle = async (job: DeliveryJob) => (await service.deliver(job)) as Settling | undefined;
   return { handle, flush, log, sent, retries };

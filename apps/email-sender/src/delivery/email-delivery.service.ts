@@ -6,6 +6,7 @@ import { Topics, type Settling } from '@herald/kafka';
 import { DeliveryMetrics } from '@herald/observability';
 import { EmailChannelRepository, type AttemptRecord } from '@herald/persistence';
 import { deliveryAttributes, inSpan, SpanKind, SpanStatusCode } from '@herald/tracing';
+import { MadeAttempts } from './made-attempts';
 
 /** Emails have one format; the label matches the webhook formats' on the dashboards. */
 const EMAIL = 'email';
@@ -27,6 +28,7 @@ export class EmailDeliveryService {
     private readonly outcomes: DeliveryOutcomes,
     private readonly metrics: DeliveryMetrics,
     private readonly replayPacing: ReplayPacing,
+    private readonly madeAttempts: MadeAttempts,
     @Inject(HERALD_CONFIG) config: HeraldConfig,
   ) {
     this.policy = { schedule: config.HERALD_EMAIL_RETRY_SCHEDULE };
@@ -35,10 +37,14 @@ export class EmailDeliveryService {
 
   async deliver(job: DeliveryJob): Promise<Settling | void> {
     // A job read twice must not mail its recipients twice: unlike a webhook's receiver, they cannot tell a repeat.
-    if (await this.outcomes.attemptMade(job)) {
+    if (await this.madeAttempts.made(job)) {
       this.logger.log({ msg: 'attempt made already; job read again skipped', ...deliveryLogFields(job) });
       return;
     }
+    return this.madeAttempts.recording(job, await this.attempt(job));
+  }
+
+  private async attempt(job: DeliveryJob): Promise<Settling> {
     const channel = await this.channels.findById(job.destination.id);
     if (!channel) {
       this.metrics.attempt(meteredDestination(job), EMAIL, 'no_request');
