@@ -1,9 +1,8 @@
-import { execFileSync } from 'node:child_process';
-import { Agent } from 'undici';
 import { deliveryId, parseDeliveryJob } from '@herald/deliveries';
 import { Topics } from '@herald/kafka';
 import { eventually, readTopic, startSmtpServer, type ReceivedRequest, type TestSmtpServer, type TopicMessage } from '@herald/testing';
-import { root, suitePorts } from './support/stack';
+import { suitePorts } from './support/stack';
+import { adminApi } from './support/admin-api';
 import { endToEnd, type PublishedEvent } from './support/suite';
 
 /**
@@ -43,20 +42,8 @@ describe('content filters end to end', () => {
   });
   const { kafka, receiver, org, publish } = suite;
 
-  // A fresh connection per call: ingest's keep-alive may close an idle socket under a reused one.
-  const noKeepAlive = new Agent({ pipelining: 0 });
-  suite.cleanup(() => noKeepAlive.close());
-  let key = '';
-  const api = async (method: string, apiPath: string, body?: unknown) => {
-    const response = await fetch(`http://127.0.0.1:${PORT_BASE}/api/v1${apiPath}`, {
-      dispatcher: noKeepAlive,
-      method,
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : undefined };
-  };
+  const admin = adminApi(suite, PORT_BASE);
+  const api = admin.call;
 
   const id = (eventId: string, destination: string) => deliveryId({ org_id: ORG, id: eventId }, destination);
   /** The org's jobs in a deliveries topic, as `event → destination` pairs. */
@@ -68,8 +55,7 @@ describe('content filters end to end', () => {
 
   it('delivers to each destination exactly the events its filter passes', async () => {
     await org(ORG);
-    const created = execFileSync(process.execPath, ['dist/apps/ingest/src/cli.js', 'api-keys', 'create', '--org', ORG, '--role', 'admin'], { cwd: root, env: process.env, encoding: 'utf8' });
-    key = (JSON.parse(created.trim().split('\n').at(-1)!) as { key: string }).key;
+    admin.actAs(ORG);
     const target = await receiver(() => ({ status: 204 }));
 
     const pager = await api('POST', '/webhooks', { url: `${target.url}/pager`, description: 'pages on production failures', filter: PAGER_FILTER });

@@ -1,9 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { deliveryId } from '@herald/deliveries';
 import { EmailChannelRepository, WebhookRepository, type NewWebhook } from '@herald/persistence';
 import { generateSecret } from '@herald/signing';
 import { eventually, startSmtpServer, testKafka, type ReceivedRequest } from '@herald/testing';
-import { root, suitePorts } from './support/stack';
+import { suitePorts } from './support/stack';
+import { adminApi } from './support/admin-api';
 import { endToEnd } from './support/suite';
 
 /**
@@ -44,17 +44,8 @@ describe('replays end to end', () => {
   const suite = endToEnd({ portBase: PORT_BASE, env: async () => (await coordinatorReady(), ENV) });
   const { dataSource, receiver, org, publish } = suite;
   const webhook = (hook: NewWebhook) => new WebhookRepository(dataSource).create(hook, generateSecret());
-  let key: string;
-
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- assertions, not types, check the JSON here
-  const api = async (method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> => {
-    const response = await fetch(`http://127.0.0.1:${PORT_BASE}/api/v1${path}`, {
-      method,
-      headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    return { status: response.status, body: await response.json() };
-  };
+  const admin = adminApi(suite, PORT_BASE);
+  const api = admin.call;
   const failedCount = async (destinationId: string) => Number((await dataSource.query(`SELECT count(*) FROM deliveries WHERE destination_id = $1 AND status = 'failed'`, [destinationId]))[0].count);
   const eventIds = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => `${prefix}-${String(i).padStart(3, '0')}`);
   /** Event ids in the order a replay goes: by the time Herald accepted them, then id. */
@@ -64,8 +55,7 @@ describe('replays end to end', () => {
 
   beforeAll(async () => {
     await org('org_replay');
-    const created = execFileSync(process.execPath, ['dist/apps/ingest/src/cli.js', 'api-keys', 'create', '--org', 'org_replay', '--role', 'admin'], { cwd: root, env: { ...process.env, DATABASE_URL: suite.databaseUrl }, encoding: 'utf8' });
-    key = JSON.parse(created).key;
+    admin.actAs('org_replay');
   });
 
   /** A webhook for `type` whose first `count` deliveries all end failed (500, one retry a second later), then answers 204. */

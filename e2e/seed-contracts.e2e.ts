@@ -2,12 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Agent, fetch } from 'undici';
 import { deliveryId } from '@herald/deliveries';
 import { Topics } from '@herald/kafka';
 import { DeliveryRepository } from '@herald/persistence';
 import { eventually, readTopic, type ReceivedRequest, type Receiver } from '@herald/testing';
 import { root, suitePorts } from './support/stack';
+import { adminApi } from './support/admin-api';
 import { endToEnd, type PublishedEvent } from './support/suite';
 
 /**
@@ -43,28 +43,9 @@ const header = (request: ReceivedRequest, name: string) => {
 describe("seeds' wire contracts", () => {
   const suite = endToEnd({ portBase: PORT_BASE });
   const { dataSource, receiver, org } = suite;
-  let key = '';
-
-  // A fresh connection per call: the tests idle longer than ingest's keep-alive, and reusing a socket
-  // the server is closing fails the call ("other side closed").
-  const noKeepAlive = new Agent({ pipelining: 0 });
-  suite.cleanup(() => noKeepAlive.close());
-
   /** Calls the running ingest's admin API as the org's admin. */
-  const api = async (method: string, apiPath: string, body?: unknown) => {
-    const response = await fetch(`http://127.0.0.1:${PORT_BASE}/api/v1${apiPath}`, {
-      dispatcher: noKeepAlive,
-      method,
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : undefined };
-  };
-  const adminKey = (orgId: string) => {
-    const created = execFileSync(process.execPath, ['dist/apps/ingest/src/cli.js', 'api-keys', 'create', '--org', orgId, '--role', 'admin'], { cwd: root, env: process.env, encoding: 'utf8' });
-    return (JSON.parse(created.trim().split('\n').at(-1)!) as { key: string }).key;
-  };
+  const admin = adminApi(suite, PORT_BASE);
+  const api = admin.call;
 
   const send = (orgId: string, event: PublishedEvent & { occurred_at?: string }) =>
     suite.producer.send({ topic: Topics.events, messages: [{ key: orgId, value: JSON.stringify({ ...event, org_id: orgId, data: event.data ?? {} }) }] });
@@ -91,7 +72,7 @@ describe("seeds' wire contracts", () => {
     checkBody: (body: Record<string, unknown>, request: ReceivedRequest) => void;
   }) {
     await org(options.orgId);
-    key = adminKey(options.orgId);
+    admin.actAs(options.orgId);
     const target = await receiver();
     const route = `/${options.orgId}`;
     const created = await api('POST', '/webhooks', { ...options.webhook, url: `${target.url}${route}` });
@@ -260,7 +241,7 @@ describe("seeds' wire contracts", () => {
 
   it('an alias reaches subscribers of its type and the other way round; an org toggle on either name applies to both', async () => {
     await org('org_aliases');
-    key = adminKey('org_aliases');
+    admin.actAs('org_aliases');
     const target = await receiver();
     for (const [id, events] of [['dotted', ['deploy.failed']], ['underscored', ['deploy_failed']]] as const) {
       expect((await api('POST', '/webhooks', { url: `${target.url}/${id}`, events, signing_scheme: 'github', secret: 'alias-test-secret-1' })).status).toBe(201);
@@ -274,7 +255,7 @@ describe("seeds' wire contracts", () => {
 
     // A second org turns the type off by its alias before its first event, so the router's first look already has the toggle.
     await org('org_alias_off');
-    key = adminKey('org_alias_off');
+    admin.actAs('org_alias_off');
     expect((await api('PATCH', '/event-types/deploy_failed', { enabled: false })).body).toMatchObject({ type: 'deploy.failed', enabled: false, aliases: ['deploy_failed'] });
     for (const [id, events] of [['dotted', ['deploy.failed']], ['underscored', ['deploy_failed']], ['sentinel', ['deploy.succeeded']]] as const) {
       expect((await api('POST', '/webhooks', { url: `${target.url}/off/${id}`, events, signing_scheme: 'github', secret: 'alias-test-secret-1' })).status).toBe(201);
@@ -291,7 +272,7 @@ describe("seeds' wire contracts", () => {
 
   it('a template that fails, runs out of time or outgrows the limit fails only its own delivery, with the reason in the log', async () => {
     await org('org_templates');
-    key = adminKey('org_templates');
+    admin.actAs('org_templates');
     const target = await receiver();
     const broken = { runtime: '$error("no environment in this event")', timeout: '($f := function($x) { $f($x + 1) }; $f(0))', oversize: '{ "twice": data.big & data.big & data.big }' };
     const ids: Record<string, string> = {};
@@ -332,7 +313,7 @@ describe("seeds' wire contracts", () => {
 
   it('PagerDuty and Opsgenie: trigger then resolve share one dedup key, create then close one alias, unsigned', async () => {
     await org('org_incidents');
-    key = adminKey('org_incidents');
+    admin.actAs('org_incidents');
     const target = await receiver();
     expect((await api('POST', '/webhooks', { url: `${target.url}/pd/enqueue`, format: 'pagerduty' })).body).toMatchObject({ status: 422, field: 'integration_key' });
     const pd = await api('POST', '/webhooks', { url: `${target.url}/pd/enqueue`, format: 'pagerduty', integration_key: 'R0123456789abcdef0123456789abcde', events: ['deployment.failed', 'deployment.succeeded'] });
