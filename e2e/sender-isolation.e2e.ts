@@ -1,11 +1,10 @@
-import { createServer, type Socket } from 'node:net';
 import { Partitioners } from 'kafkajs';
-import type { AddressInfo } from 'node:net';
 import { deliveryId, DeliveryControl } from '@herald/deliveries';
 import { Headers, KafkaProducer, Topics } from '@herald/kafka';
 import { DeliveryRepository, WebhookRepository, type NewWebhook } from '@herald/persistence';
 import { generateSecret } from '@herald/signing';
 import { eventually, readTopic } from '@herald/testing';
+import { startHungServer } from './support/hung-server';
 import { scrape, total } from './support/metrics';
 import { suitePorts } from './support/stack';
 import { endToEnd } from './support/suite';
@@ -25,27 +24,6 @@ const ISOLATION_ENV = {
   // Only a resume closes a breaker within these tests.
   HERALD_BREAKER_RESET_MS: '3600000',
 };
-
-/** A loopback server that accepts connections and never answers: the worst endpoint there is. */
-async function startHungServer(): Promise<{ url: string; requests: () => number; close(): Promise<void> }> {
-  const sockets = new Set<Socket>();
-  let requests = 0;
-  const server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('data', (chunk) => (requests += (chunk.toString('latin1').match(/^POST /gm) ?? []).length));
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => undefined);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
-    requests: () => requests,
-    close: async () => {
-      for (const socket of sockets) socket.destroy();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
-}
 
 describe('webhook sender isolation', () => {
   const suite = endToEnd({ portBase: PORT_BASE, env: ISOLATION_ENV });
@@ -68,7 +46,8 @@ describe('webhook sender isolation', () => {
     const [chatId, bystanderId] = [sharing('wh_poison_chat'), sharing('wh_bystander')];
     await webhook({ id: 'wh_poison_raw', orgId: 'org_poison', url: `${target.url}/raw` });
     await webhook({ id: chatId, orgId: 'org_poison', url: `${target.url}/chat`, format: 'slack' });
-    await webhook({ id: bystanderId, orgId: 'org_bystander', url: `${target.url}/bystander` });
+    // Endpoint ordering: its unkeyed deliveries must arrive in the order they came, through the spills.
+    await webhook({ id: bystanderId, orgId: 'org_bystander', url: `${target.url}/bystander`, ordering: 'endpoint' });
 
     const BYSTANDER = 100;
     const now = new Date().toISOString();
@@ -118,7 +97,8 @@ describe('webhook sender isolation', () => {
     await org('org_resume');
     let hanging = true;
     const target = await receiver(() => (hanging ? { status: 200, delayMs: 30_000 } : { status: 204 }));
-    await webhook({ id: 'wh_resume', orgId: 'org_resume', url: target.url, timeoutMs: 500, retrySchedule: ['1h'], pauseAfterFailures: 5 });
+    // One request at a time (endpoint ordering), so exactly three reach it before its breaker opens.
+    await webhook({ id: 'wh_resume', orgId: 'org_resume', url: target.url, timeoutMs: 500, retrySchedule: ['1h'], pauseAfterFailures: 5, ordering: 'endpoint' });
     const webhooks = new WebhookRepository(dataSource);
 
     // Three timeouts open the breaker (for an hour); failing fast counts too; five in a row pause the webhook.
@@ -157,9 +137,11 @@ describe('webhook sender isolation', () => {
     suite.cleanup(() => hung.close());
     const healthy = await receiver();
     const hungTimeoutMs = 30_000;
-    await webhook({ id: 'wh_hung', orgId: 'org_hang', url: hung.url, timeoutMs: hungTimeoutMs, retrySchedule: ['1h'] });
+    // Endpoint ordering throughout: each endpoint's deliveries in order, one at a time (the hung one's three
+    // requests before its breaker opens). Key ordering with a hung endpoint: e2e/ordering.e2e.ts.
+    await webhook({ id: 'wh_hung', orgId: 'org_hang', url: hung.url, timeoutMs: hungTimeoutMs, retrySchedule: ['1h'], ordering: 'endpoint' });
     const healthyIds = Array.from({ length: 9 }, (_, i) => `wh_ok_${i}`);
-    for (const id of healthyIds) await webhook({ id, orgId: 'org_hang', url: `${healthy.url}/${id}` });
+    for (const id of healthyIds) await webhook({ id, orgId: 'org_hang', url: `${healthy.url}/${id}`, ordering: 'endpoint' });
 
     const events = 200;
     const publishedAt = new Map<string, number>();

@@ -58,7 +58,8 @@ describe('webhook delivery engine', () => {
   it('spaces deliveries by the webhook\'s rate limit, each still one attempt', async () => {
     await org('org_rate');
     const target = await receiver();
-    await webhook({ id: 'wh_rate', orgId: 'org_rate', url: target.url, rateLimit: 4 });
+    // One at a time (endpoint ordering): each delivery asks for its slot when the one before it has gone.
+    await webhook({ id: 'wh_rate', orgId: 'org_rate', url: target.url, rateLimit: 4, ordering: 'endpoint' });
     const count = 14;
     await publish('org_rate', ...Array.from({ length: count }, (_, i) => ({ id: `rl-${i}`, type: 'deploy.failed' })));
 
@@ -75,7 +76,7 @@ describe('webhook delivery engine', () => {
     await eventually(async () => ((await Promise.all(ids.map((id) => deliveries.findById(id)))).every((d) => d?.status === 'succeeded') ? true : undefined));
     for (const id of ids) expect((await deliveries.attempts(id)).map((a) => a.attempt)).toEqual([1]);
     const sender = await scrape(suite.stack.services.find((s) => s.name === 'webhook-sender')!.url);
-    // One delivery at a time per endpoint (HERALD_ENDPOINT_CONCURRENCY=1): each asks for its slot when the one
+    // One delivery at a time (endpoint ordering): each asks for its slot when the one
     // before it has gone, so its slot is at most 250 ms away and it waits in place (unless its predecessor
     // itself took that long); nothing is deferred.
     expect(total(sender, 'herald_deliveries_rate_limited_total', { action: 'waited' })).toBeGreaterThanOrEqual(count / 2);
@@ -142,7 +143,8 @@ describe('webhook delivery engine', () => {
     await org('org_breaker');
     const hanging = await receiver(() => ({ status: 200, delayMs: 20_000 }));
     const healthy = await receiver();
-    await webhook({ id: 'wh_hanging', orgId: 'org_breaker', url: hanging.url, timeoutMs: 1000, retrySchedule: ['1h'], pauseAfterFailures: 100 });
+    // One request at a time (endpoint ordering), so the breaker's count of timeouts in a row is exact.
+    await webhook({ id: 'wh_hanging', orgId: 'org_breaker', url: hanging.url, timeoutMs: 1000, retrySchedule: ['1h'], pauseAfterFailures: 100, ordering: 'endpoint' });
     await webhook({ id: 'wh_healthy', orgId: 'org_breaker', url: healthy.url });
 
     const latencies: number[] = [];
@@ -175,7 +177,7 @@ describe('webhook delivery engine', () => {
     await org('org_pause');
     let healthy = false;
     const target = await receiver(() => (healthy ? { status: 204 } : { status: 503 }));
-    await webhook({ id: 'wh_pause', orgId: 'org_pause', url: target.url, retrySchedule: ['1h'], eventTypes: ['deploy.failed'] });
+    await webhook({ id: 'wh_pause', orgId: 'org_pause', url: target.url, retrySchedule: ['1h'], eventTypes: ['deploy.failed'], ordering: 'endpoint' });
     await publish('org_pause', ...Array.from({ length: 10 }, (_, i) => ({ id: `p-${i}`, type: 'deploy.failed' })));
     const webhooks = new WebhookRepository(dataSource);
     await eventually(async () => ((await webhooks.findById('wh_pause'))?.pausedAt ? true : undefined), 30_000);

@@ -45,6 +45,7 @@ export interface PublishedEvent {
   type: string;
   project_id?: string;
   data?: Record<string, unknown>;
+  ordering_key?: string;
 }
 
 /** What every end-to-end suite has: the built and migrated services running against the test broker and database. */

@@ -89,6 +89,8 @@ describe('admin API: email channels, events, event types, config', () => {
       [{ data: {} }, 'type'],
       [{ type: 'deploy.failed', occurred_at: 'yesterday' }, 'occurred_at'],
       [{ type: 'deploy.failed', data: 'text' }, 'data'],
+      [{ type: 'deploy.failed', ordering_key: '' }, 'ordering_key'],
+      [{ type: 'deploy.failed', ordering_key: 'k'.repeat(257) }, 'ordering_key'],
     ] as const) {
       const response = await api.call('POST', '/api/v1/events', { key, body });
       expect([JSON.stringify(body), response.status, response.body.field]).toEqual([JSON.stringify(body), 422, field]);
@@ -101,6 +103,13 @@ describe('admin API: email channels, events, event types, config', () => {
     expect((await api.call('GET', '/api/v1/events?status=received', { key })).body.data).toEqual([]);
     expect((await api.call('GET', '/api/v1/events?delivery_status=failed', { key })).body.data).toEqual([]);
     expect((await api.call('GET', '/api/v1/events?since=last-week', { key })).body.field).toBe('since');
+
+    // The ordering key: the producer's, else the type's default from data; stored and listed with the event.
+    const keyed = await api.call('POST', '/api/v1/events', { key, body: { type: 'deploy.failed', ordering_key: 'release-7' } });
+    const defaulted = await api.call('POST', '/api/v1/events', { key, body: { type: 'deployment.started', data: { deployment_id: 'dep_9' } } });
+    expect([keyed.status, keyed.body.ordering_key, defaulted.body.ordering_key]).toEqual([202, 'release-7', 'dep_9']);
+    const stored = await api.call('GET', '/api/v1/events?type=deployment.started', { key });
+    expect(stored.body.data.map((e: { id: string; ordering_key?: string }) => [e.id, e.ordering_key])).toEqual([[defaulted.body.id, 'dep_9']]);
   });
 
   it('pages through 250 events in a stable order with opaque cursors, even within one millisecond', async () => {

@@ -41,6 +41,26 @@ describe('admin API: webhooks', () => {
     expect((await api.call('GET', `/api/v1/webhooks/${created.body.id}`, { key })).status).toBe(404);
   });
 
+  it('orders per key with 16 in flight by default; ordering and max_in_flight are set, read and checked per webhook', async () => {
+    const { key } = await api.org();
+    const created = await api.call('POST', '/api/v1/webhooks', { key, body: { url: `${receiver.url}/ordered` } });
+    expect(created.body).toMatchObject({ ordering: 'key', max_in_flight: 16 });
+    const strict = await api.call('PATCH', `/api/v1/webhooks/${created.body.id}`, { key, body: { ordering: 'endpoint' } });
+    expect(strict.body).toMatchObject({ ordering: 'endpoint', max_in_flight: 16 });
+    const parallel = await api.call('PATCH', `/api/v1/webhooks/${created.body.id}`, { key, body: { ordering: 'none', max_in_flight: 32 } });
+    expect(parallel.body).toMatchObject({ ordering: 'none', max_in_flight: 32 });
+    expect((await api.call('GET', `/api/v1/webhooks/${created.body.id}`, { key })).body).toMatchObject({ ordering: 'none', max_in_flight: 32 });
+    for (const [body, field] of [
+      [{ ordering: 'fifo' }, 'ordering'],
+      [{ max_in_flight: 0 }, 'max_in_flight'],
+      [{ max_in_flight: 65 }, 'max_in_flight'],
+      [{ max_in_flight: 2.5 }, 'max_in_flight'],
+    ] as const) {
+      const refused = await api.call('PATCH', `/api/v1/webhooks/${created.body.id}`, { key, body });
+      expect([refused.status, refused.body.field, refused.headers.get('content-type')]).toEqual([422, field, 'application/problem+json; charset=utf-8']);
+    }
+  });
+
   it('refuses URLs that are not https or not public, naming the field', async () => {
     const { key } = await api.org();
     const urls = ['http://example.com/hook', 'https://10.0.0.5/hook', 'https://169.254.169.254/latest/meta-data', 'https://[::ffff:192.168.1.1]/x', 'https://user:pw@93.184.215.14/', 'ftp://93.184.215.14/', 'not a url', 'https://does-not-resolve.invalid/hook'];

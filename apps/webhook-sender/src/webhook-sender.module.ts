@@ -10,6 +10,8 @@ import { Admissions } from './delivery/admission';
 import { AutoPause } from './delivery/auto-pause';
 import { DeliveryController } from './delivery/delivery.controller';
 import { EndpointHealthMetrics } from './delivery/endpoint-health-metrics';
+import { KeyOrder } from './delivery/key-order';
+import { DeliveryPlacement } from './delivery/placement';
 import { RateLimits } from './delivery/rate-limits';
 import { Settlement } from './delivery/settlement';
 import { Spillover } from './delivery/spillover';
@@ -27,6 +29,8 @@ import { AttemptRetention } from './retention/attempt-retention';
     Admissions,
     AutoPause,
     Spillover,
+    DeliveryPlacement,
+    KeyOrder,
     RateLimits,
     ReplayPacing,
     WebhookRequests,

@@ -28,6 +28,8 @@ export const someSettings = (over: Partial<WebhookSettings> = {}): WebhookSettin
   consecutiveFailures: 0,
   pauseAfterFailures: 10,
   rateLimit: null,
+  ordering: 'key',
+  maxInFlight: 16,
   version: 1,
   ...over,
 });

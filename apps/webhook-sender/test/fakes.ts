@@ -9,6 +9,8 @@ import type { HttpRequest, HttpSender, SendResult } from '@herald/webhook-transp
 import { Admissions } from '../src/delivery/admission';
 import { AutoPause } from '../src/delivery/auto-pause';
 import { EndpointHealthMetrics } from '../src/delivery/endpoint-health-metrics';
+import { KeyOrder } from '../src/delivery/key-order';
+import { DeliveryPlacement } from '../src/delivery/placement';
 import { RateLimits } from '../src/delivery/rate-limits';
 import { Settlement } from '../src/delivery/settlement';
 import { Spillover } from '../src/delivery/spillover';
@@ -31,6 +33,8 @@ export const aWebhookRow = (over: Partial<WebhookEntity> = {}): WebhookEntity =>
     consecutiveFailures: 0,
     pauseAfterFailures: 10,
     rateLimit: null,
+    ordering: 'key',
+    maxInFlight: 16,
     updatedAt: new Date(1),
     ...over,
   }) as WebhookEntity;
@@ -74,7 +78,8 @@ export class FakeOutcomes {
     },
     scheduleRetry: async (job: DeliveryJob, _topic: string, delayMs: number) => void this.calls.push(['retry', job.delivery_id, delayMs]),
     defer: async (job: DeliveryJob) => void this.calls.push(['defer', job.delivery_id]),
-    spill: async (job: DeliveryJob, seq: number, _topic: string, delayMs: number) => void this.calls.push(['spill', job.delivery_id, seq, delayMs]),
+    spill: async (job: DeliveryJob, seq: number | undefined, _topic: string, delayMs: number) => void this.calls.push(['spill', job.delivery_id, seq, delayMs]),
+    holdBack: async (job: DeliveryJob, _topic: string, delayMs: number) => void this.calls.push(['holdBack', job.delivery_id, delayMs]),
     exhaust: async (job: DeliveryJob, reason: string) => void this.calls.push(['exhaust', job.delivery_id, reason]),
     fail: async (job: DeliveryJob, error: string) => void this.calls.push(['record', job.delivery_id, 'failed', error]),
     emit: async (_job: DeliveryJob, type: string) => void this.calls.push(['emit', type]),
@@ -112,13 +117,16 @@ export function aSender(env: Record<string, string> = {}) {
   const endpointMetrics = new EndpointHealthMetrics(new Registry(), endpoints, webhooks as unknown as WebhookRepository, fakes.deliveries);
   const autoPause = new AutoPause(webhooks as unknown as WebhookRepository, fakes.deliveries, fakes.outcomes, metrics, endpointMetrics);
   const consumerHooks = new ConsumerHooks();
-  const spillover = new Spillover(fakes.outcomes, endpointMetrics, config, consumerHooks);
-  const admissions = new Admissions(autoPause, new RateLimits(fakes.outcomes, metrics), new ReplayPacing());
-  const settlement = new Settlement(fakes.outcomes, fakes.deadLetters, autoPause, metrics);
+  const placement = new DeliveryPlacement(endpoints, consumerHooks);
+  const spillover = new Spillover(fakes.outcomes, endpointMetrics, placement, config, consumerHooks);
+  const keyOrder = new KeyOrder(fakes.outcomes, config);
+  const admissions = new Admissions(autoPause, new RateLimits(fakes.outcomes, metrics, keyOrder), keyOrder, new ReplayPacing());
+  const settlement = new Settlement(fakes.outcomes, fakes.deadLetters, autoPause, metrics, keyOrder);
   const service = new WebhookDeliveryService(endpoints, admissions, new WebhookRequests(new EventCatalog(), config), http, settlement);
   return {
     service,
     consumerHooks,
+    placement,
     endpoints,
     spillover,
     webhooks,

@@ -56,8 +56,6 @@ export const ConfigSchema = z.object({
   /** Lets deliveries reach loopback receivers (tests, local demo). Off in production. */
   HERALD_ALLOW_LOOPBACK_DESTINATIONS: bool.default(false),
   HERALD_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
-  /** Requests in flight per endpoint in one sender process: 1 keeps each endpoint's deliveries in order. */
-  HERALD_ENDPOINT_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   /** Circuit breaker per endpoint: opens when this share of recent attempts failed… */
   HERALD_BREAKER_ERROR_PERCENT: z.coerce.number().min(1).max(100).default(50),
   /** …over at least this many attempts within the rolling window… */

@@ -59,3 +59,17 @@ describe('DeliveryOutcomes.startMetricsAtZero', () => {
     expect(await series(metrics.rateLimited)).toEqual(['webhook/deferred=0', 'webhook/waited=0']);
   });
 });
+
+describe('DeliveryOutcomes.holdBack', () => {
+  it('parks the job as the same attempt until it is due back, and shows it pending until then', async () => {
+    const sent: { topic: string; headers: unknown; value: DeliveryJob }[] = [];
+    const deferred: [string, number, number][] = [];
+    const producer = { send: async (topic: string, [m]: { value: string; headers: unknown }[]) => void sent.push({ topic, headers: m.headers, value: JSON.parse(m.value) }) } as unknown as KafkaProducer;
+    const deliveries = { recordDeferred: async (ref: DeliveryRef, attemptsMade: number, at: Date) => void deferred.push([ref.id, attemptsMade, at.getTime()]) } as unknown as DeliveryRepository;
+    const tiers = [{ name: '5s', delayMs: 5_000, topic: 'herald.retry.5s.v1' }];
+    const outcomes = new DeliveryOutcomes(deliveries, producer, {} as DeadLetters, new DeliveryMetrics(new Registry(), { HERALD_METRICS_FAILING_DESTINATIONS: 0 }), tiers);
+    await outcomes.holdBack({ ...job, spill_seq: 3 }, 'herald.deliveries.webhook.v1', 5_000, 1_000);
+    expect(sent).toEqual([{ topic: 'herald.retry.5s.v1', headers: { 'herald-due-at': '6000', 'herald-return-to': 'herald.deliveries.webhook.v1' }, value: { ...job } }]);
+    expect(deferred).toEqual([[job.delivery_id, 1, 6_000]]);
+  });
+});

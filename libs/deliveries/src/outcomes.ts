@@ -111,12 +111,22 @@ export class DeliveryOutcomes {
   }
 
   /**
-   * Takes the job out of its partition for `delayMs` (its endpoint has too many queued): not an attempt, and not
-   * written to the delivery log, which keeps showing the delivery as it was.
+   * Takes the job out of its partition for `delayMs` because its endpoint has too many queued (`seq`: its place among
+   * the endpoint's spilled ones): not an attempt, and not written to the delivery log, which keeps showing the
+   * delivery as it was.
    */
-  async spill(job: DeliveryJob, seq: number, returnTo: string, delayMs: number, now = Date.now()): Promise<void> {
+  async spill(job: DeliveryJob, seq: number | undefined, returnTo: string, delayMs: number, now = Date.now()): Promise<void> {
     const spilled = spillMessage(job, seq, returnTo, delayMs, this.tiers, now);
     await this.producer.send(spilled.topic, [spilled.message]);
+  }
+
+  /**
+   * Takes the job out of its partition for `delayMs` because an earlier delivery of its ordering key is waiting for
+   * a retry: not an attempt, but shown as pending until it comes back, since that can be hours.
+   */
+  async holdBack(job: DeliveryJob, returnTo: string, delayMs: number, now = Date.now()): Promise<void> {
+    await this.spill(job, undefined, returnTo, delayMs, now);
+    await this.deliveries.recordDeferred(deliveryRef(job), job.attempt - 1, new Date(now + delayMs));
   }
 
   /** Parks the job on the dead-letter topic with the reason and publishes `delivery.exhausted`. */

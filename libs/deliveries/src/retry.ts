@@ -37,9 +37,10 @@ export function deferMessage(job: DeliveryJob, returnTo: string, delayMs: number
 
 /**
  * The message that takes `job` out of its partition for `delayMs` because its endpoint has too many deliveries
- * queued: it returns to `returnTo` as the same attempt, carrying `seq`, its place among its endpoint's that left.
+ * queued (or behind an earlier one of its ordering key): it returns to `returnTo` as the same attempt, carrying `seq`,
+ * its place among its endpoint's that spilled, if any.
  */
-export function spillMessage(job: DeliveryJob, seq: number, returnTo: string, delayMs: number, tiers: readonly RetryTier[], now = Date.now()): ParkedJob {
+export function spillMessage(job: DeliveryJob, seq: number | undefined, returnTo: string, delayMs: number, tiers: readonly RetryTier[], now = Date.now()): ParkedJob {
   return parkedJob({ ...job, spill_seq: seq }, returnTo, delayMs, tiers, now);
 }
 

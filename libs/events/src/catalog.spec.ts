@@ -201,3 +201,34 @@ describe('parseEventTypeExtensions', () => {
     expect(reason(JSON.stringify([entry, entry]))).toBe("HERALD_EVENT_TYPES[1].type: 'billing.invoice_overdue' is defined twice");
   });
 });
+
+describe('default ordering keys', () => {
+  it('keys deployment and build events by their id in data, aliases included, whichever spelling the producer uses', () => {
+    expect(catalog.defaultOrderingKey('deployment.started', { deployment_id: 'dep_1' })).toBe('dep_1');
+    expect(catalog.defaultOrderingKey('deployment.completed', { deployment: { id: 'dep_1' } })).toBe('dep_1');
+    expect(catalog.defaultOrderingKey('deploy_failed', { deploy_id: 42 })).toBe('42');
+    expect(catalog.defaultOrderingKey('build.failed', { build: { id: 'b_7' } })).toBe('b_7');
+  });
+
+  it('gives no key where the type names none, or its data has no usable value there', () => {
+    expect(catalog.defaultOrderingKey('server.degraded', { deployment_id: 'dep_1' })).toBeUndefined();
+    expect(catalog.defaultOrderingKey('deployment.started', { deployment_id: '' })).toBeUndefined();
+    expect(catalog.defaultOrderingKey('deployment.started', { deployment: { id: { nested: true } } })).toBeUndefined();
+    expect(catalog.defaultOrderingKey('deployment.started', JSON.parse('{"__proto__": {"id": "x"}}') as Record<string, unknown>)).toBeUndefined();
+    expect(catalog.defaultOrderingKey('nope.nothing', { deployment_id: 'dep_1' })).toBeUndefined();
+  });
+
+  it('lets configuration name paths for its own types and keeps the built-in paths of a redefined type', () => {
+    const extended = EventCatalog.withExtensions(
+      parseEventTypeExtensions(
+        JSON.stringify([
+          { type: 'billing.invoice_overdue', category: 'billing', severity: 'failure', orderingKey: ['invoice.id'] },
+          { type: 'deploy.started', category: 'deployments', severity: 'info', enabledByDefault: true },
+        ]),
+      ),
+    );
+    expect(extended.defaultOrderingKey('billing.invoice_overdue', { invoice: { id: 'inv_1' } })).toBe('inv_1');
+    expect(extended.defaultOrderingKey('deploy.started', { deployment_id: 'dep_1' })).toBe('dep_1');
+    expect(() => parseEventTypeExtensions(JSON.stringify([{ type: 'a.b', category: 'c', severity: 'info', orderingKey: 'invoice.id' }]))).toThrow(/orderingKey/);
+  });
+});

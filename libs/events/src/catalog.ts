@@ -17,7 +17,16 @@ export interface EventTypeDefinition {
    * the name it was sent with, so the body a receiver gets carries its platform's spelling.
    */
   aliases?: readonly string[];
+  /**
+   * Where in `data` the event's default ordering key is (dotted paths, the first present string or number wins), for
+   * events sent without `ordering_key`: the deployment id for deployment events, so `deployment.started` and
+   * `deployment.completed` of one deployment reach a webhook in order while other deployments' events pass.
+   */
+  orderingKey?: readonly string[];
 }
+
+const DEPLOYMENT_KEY = ['deployment_id', 'deployment.id', 'deploy_id', 'deploy.id'] as const;
+const BUILD_KEY = ['build_id', 'build.id'] as const;
 
 /**
  * Every event type the seeds name. Extend at deploy time with HERALD_EVENT_TYPES
@@ -42,27 +51,27 @@ export const BUILTIN_EVENT_TYPES: readonly EventTypeDefinition[] = [
   { type: 'delivery.exhausted', category: 'system', severity: 'failure', description: 'A delivery failed for good after its last retry.', enabledByDefault: true },
 
   // oec.sh (seed 000) and Reoclo (seed 001): deploy.*
-  { type: 'deploy.started', category: 'deployments', severity: 'info', description: 'A deployment started.', enabledByDefault: false, aliases: ['deploy_started'] },
-  { type: 'deploy.succeeded', category: 'deployments', severity: 'success', description: 'A deployment finished successfully.', enabledByDefault: true, aliases: ['deploy_succeeded'] },
-  { type: 'deploy.completed', category: 'deployments', severity: 'success', description: 'A deployment completed successfully.', enabledByDefault: true },
-  { type: 'deploy.failed', category: 'deployments', severity: 'failure', description: 'A deployment failed.', enabledByDefault: true, aliases: ['deploy_failed'] },
-  { type: 'deploy.cancelled', category: 'deployments', severity: 'info', description: 'A deployment was cancelled.', enabledByDefault: true },
+  { type: 'deploy.started', category: 'deployments', severity: 'info', description: 'A deployment started.', enabledByDefault: false, aliases: ['deploy_started'], orderingKey: DEPLOYMENT_KEY },
+  { type: 'deploy.succeeded', category: 'deployments', severity: 'success', description: 'A deployment finished successfully.', enabledByDefault: true, aliases: ['deploy_succeeded'], orderingKey: DEPLOYMENT_KEY },
+  { type: 'deploy.completed', category: 'deployments', severity: 'success', description: 'A deployment completed successfully.', enabledByDefault: true, orderingKey: DEPLOYMENT_KEY },
+  { type: 'deploy.failed', category: 'deployments', severity: 'failure', description: 'A deployment failed.', enabledByDefault: true, aliases: ['deploy_failed'], orderingKey: DEPLOYMENT_KEY },
+  { type: 'deploy.cancelled', category: 'deployments', severity: 'info', description: 'A deployment was cancelled.', enabledByDefault: true, orderingKey: DEPLOYMENT_KEY },
 
   // OEC.sh public API (seed 002) and Versioner (seed 004): deployment.*
-  { type: 'deployment.pending', category: 'deployments', severity: 'info', description: 'A deployment was queued.', enabledByDefault: false },
-  { type: 'deployment.started', category: 'deployments', severity: 'info', description: 'A deployment is in progress.', enabledByDefault: false },
-  { type: 'deployment.succeeded', category: 'deployments', severity: 'success', description: 'A deployment finished successfully.', enabledByDefault: true },
-  { type: 'deployment.completed', category: 'deployments', severity: 'success', description: 'A deployment completed successfully.', enabledByDefault: true },
-  { type: 'deployment.failed', category: 'deployments', severity: 'failure', description: 'A deployment failed.', enabledByDefault: true },
-  { type: 'deployment.preflight_failed', category: 'deployments', severity: 'failure', description: 'A deployment failed its preflight checks before it started.', enabledByDefault: true },
-  { type: 'deployment.aborted', category: 'deployments', severity: 'info', description: 'A deployment was cancelled.', enabledByDefault: true },
+  { type: 'deployment.pending', category: 'deployments', severity: 'info', description: 'A deployment was queued.', enabledByDefault: false, orderingKey: DEPLOYMENT_KEY },
+  { type: 'deployment.started', category: 'deployments', severity: 'info', description: 'A deployment is in progress.', enabledByDefault: false, orderingKey: DEPLOYMENT_KEY },
+  { type: 'deployment.succeeded', category: 'deployments', severity: 'success', description: 'A deployment finished successfully.', enabledByDefault: true, orderingKey: DEPLOYMENT_KEY },
+  { type: 'deployment.completed', category: 'deployments', severity: 'success', description: 'A deployment completed successfully.', enabledByDefault: true, orderingKey: DEPLOYMENT_KEY },
+  { type: 'deployment.failed', category: 'deployments', severity: 'failure', description: 'A deployment failed.', enabledByDefault: true, orderingKey: DEPLOYMENT_KEY },
+  { type: 'deployment.preflight_failed', category: 'deployments', severity: 'failure', description: 'A deployment failed its preflight checks before it started.', enabledByDefault: true, orderingKey: DEPLOYMENT_KEY },
+  { type: 'deployment.aborted', category: 'deployments', severity: 'info', description: 'A deployment was cancelled.', enabledByDefault: true, orderingKey: DEPLOYMENT_KEY },
 
   // Versioner (seed 004): build.*
-  { type: 'build.pending', category: 'builds', severity: 'info', description: 'A build was queued.', enabledByDefault: false },
-  { type: 'build.started', category: 'builds', severity: 'info', description: 'A build is in progress.', enabledByDefault: false },
-  { type: 'build.completed', category: 'builds', severity: 'success', description: 'A build succeeded.', enabledByDefault: true },
-  { type: 'build.failed', category: 'builds', severity: 'failure', description: 'A build failed.', enabledByDefault: true },
-  { type: 'build.aborted', category: 'builds', severity: 'info', description: 'A build was cancelled.', enabledByDefault: true },
+  { type: 'build.pending', category: 'builds', severity: 'info', description: 'A build was queued.', enabledByDefault: false, orderingKey: BUILD_KEY },
+  { type: 'build.started', category: 'builds', severity: 'info', description: 'A build is in progress.', enabledByDefault: false, orderingKey: BUILD_KEY },
+  { type: 'build.completed', category: 'builds', severity: 'success', description: 'A build succeeded.', enabledByDefault: true, orderingKey: BUILD_KEY },
+  { type: 'build.failed', category: 'builds', severity: 'failure', description: 'A build failed.', enabledByDefault: true, orderingKey: BUILD_KEY },
+  { type: 'build.aborted', category: 'builds', severity: 'info', description: 'A build was cancelled.', enabledByDefault: true, orderingKey: BUILD_KEY },
 
   // oec.sh (seeds 000, 002): environments and servers.
   { type: 'environment.created', category: 'environments', severity: 'info', description: 'A new environment was provisioned.', enabledByDefault: true },
@@ -116,6 +125,9 @@ export const BUILTIN_EVENT_TYPES: readonly EventTypeDefinition[] = [
  */
 export const ALL_EVENT_TYPES = '*';
 
+/** Longest ordering key, in characters: an id, not a document. */
+export const MAX_ORDERING_KEY = 256;
+
 export class EventCatalog {
   private readonly byType: ReadonlyMap<string, EventTypeDefinition>;
   /** Every accepted name (types and aliases) to its definition. */
@@ -139,13 +151,15 @@ export class EventCatalog {
   /**
    * The built-in catalog plus definitions from configuration (later ones win). Redefining a
    * built-in type keeps its built-in aliases and adds the ones given, so turning a type on never
-   * makes a seed's spelling unknown.
+   * makes a seed's spelling unknown; so does its default ordering key, unless the entry names its own.
    */
   static withExtensions(extra: readonly EventTypeDefinition[]): EventCatalog {
     const builtin = new Map(BUILTIN_EVENT_TYPES.map((d) => [d.type, d]));
     const merged = extra.map((d) => {
       const aliases = [...new Set([...(builtin.get(d.type)?.aliases ?? []), ...(d.aliases ?? [])])];
-      return aliases.length > 0 ? { ...d, aliases } : d;
+      // Likewise its default ordering key, unless the entry names its own.
+      const orderingKey = d.orderingKey ?? builtin.get(d.type)?.orderingKey;
+      return { ...d, ...(aliases.length > 0 ? { aliases } : {}), ...(orderingKey ? { orderingKey } : {}) };
     });
     return new EventCatalog([...BUILTIN_EVENT_TYPES, ...merged]);
   }
@@ -169,6 +183,16 @@ export class EventCatalog {
   /** The type a name stands for (itself for a type, its type for an alias); undefined when unknown. */
   typeOf(name: string): string | undefined {
     return this.byName.get(name)?.type;
+  }
+
+  /** The ordering key an event of `name` gets from its data when it has none of its own; undefined when none applies. */
+  defaultOrderingKey(name: string, data: Record<string, unknown>): string | undefined {
+    for (const path of this.byName.get(name)?.orderingKey ?? []) {
+      let value: unknown = data;
+      for (const part of path.split('.')) value = typeof value === 'object' && value !== null && Object.hasOwn(value, part) ? (value as Record<string, unknown>)[part] : undefined;
+      if ((typeof value === 'string' && value.length > 0) || typeof value === 'number') return String(value).slice(0, MAX_ORDERING_KEY);
+    }
+    return undefined;
   }
 
   list(): EventTypeDefinition[] {
@@ -198,6 +222,7 @@ const ExtensionSchema = z.array(
         'must be an array of names',
       )
       .optional(),
+    orderingKey: z.array(text().min(1, 'must not be empty').max(256, 'must be at most 256 characters'), 'must be an array of data paths').max(8, 'must name at most 8 paths').optional(),
   }, 'must be an object'),
   'must be a JSON array of event type definitions',
 );

@@ -27,6 +27,21 @@ describe('acceptEvent', () => {
     expect(event).toMatchObject({ id: 'deploy-42', project_id: 'prj_9', occurred_at: '2026-05-07T14:23:11Z', data: {} });
   });
 
+  it('keeps the producer ordering_key, else takes the type default from data, else none', () => {
+    const base = { type: 'deployment.started', org_id: 'org_1', data: { deployment_id: 'dep_1' } };
+    expect(acceptEvent({ ...base, ordering_key: 'mine' }, catalog, now).ordering_key).toBe('mine');
+    expect(acceptEvent(base, catalog, now).ordering_key).toBe('dep_1');
+    expect(acceptEvent({ type: 'server.degraded', org_id: 'org_1' }, catalog, now)).not.toHaveProperty('ordering_key');
+  });
+
+  it('bounds ordering_key: a non-empty string of at most 256 characters', () => {
+    const base = { type: 'deploy.failed', org_id: 'org_1' };
+    expect(reasonOf({ ...base, ordering_key: '' })).toMatch(/^ordering_key: /);
+    expect(reasonOf({ ...base, ordering_key: 'k'.repeat(257) })).toMatch(/^ordering_key: /);
+    expect(reasonOf({ ...base, ordering_key: 42 })).toMatch(/^ordering_key: /);
+    expect(acceptEvent({ ...base, ordering_key: 'k'.repeat(256) }, catalog, now).ordering_key).toHaveLength(256);
+  });
+
   it('names the field at fault', () => {
     expect(reasonOf({ org_id: 'org_1' })).toMatch(/^type: /);
     expect(reasonOf({ type: 'deploy.failed' })).toMatch(/^org_id: /);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { EventCatalog } from './catalog';
+import { MAX_ORDERING_KEY, type EventCatalog } from './catalog';
 import { newEventId } from './event-id';
 import { checkEventSize, checkNesting, checkValues, decodeJsonText } from './intake-limits';
 import { InvalidEventError } from './invalid-event';
@@ -22,6 +22,13 @@ export const EventInputSchema = z.object({
   project_id: id.nullish(),
   occurred_at: z.iso.datetime({ offset: true }).optional(),
   data: data.optional(),
+  /** Deliveries of one key to one webhook go out in order; other keys pass them (docs/events-and-formats.md). */
+  ordering_key: z
+    .string()
+    .min(1)
+    .max(MAX_ORDERING_KEY)
+    .optional()
+    .describe("Deliveries of one key to a webhook go out in order, one at a time (a retry holds back only its key); other keys pass them. Default: the type's key from its data (the deployment id for deployment events), else none"),
 });
 export type EventInput = z.input<typeof EventInputSchema>;
 
@@ -34,6 +41,8 @@ export const HeraldEventSchema = z.object({
   occurred_at: z.string(),
   created_at: z.string(),
   data,
+  /** The effective ordering key: the producer's, or the catalog's default for the type; absent when neither. */
+  ordering_key: z.string().optional(),
 });
 export type HeraldEvent = z.infer<typeof HeraldEventSchema>;
 
@@ -85,6 +94,8 @@ export function acceptEvent(input: unknown, catalog: EventCatalog, now: Date = n
     created_at: createdAt,
     data: event.data ?? {},
   };
+  const orderingKey = event.ordering_key ?? catalog.defaultOrderingKey(event.type, accepted.data);
+  if (orderingKey !== undefined) accepted.ordering_key = orderingKey;
   checkEventSize(JSON.stringify(accepted));
   return accepted;
 }

@@ -1,6 +1,6 @@
 import { Injectable, type Logger } from '@nestjs/common';
 import { describeError } from '@herald/observability';
-import type { OverflowOptions, QuarantineHandler } from './consumer';
+import type { OverflowOptions, PlaceMessage, QuarantineHandler } from './consumer';
 import type { DeadLetters } from './dead-letters';
 import { classifyFailure } from './failures';
 
@@ -13,6 +13,7 @@ import { classifyFailure } from './failures';
 export class ConsumerHooks {
   beforeQuarantine: QuarantineHandler | undefined;
   overflow: OverflowOptions | undefined;
+  place: PlaceMessage | undefined;
 
   /**
    * Runs before a message is quarantined (e.g. to record its delivery as failed with the reason). If it throws,
@@ -22,7 +23,12 @@ export class ConsumerHooks {
     this.beforeQuarantine = hook;
   }
 
-  /** Bounds the messages of one key waiting on a partition; see OverflowOptions. */
+  /** Decides each message's group, lane and limit instead of the consumer's `ordering`; see ConsumerOptions.place. */
+  placeMessages(place: PlaceMessage): void {
+    this.place = place;
+  }
+
+  /** Bounds the messages of one group waiting on a partition; see OverflowOptions. */
   spillOverflow(options: OverflowOptions): void {
     this.overflow = options;
   }

@@ -35,11 +35,11 @@ describe('ConsumerRunner', () => {
 
   type Quarantined = { message: InboundMessage; failure: QuarantineFailure };
 
-  async function run(topic: string, handler: MessageHandler, concurrency = 1, perKeyConcurrency = 1, more: Partial<ConsumerOptions> = {}) {
+  async function run(topic: string, handler: MessageHandler, concurrency = 1, more: Partial<ConsumerOptions> = {}) {
     const groupId = `test-${randomUUID()}`;
     const quarantined: Quarantined[] = [];
     const quarantine = async (message: InboundMessage, failure: QuarantineFailure) => void quarantined.push({ message, failure });
-    const runner = new ConsumerRunner(kafka, { groupId, topics: [topic], handler, concurrency, perKeyConcurrency, quarantine, ...more });
+    const runner = new ConsumerRunner(kafka, { groupId, topics: [topic], handler, concurrency, quarantine, ...more });
     await runner.start();
     return { groupId, runner, quarantined };
   }
@@ -106,28 +106,32 @@ describe('ConsumerRunner', () => {
     expect(await committed(groupId, topic)).toEqual(['21']);
   });
 
-  it('runs up to perKeyConcurrency messages of one key at once, each lane in order', async () => {
-    const topic = await topicWith(Array.from({ length: 6 }, (_, i) => ({ key: 'a', value: String(i) })));
+  it('places messages: a group runs up to its limit at once, each lane in order, and commits once all finish', async () => {
+    // Group = Kafka key, lane = the value's letter, limit 2: lanes x and y of group a run side by side, each in order.
+    const values = ['x1', 'y1', 'x2', 'y2', 'x3', 'y3'].map((value) => ({ key: 'a', value }));
+    const topic = await topicWith(values);
     let running = 0;
     let most = 0;
-    const seen: number[] = [];
-    const { runner } = await run(
+    const seen: string[] = [];
+    const { groupId, runner } = await run(
       topic,
       async (m) => {
         running++;
         most = Math.max(most, running);
         await new Promise((r) => setTimeout(r, 100));
-        seen.push(Number(m.value!.toString()));
+        seen.push(m.value!.toString());
         running--;
       },
       8,
-      2,
+      { place: (m) => ({ group: m.key!, lane: m.value!.toString()[0], limit: 2 }) },
     );
     await until(() => seen.length === 6);
+    await until(() => runner.health().lastProgressAt !== null);
     await runner.stop();
     expect(most).toBe(2);
-    expect(seen.filter((n) => n % 2 === 0)).toEqual([0, 2, 4]);
-    expect(seen.filter((n) => n % 2 === 1)).toEqual([1, 3, 5]);
+    expect(seen.filter((v) => v.startsWith('x'))).toEqual(['x1', 'x2', 'x3']);
+    expect(seen.filter((v) => v.startsWith('y'))).toEqual(['y1', 'y2', 'y3']);
+    expect(await committed(groupId, topic)).toEqual(['6']);
   });
 
   it('retries a failing message after a pause instead of skipping it, and commits nothing past it', async () => {
@@ -220,7 +224,6 @@ describe('ConsumerRunner', () => {
         if (outage) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
       },
       1,
-      1,
       { stallTimeoutMs: 2_500 },
     );
     await until(() => calls >= 2);
@@ -250,7 +253,6 @@ describe('ConsumerRunner', () => {
         handled.push(value);
       },
       8,
-      1,
       { overflow: { maxQueuedPerKey: 2, spill: async (m) => void spilled.push(m.value!.toString()) } },
     );
     await until(() => runner.health().ready);

@@ -2,6 +2,8 @@ import { Logger } from '@nestjs/common';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { describeError } from '@herald/observability';
 import { classifyFailure, nextStep, type FailureKind } from './failures';
+import { InFlight, type Entry } from './in-flight';
+import { Lanes, type Placement } from './lanes';
 
 export interface InboundMessage {
   topic: string;
@@ -45,8 +47,15 @@ export interface QuarantineFailure {
 export type QuarantineHandler = (message: InboundMessage, failure: QuarantineFailure) => Promise<void>;
 
 /**
- * A bound on the messages of one key waiting on a partition. When `maxQueuedPerKey` messages of a key already
- * wait behind the one(s) running for it, each further message of that key is handed to `spill` instead of
+ * Where a message runs: its group and lane (see Placement), or null to run on its own. A promise only when the
+ * answer needs a read first (e.g. settings not yet known); the partition's dispatching waits for it, so it must
+ * settle soon and never reject (answer a safe placement instead).
+ */
+export type PlaceMessage = (message: InboundMessage) => Placement | null | Promise<Placement | null>;
+
+/**
+ * A bound on the messages of one group waiting on a partition. When `maxQueuedPerKey` messages of a group already
+ * wait beyond the `limit` running for it, each further message of that key is handed to `spill` instead of
  * joining the queue; once `spill` resolves the message counts as done (its offset may be committed), so a key
  * whose handler hangs costs the partition at most `maxQueuedPerKey` held messages, and fetching and committing
  * go on for every other key. `spill` must make the message durable elsewhere (e.g. a retry tier) before it
@@ -69,17 +78,14 @@ export interface ConsumerOptions {
   topics: string[];
   handler: MessageHandler;
   /**
-   * Handlers executing at once per partition. Messages sharing a key run one after another, in
-   * order; others run side by side, across batches, so one slow key does not hold up the partition.
+   * Handlers executing at once per partition before fetching waits. Messages of one lane run one after another,
+   * in order; others run side by side, across batches, so one slow key does not hold up the partition.
    */
   concurrency?: number;
-  /** `key` (default): same-key messages run in order. `none`: every message is independent. */
+  /** `key` (default): messages with the same Kafka key run in order, one at a time. `none`: every message is independent. */
   ordering?: 'key' | 'none';
-  /**
-   * With `key` ordering: how many messages of one key may run at once (default 1, strict order).
-   * Above 1, a key's messages are dealt round-robin to that many lanes, each in order.
-   */
-  perKeyConcurrency?: number;
+  /** Places each message instead of `ordering` (e.g. per webhook: its own ordering and limit). */
+  place?: PlaceMessage;
   partitionsConsumedConcurrently?: number;
   sessionTimeoutMs?: number;
   /**
@@ -115,8 +121,13 @@ function backoffMs(tries: number): number {
 const SESSION_TIMEOUT_MS = 6_000;
 const HEARTBEAT_INTERVAL_MS = 1_000;
 const COMMIT_INTERVAL_MS = 100;
-/** Finished messages kept behind an unfinished one, per partition, before fetching waits. */
-const MAX_SPAN = 10_000;
+/** Unfinished messages (running or waiting for their lane) per partition before fetching waits: bounds memory. */
+const MAX_UNFINISHED = 10_000;
+/**
+ * Offsets past the oldest unfinished message per partition before fetching waits: bounds what a restart hands out
+ * again. Finished messages (spilled ones among them) cost nothing to keep, so this is well above MAX_UNFINISHED.
+ */
+const MAX_SPAN = 100_000n;
 
 export function defer(until: number): Deferral {
   return { deferUntil: until };
@@ -145,12 +156,6 @@ function toInbound(topic: string, partition: number, message: KafkaMessage): Inb
   };
 }
 
-interface Entry {
-  offset: bigint;
-  startedAt: number;
-  done: boolean;
-}
-
 /** Why a partition stopped taking work: a handler failed or deferred at `entry`. */
 interface Halt {
   entry: Entry;
@@ -171,54 +176,17 @@ interface Failing {
   reason: string;
 }
 
-/**
- * A partition's messages in flight, in offset order. Entries only ever become done, so two cursors that only
- * move forward find the oldest unfinished message and the committable prefix in amortised constant time.
- */
-class InFlight {
-  private items: Entry[] = [];
-  /** First entry not yet taken as committed. */
-  private head = 0;
-  /** First entry that might not be done (>= head). */
-  private scan = 0;
-
-  get size(): number {
-    return this.items.length - this.head;
-  }
-
-  push(entry: Entry): void {
-    this.items.push(entry);
-  }
-
-  oldestUnfinished(): Entry | undefined {
-    while (this.scan < this.items.length && this.items[this.scan].done) this.scan++;
-    return this.items[this.scan];
-  }
-
-  /** Offset to commit: one past the last message of the done prefix, or null if nothing new. */
-  takeDonePrefix(): bigint | null {
-    this.oldestUnfinished();
-    if (this.scan === this.head) return null;
-    const next = this.items[this.scan - 1].offset + 1n;
-    this.head = this.scan;
-    // Drop the taken prefix once it is most of the array, so the copy is paid for by the entries it frees.
-    if (this.head > 1024 && this.head * 2 > this.items.length) {
-      this.items = this.items.slice(this.head);
-      this.scan -= this.head;
-      this.head = 0;
-    }
-    return next;
-  }
+interface Task {
+  entry: Entry;
+  message: InboundMessage;
+  placement: Placement | null;
 }
 
 /** Work in flight on one partition, oldest first; only a done prefix is ever committed. */
 class PartitionWork {
   readonly entries = new InFlight();
-  readonly chains = new Map<string, Promise<void>>();
-  /** Messages seen per key, to deal them to lanes when a key may run several at once. */
-  readonly dealt = new Map<string, number>();
-  /** Messages per key dispatched to its lanes and not finished: running, or queued behind one that is. */
-  readonly pending = new Map<string, number>();
+  /** Which placed messages may start: per group and lane. */
+  readonly lanes = new Lanes<Task>();
   readonly tasks = new Set<Promise<void>>();
   /** Handlers executing now (not those queued behind a message with the same key). */
   running = 0;
@@ -241,13 +209,14 @@ class PartitionWork {
   }
 
   full(concurrency: number): boolean {
-    return this.running >= concurrency || this.entries.size >= MAX_SPAN;
+    if (this.running >= concurrency || this.entries.size >= MAX_UNFINISHED) return true;
+    const oldest = this.entries.oldestUnfinished();
+    return oldest !== undefined && this.next !== null && this.next - oldest.offset >= MAX_SPAN;
   }
 
-  count(key: string, by: 1 | -1): void {
-    const n = (this.pending.get(key) ?? 0) + by;
-    if (n > 0) this.pending.set(key, n);
-    else this.pending.delete(key);
+  /** Where to commit: the oldest unfinished message, or one past the last dispatched. */
+  commitPoint(): bigint | null {
+    return this.entries.oldestUnfinished()?.offset ?? this.next;
   }
 
   waitForRoom(): Promise<void> {
@@ -410,78 +379,84 @@ export class ConsumerRunner {
     return !this.stopping && this.partitions.get(work.id) === work;
   }
 
-  /** Dispatches a batch and returns once every message is started (not finished). */
+  /** Dispatches a batch and returns once every message is started or waiting for its lane (not finished). */
   private async takeBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     const work = this.work(batch.topic, batch.partition);
     const beat = setInterval(() => void heartbeat().catch(() => undefined), HEARTBEAT_INTERVAL_MS);
     try {
-      for (const message of batch.messages) {
+      for (const raw of batch.messages) {
         while (work.full(this.concurrency) && !work.halt && isRunning() && !isStale()) await work.waitForRoom();
         if (work.halt || !isRunning() || isStale() || !this.current(work)) return;
-        this.dispatch(work, toInbound(batch.topic, batch.partition, message));
-        resolveOffset(message.offset);
+        const message = toInbound(batch.topic, batch.partition, raw);
+        let placement = this.place(message);
+        if (placement instanceof Promise) {
+          placement = await placement;
+          if (work.halt || !isRunning() || isStale() || !this.current(work)) return;
+        }
+        this.dispatch(work, message, placement);
+        resolveOffset(raw.offset);
       }
     } finally {
       clearInterval(beat);
     }
   }
 
-  private dispatch(work: PartitionWork, message: InboundMessage): void {
-    const entry: Entry = { offset: BigInt(message.offset), startedAt: Date.now(), done: false };
-    work.entries.push(entry);
-    work.next = entry.offset + 1n;
-    const { overflow } = this.options;
-    const key = this.options.ordering === 'none' ? null : message.key;
-    // Up to `lanes` of a key run; beyond those, `maxQueuedPerKey` may wait; beyond that, the message leaves.
-    const lanes = Math.max(1, this.options.perKeyConcurrency ?? 1);
-    const full = overflow !== undefined && key !== null && (work.pending.get(key) ?? 0) >= lanes + overflow.maxQueuedPerKey;
-    if (overflow && key !== null && (overflow.leaves ? overflow.leaves(message, full) : full)) {
-      this.track(work, entry, message, overflow.spill(message));
-      return;
-    }
-    if (key !== null) work.count(key, 1);
-    const generation = work.generation;
-    const lane = this.laneOf(work, message);
-    const task: Promise<void> = (work.chains.get(lane) ?? Promise.resolve())
-      .then(async () => {
-        if (work.generation !== generation) return;
-        entry.startedAt = Date.now();
-        work.running++;
-        try {
-          const result = await this.options.handler(message);
-          if (result && typeof result === 'object' && 'deferUntil' in result) this.halt(work, { entry, message, until: result.deferUntil });
-          else if (result && typeof result === 'object' && 'durable' in result) this.track(work, entry, message, result.durable);
-          else entry.done = true;
-        } finally {
-          work.running--;
-        }
-      })
-      .catch((error: unknown) => this.halt(work, { entry, message, until: null, error }))
-      .finally(() => {
-        if (key !== null) work.count(key, -1);
-        work.tasks.delete(task);
-        if (work.chains.get(lane) === task) work.chains.delete(lane);
-        this.settled(work);
-      });
-    work.chains.set(lane, task);
-    work.tasks.add(task);
+  private place(message: InboundMessage): ReturnType<PlaceMessage> {
+    if (this.options.place) return this.options.place(message);
+    if (this.options.ordering === 'none' || message.key === null) return null;
+    return { group: message.key, lane: message.key, limit: 1 };
   }
 
-  private laneOf(work: PartitionWork, message: InboundMessage): string {
-    if (this.options.ordering === 'none' || message.key === null) return `#${message.offset}`;
-    const lanes = this.options.perKeyConcurrency ?? 1;
-    if (lanes <= 1) return message.key;
-    const n = work.dealt.get(message.key) ?? 0;
-    work.dealt.set(message.key, n + 1);
-    return `${message.key}\u0000${n % lanes}`;
+  private dispatch(work: PartitionWork, message: InboundMessage, placement: Placement | null): void {
+    const offset = BigInt(message.offset);
+    const entry = work.entries.add(offset, Date.now());
+    // Kafka hands this partition out from here: nothing below it needs committing by this work.
+    work.committed ??= offset;
+    work.next = offset + 1n;
+    const { overflow } = this.options;
+    // Up to `limit` of a group run; beyond those, `maxQueuedPerKey` may wait; beyond that, the message leaves.
+    if (overflow && placement && message.key !== null) {
+      const full = work.lanes.size(placement.group) >= placement.limit + overflow.maxQueuedPerKey;
+      if (overflow.leaves ? overflow.leaves(message, full) : full) {
+        this.track(work, entry, message, overflow.spill(message));
+        return;
+      }
+    }
+    const task: Task = { entry, message, placement };
+    if (!placement) this.run(work, task);
+    else for (const ready of work.lanes.add(task, placement)) this.run(work, ready);
+  }
+
+  private run(work: PartitionWork, { entry, message, placement }: Task): void {
+    entry.startedAt = Date.now();
+    work.running++;
+    const task: Promise<void> = (async () => {
+      try {
+        const result = await this.options.handler(message);
+        if (result && typeof result === 'object' && 'deferUntil' in result) this.halt(work, { entry, message, until: result.deferUntil });
+        else if (result && typeof result === 'object' && 'durable' in result) this.track(work, entry, message, result.durable);
+        else work.entries.finish(entry);
+      } finally {
+        work.running--;
+      }
+    })()
+      .catch((error: unknown) => this.halt(work, { entry, message, until: null, error }))
+      .finally(() => {
+        work.tasks.delete(task);
+        if (placement) {
+          const next = work.lanes.finish(placement);
+          // A halted partition starts nothing more: it is rewound to its oldest unfinished message.
+          if (!work.halt && this.current(work)) for (const ready of next) this.run(work, ready);
+        }
+        this.settled(work);
+      });
+    work.tasks.add(task);
   }
 
   /** The message counts as done once `durable` resolves; drain and rewind wait for it too. */
   private track(work: PartitionWork, entry: Entry, message: InboundMessage, durable: Promise<void>): void {
     const tracked: Promise<void> = durable
-      .then(() => {
-        entry.done = true;
-      })
+      .then(() => work.entries.finish(entry))
       .catch((error: unknown) => this.halt(work, { entry, message, until: null, error }))
       .finally(() => {
         work.tasks.delete(tracked);
@@ -510,7 +485,7 @@ export class ConsumerRunner {
   }
 
   private async commitNow(work: PartitionWork): Promise<void> {
-    const next = work.entries.takeDonePrefix();
+    const next = work.commitPoint();
     work.wake();
     if (next === null || (work.committed !== null && next <= work.committed)) return;
     try {
@@ -591,7 +566,7 @@ export class ConsumerRunner {
       return false;
     }
     this.logger.error({ msg: 'message quarantined', ...fields, error: describeError(halt.error) });
-    halt.entry.done = true;
+    work.entries.finish(halt.entry);
     this.failing.delete(work.id);
     await this.commitNow(work);
     return true;

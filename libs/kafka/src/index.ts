@@ -1,6 +1,7 @@
 export { createKafka, kafkaConnection, type KafkaConnectionConfig } from './client';
-export { ConsumerRunner, defer, settling, type ConsumerHealth, type ConsumerOptions, type Deferral, type HandlerResult, type InboundMessage, type MessageHandler, type OverflowOptions, type QuarantineFailure, type Settling } from './consumer';
+export { ConsumerRunner, defer, settling, type ConsumerHealth, type ConsumerOptions, type Deferral, type HandlerResult, type InboundMessage, type MessageHandler, type OverflowOptions, type PlaceMessage, type QuarantineFailure, type Settling } from './consumer';
 export { ConsumerHooks } from './consumer-hooks';
+export { type Placement } from './lanes';
 export { PoisonMessage } from './failures';
 export { readDeadLetters, replayDeadLetter, type DeadLetter } from './dead-letter-replay';
 export { DeadLetters, type ParkCause, type ParkingTopic } from './dead-letters';

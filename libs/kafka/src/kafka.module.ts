@@ -84,7 +84,7 @@ export class KafkaModule {
  * Consumes the topics of the app's `@EventPattern` handlers as the consumer group `<prefix>.<service>`. The
  * consumer has its own Nest config (not the HTTP app's filters), with handler errors passed through unchanged.
  */
-export function connectConsumer(app: INestApplication, config: HeraldConfig, service: string, options: Omit<TransportOptions, 'groupId' | 'stallTimeoutMs' | 'quarantine' | 'overflow'> = {}): void {
+export function connectConsumer(app: INestApplication, config: HeraldConfig, service: string, options: Omit<TransportOptions, 'groupId' | 'stallTimeoutMs' | 'quarantine' | 'overflow' | 'place'> = {}): void {
   // What connectMicroservice does without deferInitialization, with the filter in place before the handlers are
   // wrapped (they are wrapped once, at registration). The app's lifecycle hooks have run: not again for the consumer.
   const consumer = app.connectMicroservice({ strategy: kafkaTransport(app, config, service, options) }, { deferInitialization: true }) as NestMicroservice;
@@ -102,13 +102,13 @@ function kafkaTransport(
   app: Pick<INestApplicationContext, 'get'>,
   config: HeraldConfig,
   service: string,
-  options: Omit<TransportOptions, 'groupId' | 'stallTimeoutMs' | 'quarantine' | 'overflow'> = {},
+  options: Omit<TransportOptions, 'groupId' | 'stallTimeoutMs' | 'quarantine' | 'overflow' | 'place'> = {},
 ): KafkaTransport {
   const hooks = app.get(ConsumerHooks);
   const quarantine = quarantineThrough(hooks, app.get(DeadLetters), new Logger(`consumer:${service}`));
   return new KafkaTransport(
     app.get<Kafka>(KAFKA),
-    { ...options, groupId: `${config.KAFKA_GROUP_PREFIX}.${service}`, stallTimeoutMs: config.HERALD_STALL_TIMEOUT_MS, quarantine, overflow: hooks.overflow },
+    { ...options, groupId: `${config.KAFKA_GROUP_PREFIX}.${service}`, stallTimeoutMs: config.HERALD_STALL_TIMEOUT_MS, quarantine, overflow: hooks.overflow, place: hooks.place },
     app.get(HealthRegistry),
     app.get(Registry),
   );

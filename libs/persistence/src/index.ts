@@ -21,5 +21,5 @@ export { PersistenceModule } from './persistence.module';
 export { RateLimitCounterRepository, type BucketCount, type WindowedBucket } from './rate-limit-counter/rate-limit-counter.repository';
 export { ReplayEntity, type ReplaySelection, type ReplayState } from './replay/replay.entity';
 export { ReplayInProgressError, ReplayRepository, type BackfillPick, type DestinationStatus, type NewReplay, type ReplayItem, type ReplayProgress, type ReplayStep } from './replay/replay.repository';
-export { DEFAULT_RETRY_SCHEDULE, WebhookEntity, type StaticHeader } from './webhook/webhook.entity';
+export { DEFAULT_MAX_IN_FLIGHT, DEFAULT_RETRY_SCHEDULE, MAX_MAX_IN_FLIGHT, WEBHOOK_ORDERINGS, WebhookEntity, type StaticHeader, type WebhookOrdering } from './webhook/webhook.entity';
 export { WebhookRepository, type NewWebhook } from './webhook/webhook.repository';

@@ -12,7 +12,7 @@ export interface ServiceOptions {
   name: string;
   module: Type<unknown>;
   /** Consume the topics of the module's `@EventPattern` handlers; false for HTTP-only processes. */
-  consumer?: { concurrency?: number; ordering?: 'key' | 'none'; perKeyConcurrency?: number; partitionsConsumedConcurrently?: number } | false;
+  consumer?: { concurrency?: number; ordering?: 'key' | 'none'; partitionsConsumedConcurrently?: number } | false;
   /** HTTP setup that must happen before the app initialises (body parsers, docs routes). */
   configure?: (app: INestApplication) => void;
 }

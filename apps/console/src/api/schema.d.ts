@@ -605,6 +605,17 @@ export interface components {
              */
             client_errors_final?: boolean;
             /**
+             * @description key: deliveries with the same ordering_key go out one at a time, in order (a retry holds back only its key), the rest in parallel up to max_in_flight; endpoint: every delivery one at a time, in order; none: all in parallel up to max_in_flight
+             * @default key
+             * @enum {string}
+             */
+            ordering?: "key" | "endpoint" | "none";
+            /**
+             * @description Requests to the endpoint in flight at once (per sender replica); ignored with endpoint ordering
+             * @default 16
+             */
+            max_in_flight?: number;
+            /**
              * @description Pause after this many failed attempts in a row (retries and circuit-breaker fast-fails count; a success starts the count again); 0 never pauses
              * @default 10
              */
@@ -684,6 +695,13 @@ export interface components {
             rate_limit?: number | null;
             /** @description Treat 4xx other than 408/409/425/429 as final */
             client_errors_final?: boolean;
+            /**
+             * @description key: deliveries with the same ordering_key go out one at a time, in order (a retry holds back only its key), the rest in parallel up to max_in_flight; endpoint: every delivery one at a time, in order; none: all in parallel up to max_in_flight
+             * @enum {string}
+             */
+            ordering?: "key" | "endpoint" | "none";
+            /** @description Requests to the endpoint in flight at once (per sender replica); ignored with endpoint ordering */
+            max_in_flight?: number;
             /** @description Pause after this many failed attempts in a row (retries and circuit-breaker fast-fails count; a success starts the count again); 0 never pauses */
             pause_after_failures?: number;
             /** @description Name of the signature header instead of the scheme's default (X-OEC-Signature, X-Reoclo-Signature-256…); null: the default */
@@ -742,6 +760,8 @@ export interface components {
             data?: {
                 [key: string]: unknown;
             };
+            /** @description Deliveries of one key to a webhook go out in order, one at a time (a retry holds back only its key); other keys pass them. Default: the type's key from its data (the deployment id for deployment events), else none */
+            ordering_key?: string;
         };
         ToggleEventType: {
             /** @description Whether the org receives this event type at all */
@@ -905,6 +925,9 @@ export interface components {
             timeout_ms: number | null;
             rate_limit: number | null;
             client_errors_final: boolean;
+            /** @enum {string} */
+            ordering: "key" | "endpoint" | "none";
+            max_in_flight: number;
             pause_after_failures: number;
             signature_header: string | null;
             timestamp_header: string | null;
@@ -945,6 +968,9 @@ export interface components {
             timeout_ms: number | null;
             rate_limit: number | null;
             client_errors_final: boolean;
+            /** @enum {string} */
+            ordering: "key" | "endpoint" | "none";
+            max_in_flight: number;
             pause_after_failures: number;
             signature_header: string | null;
             timestamp_header: string | null;
@@ -1014,6 +1040,8 @@ export interface components {
             data: {
                 [key: string]: unknown;
             };
+            /** @description The effective ordering key: the producer's, or the type's default from its data; absent when neither */
+            ordering_key?: string;
         };
         LoggedEvent: {
             id: string;
@@ -1026,6 +1054,8 @@ export interface components {
             data: {
                 [key: string]: unknown;
             };
+            /** @description The effective ordering key: the producer's, or the type's default from its data; absent when neither */
+            ordering_key?: string;
             /**
              * @description published once it is on herald.events.accepted.v1
              * @enum {string}

@@ -23,27 +23,28 @@ describe('console forms', () => {
   });
 
   it('turn a valid webhook form into the API fields', () => {
-    const { fields, errors } = webhookFields({ ...WEBHOOK_DEFAULTS, url: ' https://hooks.example.com/x ', events: 'deploy.failed build.failed', retry_schedule: '1s,2s', timeout_ms: '5000', pause_after_failures: '3' });
+    const { fields, errors } = webhookFields({ ...WEBHOOK_DEFAULTS, url: ' https://hooks.example.com/x ', events: 'deploy.failed build.failed', retry_schedule: '1s,2s', timeout_ms: '5000', pause_after_failures: '3', ordering: 'endpoint', max_in_flight: '4' });
     expect(errors).toEqual({});
-    expect(fields).toMatchObject({ url: 'https://hooks.example.com/x', events: ['deploy.failed', 'build.failed'], project_ids: [], retry_schedule: ['1s', '2s'], timeout_ms: 5000, rate_limit: null, pause_after_failures: 3 });
+    expect(fields).toMatchObject({ url: 'https://hooks.example.com/x', events: ['deploy.failed', 'build.failed'], project_ids: [], retry_schedule: ['1s', '2s'], timeout_ms: 5000, rate_limit: null, pause_after_failures: 3, ordering: 'endpoint', max_in_flight: 4 });
   });
 
   it('say what is wrong with a webhook form, field by field', () => {
-    const { errors } = webhookFields({ ...WEBHOOK_DEFAULTS, url: 'hooks.example.com', retry_schedule: '5s, soon, 2x', timeout_ms: '50', rate_limit: '1.5', pause_after_failures: '-1' });
+    const { errors } = webhookFields({ ...WEBHOOK_DEFAULTS, url: 'hooks.example.com', retry_schedule: '5s, soon, 2x', timeout_ms: '50', rate_limit: '1.5', pause_after_failures: '-1', max_in_flight: '500' });
     expect(errors).toEqual({
       url: 'Enter the full URL, starting with https://',
       retry_schedule: 'Each delay looks like 30s, 5m or 2h: soon, 2x',
       timeout_ms: 'Timeout is a whole number from 100 to 30000',
       rate_limit: 'Rate limit is a whole number from 1 to 10000',
       pause_after_failures: 'Pause threshold is a whole number from 0 to 1000',
+      max_in_flight: 'Requests in flight is a whole number from 1 to 64',
     });
     expect(webhookFields({ ...WEBHOOK_DEFAULTS, url: 'https://x.test', retry_schedule: ' ' }).errors).toEqual({ retry_schedule: 'Give at least one delay, e.g. 30s, 5m, 2h' });
   });
 
   it('show a stored webhook in the form and read it back unchanged', () => {
-    const stored = { url: 'https://x.test/h', description: 'ops', format: 'slack', signing_scheme: 'standard', events: ['a.b'], project_ids: ['p1', 'p2'], retry_schedule: ['30s'], timeout_ms: null, rate_limit: 4, client_errors_final: true, pause_after_failures: 0 };
+    const stored = { url: 'https://x.test/h', description: 'ops', format: 'slack', signing_scheme: 'standard', events: ['a.b'], project_ids: ['p1', 'p2'], retry_schedule: ['30s'], timeout_ms: null, rate_limit: 4, client_errors_final: true, pause_after_failures: 0, ordering: 'none', max_in_flight: 32 };
     const values = webhookFormValues(stored);
-    expect(values).toMatchObject({ project_ids: 'p1, p2', timeout_ms: '', rate_limit: '4', pause_after_failures: '0' });
+    expect(values).toMatchObject({ project_ids: 'p1, p2', timeout_ms: '', rate_limit: '4', pause_after_failures: '0', ordering: 'none', max_in_flight: '32' });
     expect(webhookFields(values)).toEqual({ fields: stored, errors: {} });
   });
 

@@ -57,6 +57,8 @@ export interface WebhookFormValues {
   rate_limit: string;
   client_errors_final: boolean;
   pause_after_failures: string;
+  ordering: string;
+  max_in_flight: string;
 }
 
 export interface WebhookFields {
@@ -71,6 +73,8 @@ export interface WebhookFields {
   rate_limit: number | null;
   client_errors_final: boolean;
   pause_after_failures: number;
+  ordering: 'key' | 'endpoint' | 'none';
+  max_in_flight: number;
 }
 
 export const WEBHOOK_DEFAULTS: WebhookFormValues = {
@@ -85,10 +89,12 @@ export const WEBHOOK_DEFAULTS: WebhookFormValues = {
   rate_limit: '',
   client_errors_final: false,
   pause_after_failures: '10',
+  ordering: 'key',
+  max_in_flight: '16',
 };
 
 /** A stored webhook as the form shows it. */
-export function webhookFormValues(webhook: Omit<WebhookFields, 'format' | 'signing_scheme'> & { format: string; signing_scheme: string }): WebhookFormValues {
+export function webhookFormValues(webhook: Omit<WebhookFields, 'format' | 'signing_scheme' | 'ordering'> & { format: string; signing_scheme: string; ordering: string }): WebhookFormValues {
   return {
     url: webhook.url,
     description: webhook.description,
@@ -101,6 +107,8 @@ export function webhookFormValues(webhook: Omit<WebhookFields, 'format' | 'signi
     rate_limit: webhook.rate_limit === null ? '' : String(webhook.rate_limit),
     client_errors_final: webhook.client_errors_final,
     pause_after_failures: String(webhook.pause_after_failures),
+    ordering: webhook.ordering,
+    max_in_flight: String(webhook.max_in_flight),
   };
 }
 
@@ -115,6 +123,7 @@ export function webhookFields(values: WebhookFormValues): { fields: WebhookField
   const timeout = integer(values.timeout_ms, 'timeout_ms', 'Timeout', 100, 30_000, errors);
   const rateLimit = integer(values.rate_limit, 'rate_limit', 'Rate limit', 1, 10_000, errors);
   const pauseAfter = integer(values.pause_after_failures, 'pause_after_failures', 'Pause threshold', 0, 1000, errors);
+  const maxInFlight = integer(values.max_in_flight, 'max_in_flight', 'Requests in flight', 1, 64, errors);
   return {
     fields: {
       url,
@@ -128,6 +137,8 @@ export function webhookFields(values: WebhookFormValues): { fields: WebhookField
       rate_limit: rateLimit,
       client_errors_final: values.client_errors_final,
       pause_after_failures: pauseAfter ?? 10,
+      ordering: values.ordering as WebhookFields['ordering'],
+      max_in_flight: maxInFlight ?? 16,
     },
     errors,
   };

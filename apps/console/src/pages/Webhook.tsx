@@ -164,6 +164,10 @@ export function WebhookPage({ id }: { id: string }) {
           <dd>
             {w.timeout_ms === null ? 'default' : `${w.timeout_ms} ms`} · {w.rate_limit === null ? 'unlimited' : `${w.rate_limit}/s`}
           </dd>
+          <dt>Order · in flight</dt>
+          <dd>
+            {{ key: 'per ordering key', endpoint: 'whole endpoint, one at a time', none: 'none' }[w.ordering]} · {w.ordering === 'endpoint' ? 1 : w.max_in_flight}
+          </dd>
           <dt>Pauses after</dt>
           <dd>
             {w.pause_after_failures === 0 ? 'never' : `${w.pause_after_failures} failures in a row`} ({w.consecutive_failures} now){w.client_errors_final && ' · 4xx final'}

@@ -1,7 +1,7 @@
 import { webhookFields, type WebhookFields, type WebhookFormValues } from '../logic/forms';
 import { Field, FormActions, Notice, useFormValues, useSubmit } from '../ui';
 
-const FIELDS = ['url', 'description', 'format', 'signing_scheme', 'events', 'project_ids', 'retry_schedule', 'timeout_ms', 'rate_limit', 'client_errors_final', 'pause_after_failures'];
+const FIELDS = ['url', 'description', 'format', 'signing_scheme', 'events', 'project_ids', 'retry_schedule', 'timeout_ms', 'rate_limit', 'client_errors_final', 'pause_after_failures', 'ordering', 'max_in_flight'];
 
 /** Creating or editing a webhook: every setting, checked here first and by the API last. */
 export function WebhookForm({ initial, submitLabel, onSubmit, onCancel }: { initial: WebhookFormValues; submitLabel: string; onSubmit: (fields: WebhookFields) => Promise<void>; onCancel?: () => void }) {
@@ -64,6 +64,20 @@ export function WebhookForm({ initial, submitLabel, onSubmit, onCancel }: { init
         </Field>
         <Field label="Pause after failures" hint="0 never pauses" error={errors.pause_after_failures}>
           {(p) => <input {...p} name="pause_after_failures" inputMode="numeric" value={values.pause_after_failures} onChange={set('pause_after_failures')} />}
+        </Field>
+      </div>
+      <div className="row">
+        <Field label="Order" hint="Same key: in order, one at a time; a retry holds back only its key" error={errors.ordering}>
+          {(p) => (
+            <select {...p} name="ordering" value={values.ordering} onChange={set('ordering')}>
+              <option value="key">Per ordering key (default)</option>
+              <option value="endpoint">Whole endpoint, one at a time</option>
+              <option value="none">None: all in parallel</option>
+            </select>
+          )}
+        </Field>
+        <Field label="Requests in flight" hint="At most, to this endpoint (1–64)" error={errors.max_in_flight}>
+          {(p) => <input {...p} name="max_in_flight" inputMode="numeric" value={values.max_in_flight} onChange={set('max_in_flight')} />}
         </Field>
       </div>
       <div className="check">

@@ -3,6 +3,7 @@ import { EventPattern, Payload } from '@nestjs/microservices';
 import { DeliveryOutcomes } from '@herald/deliveries';
 import { ConsumerHooks, Topics, type InboundMessage, type Settling } from '@herald/kafka';
 import { deliveryAttributes, inSpan, SpanKind } from '@herald/tracing';
+import { DeliveryPlacement } from './placement';
 import { WebhookDeliveryService } from './webhook-delivery.service';
 
 @Controller()
@@ -10,6 +11,7 @@ export class DeliveryController {
   constructor(
     private readonly delivery: WebhookDeliveryService,
     private readonly outcomes: DeliveryOutcomes,
+    private readonly placement: DeliveryPlacement,
     hooks: ConsumerHooks,
   ) {
     // A job that keeps failing (a formatter bug, data nested too deep) is `failed` in the log before it is quarantined.
@@ -18,7 +20,8 @@ export class DeliveryController {
 
   @EventPattern(Topics.webhookDeliveries)
   async handle(@Payload() message: InboundMessage): Promise<Settling | void> {
-    const job = await this.outcomes.readJob(message);
+    // Read once when it was placed; an unreadable one is read again here to be parked.
+    const job = this.placement.jobOf(message) ?? (await this.outcomes.readJob(message));
     if (job) return inSpan('deliver webhook', SpanKind.CONSUMER, () => deliveryAttributes(job), () => this.delivery.deliver(job, message));
   }
 }

@@ -2,12 +2,13 @@ import { Registry } from 'prom-client';
 import type { DeliveryJob, DeliveryOutcomes } from '@herald/deliveries';
 import { DeliveryMetrics } from '@herald/observability';
 import { aJob, anEndpoint } from '../../test/factories';
+import type { KeyOrder } from './key-order';
 import { RateLimits } from './rate-limits';
 
 describe('RateLimits', () => {
   const deferred: [string, number][] = [];
   const outcomes = { defer: async (j: DeliveryJob, _topic: string, delayMs: number) => void deferred.push([j.delivery_id, delayMs]) } as unknown as DeliveryOutcomes;
-  const limits = () => new RateLimits(outcomes, new DeliveryMetrics(new Registry(), { HERALD_METRICS_FAILING_DESTINATIONS: 0 }));
+  const limits = () => new RateLimits(outcomes, new DeliveryMetrics(new Registry(), { HERALD_METRICS_FAILING_DESTINATIONS: 0 }), { leaving: () => undefined } as unknown as KeyOrder);
   beforeEach(() => {
     deferred.length = 0;
     jest.useFakeTimers({ now: 100_000 });

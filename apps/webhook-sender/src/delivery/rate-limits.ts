@@ -3,11 +3,12 @@ import { DeliveryOutcomes, type DeliveryJob } from '@herald/deliveries';
 import { Topics } from '@herald/kafka';
 import { DeliveryMetrics } from '@herald/observability';
 import type { Endpoint } from '../endpoints/endpoint';
+import { KeyOrder } from './key-order';
 
 /**
  * Longest a delivery waits for its slot where it is. Slots further off happen when several deliveries of one
- * endpoint run at once (HERALD_ENDPOINT_CONCURRENCY > 1); those wait in the retry tiers instead, so no handler
- * sleeps for long. One at a time, each delivery asks when the one before it has gone: at most 1/rate away.
+ * endpoint run at once (max_in_flight above 1); those wait in the retry tiers instead, so no handler sleeps for
+ * long. One at a time (`endpoint` ordering), each delivery asks when the one before it has gone: at most 1/rate away.
  */
 const MAX_WAIT_IN_PLACE_MS = 1_000;
 
@@ -20,6 +21,7 @@ export class RateLimits {
   constructor(
     private readonly outcomes: DeliveryOutcomes,
     private readonly metrics: DeliveryMetrics,
+    private readonly keyOrder: KeyOrder,
   ) {}
 
   /** Resolves at the delivery's slot (`send`), or parks it until then (`deferred`: nothing more to do now). */
@@ -30,6 +32,7 @@ export class RateLimits {
     const wait = (job.slot_at ?? endpoint.reserveSlot(rateLimit, now)) - now;
     if (wait <= 0) return 'send';
     if (wait > MAX_WAIT_IN_PLACE_MS) {
+      this.keyOrder.leaving(job, endpoint, now + wait, now);
       await this.outcomes.defer(job, Topics.webhookDeliveries, wait);
       return 'deferred';
     }

@@ -7,6 +7,7 @@ import type { AttemptRecord } from '@herald/persistence';
 import { classifyAttempt, type AttemptOutcome, type SendResult } from '@herald/webhook-transport';
 import type { Endpoint } from '../endpoints/endpoint';
 import { AutoPause } from './auto-pause';
+import { KeyOrder } from './key-order';
 
 /** The format label of a delivery whose webhook was deleted before it went out. */
 const UNKNOWN_FORMAT = 'unknown';
@@ -25,12 +26,14 @@ export class Settlement {
     private readonly deadLetters: DeadLetters,
     private readonly autoPause: AutoPause,
     private readonly metrics: DeliveryMetrics,
+    private readonly keyOrder: KeyOrder,
   ) {
     outcomes.startMetricsAtZero('webhook', WEBHOOK_FORMATS);
   }
 
   /** The webhook was deleted before the delivery went out. */
   gone(job: DeliveryJob): Settling {
+    this.keyOrder.finished(job);
     this.metrics.attempt(meteredDestination(job), UNKNOWN_FORMAT, 'no_request');
     return this.outcomes.record(job, UNKNOWN_FORMAT, 'failed', noRequest(job, 'webhook no longer exists'), null);
   }
@@ -42,6 +45,7 @@ export class Settlement {
    */
   async unpreparable(job: DeliveryJob, endpoint: Endpoint, message: InboundMessage, error: unknown): Promise<Settling> {
     const reason = `request could not be prepared: ${describe(error)}`;
+    this.keyOrder.finished(job);
     this.metrics.attempt(meteredDestination(job), endpoint.settings.format, 'no_request');
     await this.deadLetters.quarantine(message, { reason: isStackOverflow(error) ? 'stack_overflow' : 'unpreparable', kind: 'poison', attempts: 1, error });
     await this.outcomes.emit(job, 'delivery.exhausted', { delivery_id: job.delivery_id, event_id: job.event.id, event_type: job.event.type, webhook_id: endpoint.id, attempts: job.attempt, error: reason });
@@ -79,6 +83,7 @@ export class Settlement {
   }
 
   private async succeed(job: DeliveryJob, endpoint: Endpoint, attempt: AttemptRecord): Promise<Settling> {
+    this.keyOrder.finished(job);
     await this.autoPause.recordSuccess(endpoint);
     this.logger.debug({ msg: 'delivered', ...deliveryLogFields(job), statusCode: attempt.statusCode, latencyMs: attempt.latencyMs });
     return this.outcomes.record(job, endpoint.settings.format, 'succeeded', attempt, null);
@@ -87,12 +92,15 @@ export class Settlement {
   private async retry(job: DeliveryJob, endpoint: Endpoint, attempt: AttemptRecord, reason: string, retryAfterMs: number): Promise<Settling> {
     const delayMs = nextRetryDelay({ schedule: endpoint.settings.retrySchedule }, job.attempt, retryAfterMs);
     if (delayMs === null) return this.exhaust(job, endpoint, attempt, reason);
+    // Its key's later deliveries wait for it (key ordering): recorded before it leaves, so none can start meanwhile.
+    this.keyOrder.leaving(job, endpoint, Date.now() + delayMs);
     await this.outcomes.scheduleRetry(job, Topics.webhookDeliveries, delayMs);
     this.logger.log({ msg: 'attempt failed; retry scheduled', ...deliveryLogFields(job), reason, delayMs });
     return this.outcomes.record(job, endpoint.settings.format, 'pending', attempt, new Date(Date.now() + delayMs));
   }
 
   private async exhaust(job: DeliveryJob, endpoint: Endpoint, attempt: AttemptRecord, reason: string): Promise<Settling> {
+    this.keyOrder.finished(job);
     await this.outcomes.exhaust(job, reason, { webhook_id: endpoint.id });
     this.logger.warn({ msg: 'delivery failed for good', ...deliveryLogFields(job), reason });
     return this.outcomes.record(job, endpoint.settings.format, 'failed', attempt, null);

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { aJob, aMessage, answered, timedOut } from '../../test/factories';
+import { aJob, aMessage, anEvent, answered, timedOut } from '../../test/factories';
 import { aSender } from '../../test/fakes';
 import { deeplyNestedData } from '../../test/data';
 
@@ -109,5 +109,40 @@ describe('WebhookDeliveryService.deliver', () => {
     expect(sender.sent).toHaveLength(0);
     expect(sender.fakes.calls).toEqual([]);
     expect(sender.fakes.held.has('msg_1')).toBe(true);
+  });
+
+  describe('ordering per key', () => {
+    const keyed = (n: number, key: string, attempt = 1) => aJob(n, { attempt, event: { ...anEvent, ordering_key: key } });
+
+    it('a retried delivery holds back only its own key: later ones of it leave behind it, other keys go, and it goes first when back', async () => {
+      const sender = aSender();
+      sender.answerWith(async (request) => answered(request.headers['webhook-id'] === 'msg_1' && sender.sent.length === 1 ? 500 : 204));
+      await deliver(sender, keyed(1, 'a'), 1); // fails: retry scheduled
+      await deliver(sender, keyed(2, 'a'), 2); // held back behind msg_1, no request
+      await deliver(sender, keyed(3, 'b'), 3); // another key: goes
+      expect(sender.sent.map((r) => r.headers['webhook-id'])).toEqual(['msg_1', 'msg_3']);
+      expect(sender.fakes.of('retry')).toEqual([['retry', 'msg_1', expect.any(Number)]]);
+      // Held back until msg_1 is due again (its 5 s retry), not sooner than a spill delay.
+      expect(sender.fakes.of('holdBack')).toEqual([['holdBack', 'msg_2', expect.any(Number)]]);
+      const [, , heldFor] = sender.fakes.of('holdBack')[0] as [string, string, number];
+      expect(heldFor).toBeGreaterThanOrEqual(4_500);
+      // msg_2 comes back before msg_1 is done: still behind it.
+      await deliver(sender, keyed(2, 'a'), 4);
+      expect(sender.fakes.of('holdBack')).toHaveLength(2);
+      // msg_1's retry succeeds; then msg_2 goes.
+      await deliver(sender, keyed(1, 'a', 2), 5);
+      await deliver(sender, keyed(2, 'a'), 6);
+      expect(sender.sent.map((r) => r.headers['webhook-id'])).toEqual(['msg_1', 'msg_3', 'msg_1', 'msg_2']);
+    });
+
+    it('endpoint ordering keeps today\'s behaviour: a retry leaves and holds nothing back', async () => {
+      const sender = aSender();
+      sender.webhooks.rows.get('wh_1')!.ordering = 'endpoint';
+      sender.answerWith(async () => answered(sender.sent.length === 1 ? 500 : 204));
+      await deliver(sender, keyed(1, 'a'), 1);
+      await deliver(sender, keyed(2, 'a'), 2);
+      expect(sender.sent.map((r) => r.headers['webhook-id'])).toEqual(['msg_1', 'msg_2']);
+      expect(sender.fakes.of('holdBack')).toEqual([]);
+    });
   });
 });

@@ -1,3 +1,4 @@
+import type { WebhookOrdering } from '@herald/persistence';
 import type { SendResult, WebhookTarget } from '@herald/webhook-transport';
 import { attemptHealth, Breaker, type BreakerPolicy } from './breaker';
 
@@ -11,6 +12,8 @@ export interface WebhookSettings extends WebhookTarget {
   pauseAfterFailures: number;
   /** Requests per second at most; null: unlimited. */
   rateLimit: number | null;
+  ordering: WebhookOrdering;
+  maxInFlight: number;
   /** When the settings last changed (an edit, a resume): a newer version starts the endpoint afresh. */
   version: number;
 }

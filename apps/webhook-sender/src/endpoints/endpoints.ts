@@ -22,6 +22,8 @@ export class Endpoints {
   private readonly openListeners: (() => void)[] = [];
   private readonly policy: BreakerPolicy;
   private sweptAt = 0;
+  /** Endpoints whose settings are being read in the background for placing deliveries. */
+  private readonly refreshing = new Set<string>();
 
   constructor(
     private readonly webhooks: WebhookRepository,
@@ -64,6 +66,22 @@ export class Endpoints {
     return endpoint;
   }
 
+  /**
+   * Settings to place an arriving delivery by, without waiting when they are known here: the ones held (read again in
+   * the background once over a second old), or a read for an endpoint new to this process; null when deleted.
+   */
+  settingsNow(id: string, now = Date.now()): WebhookSettings | Promise<WebhookSettings | null> {
+    const known = this.endpoints.get(id);
+    if (!known) return this.get({ destination: { kind: 'webhook', id } }, now).then((endpoint) => endpoint?.settings ?? null);
+    if (now - known.loadedAt >= SETTINGS_TTL_MS && !this.refreshing.has(id)) {
+      this.refreshing.add(id);
+      void this.get({ destination: { kind: 'webhook', id } }, now)
+        .catch(() => undefined) // the handler reads them again, and meets the outage there
+        .finally(() => this.refreshing.delete(id));
+    }
+    return known.settings;
+  }
+
   /** How many endpoints are failing fast right now. */
   openCount(): number {
     let open = 0;
@@ -90,6 +108,8 @@ export class Endpoints {
       consecutiveFailures: webhook.consecutiveFailures,
       pauseAfterFailures: webhook.pauseAfterFailures,
       rateLimit: webhook.rateLimit,
+      ordering: webhook.ordering,
+      maxInFlight: webhook.maxInFlight,
       version: webhook.updatedAt.getTime(),
     };
   }

@@ -27,6 +27,10 @@ export class EventLogEntity {
   @Column('jsonb')
   data!: Record<string, unknown>;
 
+  /** The effective ordering key (the producer's or the type's default); null when none. */
+  @Column({ name: 'ordering_key', type: 'text', nullable: true })
+  orderingKey!: string | null;
+
   /** `received` until it is on herald.events.accepted.v1, then `published`. */
   @Column({ type: 'text', default: 'received' })
   status!: EventStatus;

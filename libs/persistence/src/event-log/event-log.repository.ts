@@ -35,9 +35,9 @@ export class EventLogRepository {
   async recordOnce(event: HeraldEvent): Promise<{ event: HeraldEvent; published: boolean }> {
     // Plain SQL: on the intake path of every event, the query builder's own work cost more than the insert.
     const inserted: unknown[] = await this.dataSource.query(
-      `INSERT INTO events (org_id, id, type, project_id, occurred_at, created_at, data) VALUES ($1, $2, $3, $4, $5, $6, $7)
+      `INSERT INTO events (org_id, id, type, project_id, occurred_at, created_at, data, ordering_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
        ON CONFLICT DO NOTHING RETURNING id`,
-      [event.org_id, event.id, event.type, event.project_id, new Date(event.occurred_at), new Date(event.created_at), JSON.stringify(event.data)],
+      [event.org_id, event.id, event.type, event.project_id, new Date(event.occurred_at), new Date(event.created_at), JSON.stringify(event.data), event.ordering_key ?? null],
     );
     if (inserted.length > 0) return { event, published: false };
     const stored = await this.repo.findOneByOrFail({ orgId: event.org_id, id: event.id });
@@ -78,5 +78,6 @@ export function toEvent(row: EventLogEntity): HeraldEvent {
     occurred_at: row.occurredAt.toISOString(),
     created_at: row.createdAt.toISOString(),
     data: row.data,
+    ...(row.orderingKey !== null ? { ordering_key: row.orderingKey } : {}),
   };
 }

@@ -18,6 +18,16 @@ const secretHeaderValues: ValueTransformer = {
 
 export const DEFAULT_RETRY_SCHEDULE = ['5s', '30s', '2m', '10m', '1h', '6h'];
 
+/**
+ * How a webhook's deliveries are ordered: `key` (deliveries with the same ordering key one at a time, in order, the
+ * rest in parallel), `endpoint` (all of them one at a time, in order) or `none` (all in parallel).
+ */
+export const WEBHOOK_ORDERINGS = ['key', 'endpoint', 'none'] as const;
+export type WebhookOrdering = (typeof WEBHOOK_ORDERINGS)[number];
+export const DEFAULT_MAX_IN_FLIGHT = 16;
+/** The sender's connections per origin (HttpSender): more in flight would only queue there, on the clock of their timeout. */
+export const MAX_MAX_IN_FLIGHT = 64;
+
 @Entity('webhooks')
 @Index(['orgId'])
 export class WebhookEntity extends SubscriptionColumns {
@@ -51,6 +61,13 @@ export class WebhookEntity extends SubscriptionColumns {
   /** Treat 4xx other than 408/409/425/429 as final (Versioner's "retry on 5xx only"). */
   @Column({ name: 'client_errors_final', type: 'boolean', default: false })
   clientErrorsFinal!: boolean;
+
+  @Column({ type: 'text', default: 'key' })
+  ordering!: WebhookOrdering;
+
+  /** Requests to the endpoint in flight at once from one sender, at most (`endpoint` ordering: always one). */
+  @Column({ name: 'max_in_flight', type: 'integer', default: DEFAULT_MAX_IN_FLIGHT })
+  maxInFlight!: number;
 
   @Column({ name: 'pause_after_failures', type: 'integer', default: 10 })
   pauseAfterFailures!: number;

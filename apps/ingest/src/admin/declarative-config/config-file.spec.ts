@@ -12,6 +12,7 @@ orgs:
         url: https://api.example.com/v1/alerts
         signing_scheme: github
         events: [deploy.failed]
+        ordering: endpoint
         secret: \${ACME_SECRET}
     email_channels:
       - id: ec_devops
@@ -23,7 +24,7 @@ orgs:
     const config = parseConfigFile(yaml, { ACME_SECRET: 'my-shared-secret-1', SMTP_PASSWORD: 'pw' });
     const [org] = config.orgs;
     expect(org.event_types).toEqual({ 'deploy.started': true });
-    expect(org.webhooks[0]).toMatchObject({ id: 'wh_acme_alerts', signing_scheme: 'github', secret: 'my-shared-secret-1', format: 'raw', retry_schedule: ['5s', '30s', '2m', '10m', '1h', '6h'] });
+    expect(org.webhooks[0]).toMatchObject({ id: 'wh_acme_alerts', signing_scheme: 'github', secret: 'my-shared-secret-1', format: 'raw', retry_schedule: ['5s', '30s', '2m', '10m', '1h', '6h'], ordering: 'endpoint', max_in_flight: 16 });
     expect(org.email_channels[0].smtp).toMatchObject({ host: 'smtp.example.com', password: 'pw', security: 'starttls' });
   });
 

@@ -20,6 +20,7 @@ const eventFields = {
   occurred_at: z.string(),
   created_at: timestamp,
   data: z.record(z.string(), z.unknown()),
+  ordering_key: z.string().optional().describe("The effective ordering key: the producer's, or the type's default from its data; absent when neither"),
 };
 
 export const AcceptedEventSchema = responseSchema('AcceptedEvent', z.object(eventFields), 'The event as ingest accepted it (with its id)');

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { WEBHOOK_FORMATS } from '@herald/formatters';
 import { parseDuration } from '@herald/kafka';
-import { DEFAULT_RETRY_SCHEDULE } from '@herald/persistence';
+import { DEFAULT_MAX_IN_FLIGHT, DEFAULT_RETRY_SCHEDULE, MAX_MAX_IN_FLIGHT, WEBHOOK_ORDERINGS } from '@herald/persistence';
 import { SIGNATURE_SCHEMES } from '@herald/signing';
 import { listSchema, timestamp } from '../openapi/common-schemas';
 import { requestSchema, responseSchema } from '../openapi/schemas';
@@ -40,6 +40,10 @@ const fields = {
   timeout_ms: z.number().int().min(100).max(30_000).nullable().describe('Per-attempt timeout; null for the deployment default'),
   rate_limit: z.number().int().min(1).max(10_000).nullable().describe('At most this many requests per second to the endpoint, evenly spaced; deliveries wait their turn, which is not an attempt. null: unlimited'),
   client_errors_final: z.boolean().describe('Treat 4xx other than 408/409/425/429 as final'),
+  ordering: z
+    .enum(WEBHOOK_ORDERINGS)
+    .describe("key: deliveries with the same ordering_key go out one at a time, in order (a retry holds back only its key), the rest in parallel up to max_in_flight; endpoint: every delivery one at a time, in order; none: all in parallel up to max_in_flight"),
+  max_in_flight: z.number().int().min(1).max(MAX_MAX_IN_FLIGHT).describe('Requests to the endpoint in flight at once (per sender replica); ignored with endpoint ordering'),
   pause_after_failures: z.number().int().min(0).max(1000).describe('Pause after this many failed attempts in a row (retries and circuit-breaker fast-fails count; a success starts the count again); 0 never pauses'),
   signature_header: headerName.nullable().describe("Name of the signature header instead of the scheme's default (X-OEC-Signature, X-Reoclo-Signature-256…); null: the default"),
   timestamp_header: headerName.nullable().describe('Name of the timestamp header (timestamped and standard schemes); null: the default'),
@@ -65,6 +69,8 @@ export const CreateWebhookSchema = requestSchema(
     timeout_ms: fields.timeout_ms.default(null),
     rate_limit: fields.rate_limit.default(null),
     client_errors_final: fields.client_errors_final.default(false),
+    ordering: fields.ordering.default('key'),
+    max_in_flight: fields.max_in_flight.default(DEFAULT_MAX_IN_FLIGHT),
     pause_after_failures: fields.pause_after_failures.default(10),
     signature_header: fields.signature_header.default(null),
     timestamp_header: fields.timestamp_header.default(null),
@@ -109,6 +115,8 @@ export const WebhookSchema = responseSchema(
     timeout_ms: z.number().int().nullable(),
     rate_limit: z.number().int().nullable(),
     client_errors_final: z.boolean(),
+    ordering: z.enum(WEBHOOK_ORDERINGS),
+    max_in_flight: z.number().int(),
     pause_after_failures: z.number().int(),
     signature_header: z.string().nullable(),
     timestamp_header: z.string().nullable(),
