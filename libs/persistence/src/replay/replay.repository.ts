@@ -53,10 +53,13 @@ interface EventRow {
   occurred_at: Date;
   created_at: Date;
   data: Record<string, unknown>;
+  ordering_key: string | null;
 }
 
+/** The event as the router sent it, its ordering key included, so a replayed delivery keeps its place in its key's line. */
 function eventOf(row: EventRow): HeraldEvent {
-  return { id: row.id, type: row.type, org_id: row.org_id, project_id: row.project_id, occurred_at: row.occurred_at.toISOString(), created_at: row.created_at.toISOString(), data: row.data };
+  const event: HeraldEvent = { id: row.id, type: row.type, org_id: row.org_id, project_id: row.project_id, occurred_at: row.occurred_at.toISOString(), created_at: row.created_at.toISOString(), data: row.data };
+  return row.ordering_key === null ? event : { ...event, ordering_key: row.ordering_key };
 }
 
 export class ReplayRepository {
@@ -163,7 +166,7 @@ function lockedStep(manager: EntityManager, replay: ReplayEntity): ReplayStep {
     },
     async nextItem() {
       const [row]: (EventRow & { seq: number; delivery_id: string; event_id: string; attempts: number | null; found: boolean })[] = await manager.query(
-        `SELECT i.seq, i.delivery_id, e.id IS NOT NULL AS found, e.org_id, e.id, e.type, e.project_id, e.occurred_at, e.created_at, e.data, d.attempts
+        `SELECT i.seq, i.delivery_id, e.id IS NOT NULL AS found, e.org_id, e.id, e.type, e.project_id, e.occurred_at, e.created_at, e.data, e.ordering_key, d.attempts
          FROM replay_items i
          LEFT JOIN events e ON e.org_id = $2 AND e.id = i.event_id
          LEFT JOIN deliveries d ON d.id = i.delivery_id
@@ -209,7 +212,7 @@ async function selectBackfill(manager: EntityManager, replay: NewReplay, pick: B
   let after: { at: string; id: string } = { at: '-infinity', id: '' };
   for (;;) {
     const rows: (EventRow & { page_at: string })[] = await manager.query(
-      `SELECT org_id, id, type, project_id, occurred_at, created_at, data, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS page_at
+      `SELECT org_id, id, type, project_id, occurred_at, created_at, data, ordering_key, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS page_at
        FROM events WHERE org_id = $1 AND created_at >= $2 AND created_at < $3 AND (created_at, id) > (CAST($4 AS timestamptz), $5)
        ORDER BY created_at, id LIMIT ${BACKFILL_PAGE}`,
       [replay.orgId, replay.since, replay.until, after.at, after.id],
