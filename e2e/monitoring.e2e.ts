@@ -172,10 +172,11 @@ describe('monitoring, live', () => {
     const failing = await receiver(() => ({ status: 500, body: 'down' }));
     const refusing = await receiver(() => ({ status: 400, body: 'bad request' }));
     // Paused after three failures in a row: its later deliveries are held.
-    await webhook({ id: 'wh_mon_down', orgId: 'org_mon', url: `${failing.url}/down`, retrySchedule: ['1s'], pauseAfterFailures: 3 });
+    // The failing webhooks keep endpoint order (one request at a time), the setting the counts below were worked out for.
+    await webhook({ id: 'wh_mon_down', orgId: 'org_mon', url: `${failing.url}/down`, retrySchedule: ['1s'], pauseAfterFailures: 3, ordering: 'endpoint' });
     // Never paused: its breaker opens and stays open, then half-open, with nothing to probe it. One retry each, parked
     // while the retry-scheduler is down: on-time retries after it came back would outnumber the late ones.
-    await webhook({ id: 'wh_mon_breaker', orgId: 'org_mon', url: `${failing.url}/breaker`, retrySchedule: ['1s'], pauseAfterFailures: 1_000 });
+    await webhook({ id: 'wh_mon_breaker', orgId: 'org_mon', url: `${failing.url}/breaker`, retrySchedule: ['1s'], pauseAfterFailures: 1_000, ordering: 'endpoint' });
     // 4xx is final and nothing is retried here: each delivery fails at once (or fails fast once its breaker is
     // open) and is dead-lettered; nothing else is sent as Discord, so that format's success rate falls to 0.
     await webhook({ id: 'wh_mon_final', orgId: 'org_mon', url: refusing.url, format: 'discord', clientErrorsFinal: true, retrySchedule: [], pauseAfterFailures: 1_000 });

@@ -120,6 +120,8 @@ function backoffMs(tries: number): number {
  */
 const SESSION_TIMEOUT_MS = 6_000;
 const HEARTBEAT_INTERVAL_MS = 1_000;
+/** How long one turn of handing out a batch may hold the event loop before it lets other work in. */
+const MAX_TURN_MS = 10;
 const COMMIT_INTERVAL_MS = 100;
 /** Unfinished messages (running or waiting for their lane) per partition before fetching waits: bounds memory. */
 const MAX_UNFINISHED = 10_000;
@@ -383,8 +385,15 @@ export class ConsumerRunner {
   private async takeBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     const work = this.work(batch.topic, batch.partition);
     const beat = setInterval(() => void heartbeat().catch(() => undefined), HEARTBEAT_INTERVAL_MS);
+    let turnStartedAt = performance.now();
     try {
       for (const raw of batch.messages) {
+        // Starting a handler runs its first synchronous part (parsing, signing, formatting) at once: a batch of hundreds
+        // would hold the event loop for hundreds of ms, and probes, heartbeats and answers to requests with it.
+        if (performance.now() - turnStartedAt > MAX_TURN_MS) {
+          await new Promise((resolve) => setImmediate(resolve));
+          turnStartedAt = performance.now();
+        }
         while (work.full(this.concurrency) && !work.halt && isRunning() && !isStale()) await work.waitForRoom();
         if (work.halt || !isRunning() || isStale() || !this.current(work)) return;
         const message = toInbound(batch.topic, batch.partition, raw);
