@@ -139,7 +139,7 @@ describe('monitoring, live', () => {
     await webhook({ id: 'wh_mon_burst_slack', orgId: 'org_mon', url: `${healthy.url}/slack`, format: 'slack' });
     // A burst, while every service's probes are timed from a process of their own.
     const burst = 500;
-    const timer = spawn(process.execPath, [path.join(root, 'e2e/support/probe-timer.mjs'), ...suite.stack.services.flatMap(({ url }) => [`${url}/healthz`, `${url}/readyz`])], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const timer = spawn(process.execPath, [path.join(root, 'e2e/support/probe-timer.mjs'), ...suite.stack.services.flatMap(({ healthUrl }) => [`${healthUrl}/healthz`, `${healthUrl}/readyz`])], { stdio: ['pipe', 'pipe', 'inherit'] });
     // The timer stands in for a kubelet, which has CPU of its own: on two cores that a burst keeps busy it would
     // otherwise time its own wait for a turn on the CPU. Raising a priority needs root; without it the run goes on.
     try {

@@ -11,7 +11,8 @@ export interface ExitInfo {
 }
 
 export interface RunningStack {
-  services: { name: string; port: number; pid: number; url: string }[];
+  /** `healthUrl`: where the probe thread answers /healthz and /readyz (HEALTH_PORT). */
+  services: { name: string; port: number; pid: number; url: string; healthUrl: string }[];
   stop(opts?: { timeoutMs?: number }): Promise<ExitInfo[]>;
   stopOne(name: string, opts?: { timeoutMs?: number; signal?: string }): Promise<Omit<ExitInfo, 'name'>>;
   /** Starts a stopped service again with the same settings and port; resolves once it is ready. */

@@ -107,8 +107,8 @@ describe('docker-compose.yml', () => {
     expect(hostPorts.filter((port, i) => hostPorts.indexOf(port) !== i)).toEqual([]);
   });
 
-  it.each(HERALD_SERVICES)('%s is healthy when its /readyz answers on its PORT', (name) => {
-    const port = services[name].environment?.PORT;
+  it.each(HERALD_SERVICES)('%s is healthy when its /readyz answers on its HEALTH_PORT', (name) => {
+    const port = services[name].environment?.HEALTH_PORT;
     expect(port).toBeDefined();
     expect(services[name].healthcheck?.test.join(' ')).toContain(`:${port}/readyz`);
   });

@@ -131,14 +131,17 @@ describe.each(OVERLAYS)('k8s/overlays/%s', (overlay) => {
     }
   });
 
-  it.each(SERVICES)('%s: probes /readyz and /healthz on its http port, sized and hardened, with a graceful stop', (service) => {
+  it.each(SERVICES)('%s: probes /readyz and /healthz on its health port, sized and hardened, with a graceful stop', (service) => {
     const pod = deploymentOf(service).spec!.template!.spec;
     expect(pod.containers).toHaveLength(1);
     const [container] = pod.containers;
-    expect(container.ports).toEqual([{ name: 'http', containerPort: 3000 }]);
-    expect(container.readinessProbe?.httpGet).toEqual({ path: '/readyz', port: 'http' });
-    expect(container.livenessProbe?.httpGet).toEqual({ path: '/healthz', port: 'http' });
-    expect(container.startupProbe?.httpGet).toEqual({ path: '/healthz', port: 'http' });
+    expect(container.ports).toEqual([
+      { name: 'http', containerPort: 3000 },
+      { name: 'health', containerPort: 3001 },
+    ]);
+    expect(container.readinessProbe?.httpGet).toEqual({ path: '/readyz', port: 'health' });
+    expect(container.livenessProbe?.httpGet).toEqual({ path: '/healthz', port: 'health' });
+    expect(container.startupProbe?.httpGet).toEqual({ path: '/healthz', port: 'health' });
     for (const bound of ['requests', 'limits'] as const) {
       expect(container.resources?.[bound]).toEqual({ cpu: expect.any(String), memory: expect.any(String) });
     }

@@ -28,6 +28,9 @@ export function servicePorts(base = Number(process.env.HERALD_PORT_BASE || 3000)
   return { ingest: base, router: base + 1, 'webhook-sender': base + 2, 'email-sender': base + 3, 'retry-scheduler': base + 4 };
 }
 
+/** Each service answers its probes from a thread of their own on its port + this (HEALTH_PORT; docs/operations.md, "Probes"). */
+export const HEALTH_PORT_OFFSET = 50;
+
 /** The compiled entry point of a service. */
 export function serviceEntry(name, root = repoRoot) {
   return path.join(root, 'dist', 'apps', name, 'src', 'main.js');
@@ -56,7 +59,7 @@ const COLORS = [36, 35, 33, 32, 34, 96, 95];
  * @returns {Promise<ServicesHandle>}
  *
  * @typedef {object} ServicesHandle
- * @property {{ name: string, port: number, pid: number, url: string }[]} services
+ * @property {{ name: string, port: number, pid: number, url: string, healthUrl: string }[]} services  healthUrl: the probe thread's port
  * @property {Promise<{ name: string, code: number|null, signal: string|null }>} crashed  settles when the first
  *           service exits unexpectedly
  * @property {(name: string, lines?: number) => string} tail  the service's last output lines
@@ -103,7 +106,7 @@ export async function startServices({
   const launch = (name) => {
     const child = spawn(process.execPath, [...SERVICE_HEAP_FLAGS, ...nodeArgs, serviceEntry(name, root)], {
       cwd: root,
-      env: { ...process.env, ...env, PORT: String(ports[name]) },
+      env: { ...process.env, ...env, PORT: String(ports[name]), HEALTH_PORT: String(ports[name] + HEALTH_PORT_OFFSET) },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
@@ -164,7 +167,7 @@ export async function startServices({
 
   let stopping = null;
   const handle = {
-    services: [...procs.values()].map((p) => ({ name: p.name, port: p.port, pid: p.child.pid, url: `http://127.0.0.1:${p.port}` })),
+    services: [...procs.values()].map((p) => ({ name: p.name, port: p.port, pid: p.child.pid, url: `http://127.0.0.1:${p.port}`, healthUrl: `http://127.0.0.1:${p.port + HEALTH_PORT_OFFSET}` })),
     crashed,
     tail: (name, lines = 50) => (procs.get(name)?.lines ?? []).slice(-lines).join('\n'),
     status: () => services.map((name) => ({ name, port: ports[name], running: !procs.get(name).exit, pid: procs.get(name).child.pid })),

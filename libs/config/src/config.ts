@@ -29,6 +29,13 @@ const otlpProtocol = z.enum(['http/protobuf', 'http/json'], { error: 'must be ht
 export const ConfigSchema = z.object({
   NODE_ENV: z.string().default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /**
+   * When set, /healthz and /readyz are also answered on this port, from a thread of their own that a busy event
+   * loop does not delay (Kubernetes probes use it); they fail once the service has not reported for
+   * HERALD_HEALTH_STALE_AFTER.
+   */
+  HEALTH_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  HERALD_HEALTH_STALE_AFTER: duration.default(5_000),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
   LOG_FORMAT: z.enum(['json', 'text']).default('json'),
   KAFKA_BROKERS: csv.default(['127.0.0.1:9092']),

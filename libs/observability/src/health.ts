@@ -5,6 +5,12 @@ export interface ComponentHealth {
   live: boolean;
 }
 
+export interface HealthReport {
+  ready: boolean;
+  live: boolean;
+  components: Record<string, ComponentHealth>;
+}
+
 /**
  * Components (consumers, producer, broker, database) report here; /healthz and /readyz read it. A check reads
  * state its component keeps up to date in the background and never waits (no query, no network per probe), so
@@ -18,7 +24,7 @@ export class HealthRegistry {
     this.checks.set(name, check);
   }
 
-  report(): { ready: boolean; live: boolean; components: Record<string, ComponentHealth> } {
+  report(): HealthReport {
     const components: Record<string, ComponentHealth> = {};
     for (const [name, check] of this.checks) {
       try {

@@ -2,6 +2,7 @@ import { Controller, Get, Header, HttpCode, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { Registry } from 'prom-client';
 import { HealthRegistry } from './health';
+import { probeAnswer } from './health-server';
 
 @Controller()
 export class ObservabilityController {
@@ -12,14 +13,14 @@ export class ObservabilityController {
 
   @Get('healthz')
   live(@Res() res: Response): void {
-    const report = this.health.report();
-    res.status(report.live ? 200 : 503).json({ status: report.live ? 'ok' : 'failing', components: report.components });
+    const { status, body } = probeAnswer('live', this.health.report());
+    res.status(status).json(body);
   }
 
   @Get('readyz')
   ready(@Res() res: Response): void {
-    const report = this.health.report();
-    res.status(report.ready ? 200 : 503).json({ status: report.ready ? 'ready' : 'not ready', components: report.components });
+    const { status, body } = probeAnswer('ready', this.health.report());
+    res.status(status).json(body);
   }
 
   @Get('metrics')
