@@ -20,7 +20,7 @@ export class DeliveryController {
 
   @EventPattern(Topics.webhookDeliveries)
   async handle(@Payload() message: InboundMessage): Promise<Settling | void> {
-    // Read once when it was placed; an unreadable one is read again here to be parked.
+    // An unreadable one is read again here to be parked.
     const job = this.placement.jobOf(message) ?? (await this.outcomes.readJob(message));
     if (job) return inSpan('deliver webhook', SpanKind.CONSUMER, () => deliveryAttributes(job), () => this.delivery.deliver(job, message));
   }

@@ -4,6 +4,12 @@ import { ConsumerHooks, type InboundMessage, type Placement } from '@herald/kafk
 import type { WebhookSettings } from '../endpoints/endpoint';
 import { Endpoints } from '../endpoints/endpoints';
 
+/** What placing a delivery reads of its job. */
+export interface PlacedFields {
+  destination: { id: string };
+  event: { ordering_key?: string };
+}
+
 /** The lane every delivery of an `endpoint`-ordered webhook shares. */
 const ENDPOINT_LANE = '';
 
@@ -13,7 +19,7 @@ const ENDPOINT_LANE = '';
  * on their own) or none (`none`). Settings unknown (a webhook deleted, or unreadable for now): one at a time, the
  * strictest, since the handler reads them again before sending.
  */
-export function placementFor(job: DeliveryJob, settings: Pick<WebhookSettings, 'ordering' | 'maxInFlight'> | null): Placement {
+export function placementFor(job: PlacedFields, settings: Pick<WebhookSettings, 'ordering' | 'maxInFlight'> | null): Placement {
   const group = job.destination.id;
   if (!settings || settings.ordering === 'endpoint') return { group, lane: ENDPOINT_LANE, limit: 1 };
   const key = settings.ordering === 'key' ? job.event.ordering_key : undefined;
@@ -21,13 +27,12 @@ export function placementFor(job: DeliveryJob, settings: Pick<WebhookSettings, '
 }
 
 /**
- * Places each delivery as it arrives (ConsumerHooks.placeMessages) and keeps the job it read from the message, so the
- * handler and the spill decision do not parse it again.
+ * Places each delivery as it arrives (ConsumerHooks.placeMessages). Placing reads only the webhook and ordering key
+ * and keeps nothing: a partition may hold thousands of deliveries waiting for their lane, and a parsed job kept for
+ * each of them cost more in garbage collection than parsing it again when it runs.
  */
 @Injectable()
 export class DeliveryPlacement {
-  private readonly jobs = new WeakMap<InboundMessage, DeliveryJob | null>();
-
   constructor(
     private readonly endpoints: Endpoints,
     hooks: ConsumerHooks,
@@ -35,28 +40,37 @@ export class DeliveryPlacement {
     hooks.placeMessages((message) => this.place(message));
   }
 
-  /** The message's job, read once; null when it is unreadable (the handler parks it). */
+  /** The message's job; null when it is unreadable (the handler parks it). */
   jobOf(message: InboundMessage): DeliveryJob | null {
-    let job = this.jobs.get(message);
-    if (job === undefined) {
-      try {
-        job = parseDeliveryJob(message.value);
-      } catch {
-        job = null;
-      }
-      this.jobs.set(message, job);
+    try {
+      return parseDeliveryJob(message.value);
+    } catch {
+      return null;
     }
-    return job;
   }
 
   place(message: InboundMessage): Placement | null | Promise<Placement> {
-    const job = this.jobOf(message);
-    if (!job) return null;
-    const settings = this.endpoints.settingsNow(job.destination.id);
-    if (!(settings instanceof Promise)) return placementFor(job, settings);
+    const fields = placedFields(message);
+    if (!fields) return null;
+    const settings = this.endpoints.settingsNow(fields.destination.id);
+    if (!(settings instanceof Promise)) return placementFor(fields, settings);
     return settings.then(
-      (read) => placementFor(job, read),
-      () => placementFor(job, null),
+      (read) => placementFor(fields, read),
+      () => placementFor(fields, null),
     );
   }
+}
+
+/** The webhook and ordering key of a job, without validating the rest (the handler does); null when unreadable. */
+function placedFields(message: InboundMessage): PlacedFields | null {
+  let job: { destination?: { id?: unknown }; event?: { ordering_key?: unknown } } | null;
+  try {
+    job = JSON.parse(message.value?.toString() ?? '') as typeof job;
+  } catch {
+    return null;
+  }
+  const id = job?.destination?.id;
+  if (typeof id !== 'string') return null;
+  const key = job?.event?.ordering_key;
+  return { destination: { id }, event: typeof key === 'string' ? { ordering_key: key } : {} };
 }

@@ -22,8 +22,11 @@ export class Endpoints {
   private readonly openListeners: (() => void)[] = [];
   private readonly policy: BreakerPolicy;
   private sweptAt = 0;
-  /** Endpoints whose settings are being read in the background for placing deliveries. */
-  private readonly refreshing = new Set<string>();
+  /**
+   * Settings reads under way, one per endpoint: the deliveries running for an endpoint (up to its max_in_flight) and
+   * those being placed all wait for the same read, instead of each reading when the settings turn a second old.
+   */
+  private readonly loading = new Map<string, Promise<WebhookSettings | null>>();
 
   constructor(
     private readonly webhooks: WebhookRepository,
@@ -73,11 +76,9 @@ export class Endpoints {
   settingsNow(id: string, now = Date.now()): WebhookSettings | Promise<WebhookSettings | null> {
     const known = this.endpoints.get(id);
     if (!known) return this.get({ destination: { kind: 'webhook', id } }, now).then((endpoint) => endpoint?.settings ?? null);
-    if (now - known.loadedAt >= SETTINGS_TTL_MS && !this.refreshing.has(id)) {
-      this.refreshing.add(id);
-      void this.get({ destination: { kind: 'webhook', id } }, now)
-        .catch(() => undefined) // the handler reads them again, and meets the outage there
-        .finally(() => this.refreshing.delete(id));
+    if (now - known.loadedAt >= SETTINGS_TTL_MS && !this.loading.has(id)) {
+      // the handler reads them again, and meets an outage there
+      this.get({ destination: { kind: 'webhook', id } }, now).catch(() => undefined);
     }
     return known.settings;
   }
@@ -93,7 +94,16 @@ export class Endpoints {
     this.openListeners.push(listener);
   }
 
-  private async load(id: string): Promise<WebhookSettings | null> {
+  private load(id: string): Promise<WebhookSettings | null> {
+    let loading = this.loading.get(id);
+    if (!loading) {
+      loading = this.read(id).finally(() => this.loading.delete(id));
+      this.loading.set(id, loading);
+    }
+    return loading;
+  }
+
+  private async read(id: string): Promise<WebhookSettings | null> {
     const webhook = await this.webhooks.findById(id);
     return webhook ? this.toSettings(webhook, await this.webhooks.signingSecrets(id)) : null;
   }
