@@ -57,6 +57,16 @@ describe('GroupCommit', () => {
     await expect(commit.add(3)).resolves.toBeUndefined();
   });
 
+  it('settles each item with its own result when the write gives them', async () => {
+    const commit = new GroupCommit<number, number>(async (batch) => batch.map((n) => (n % 2 ? { status: 'fulfilled', value: n * 10 } : { status: 'rejected', reason: new Error(`refused ${n}`) })));
+    const added = [commit.add(1), commit.add(2), commit.add(3)];
+    expect(await Promise.allSettled(added)).toEqual([
+      { status: 'fulfilled', value: 10 },
+      { status: 'rejected', reason: new Error('refused 2') },
+      { status: 'fulfilled', value: 30 },
+    ]);
+  });
+
   it('flush resolves once everything added so far is written', async () => {
     const { write, openAll } = gatedWrites();
     const commit = new GroupCommit(write);

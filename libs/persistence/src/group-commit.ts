@@ -1,6 +1,6 @@
-interface Pending<T> {
+interface Pending<T, R> {
   item: T;
-  resolve: () => void;
+  resolve: (result: R) => void;
   reject: (error: unknown) => void;
 }
 
@@ -15,24 +15,25 @@ export interface GroupCommitOptions {
  * Group commit: items added by concurrent callers are written together, one `write` per batch. An item is written
  * at once when nothing is being written (after the current tick, so the items of one tick share a batch), and
  * queues behind the writes in progress otherwise, so batches grow with load and add no delay without it. Each
- * `add` resolves once its batch's write has, and rejects with its error.
+ * `add` resolves once its batch's write has, and rejects with its error. A write that settles its items one by one
+ * returns their results in batch order (`PromiseSettledResult<R>`): each `add` then resolves or rejects with its own.
  */
-export class GroupCommit<T> {
-  private queue: Pending<T>[] = [];
+export class GroupCommit<T, R = void> {
+  private queue: Pending<T, R>[] = [];
   private writing = 0;
   private idle: (() => void)[] = [];
   private readonly maxConcurrentWrites: number;
   private readonly maxBatch: number;
 
   constructor(
-    private readonly write: (batch: T[]) => Promise<void>,
+    private readonly write: (batch: T[]) => Promise<void | PromiseSettledResult<R>[]>,
     { maxConcurrentWrites = 2, maxBatch = 1000 }: GroupCommitOptions = {},
   ) {
     this.maxConcurrentWrites = maxConcurrentWrites;
     this.maxBatch = maxBatch;
   }
 
-  add(item: T): Promise<void> {
+  add(item: T): Promise<R> {
     return new Promise((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
       if (this.queue.length === 1) setImmediate(() => this.pump());
@@ -58,10 +59,14 @@ export class GroupCommit<T> {
     }
   }
 
-  private async run(batch: Pending<T>[]): Promise<void> {
+  private async run(batch: Pending<T, R>[]): Promise<void> {
     try {
-      await this.write(batch.map((pending) => pending.item));
-      for (const pending of batch) pending.resolve();
+      const results = await this.write(batch.map((pending) => pending.item));
+      batch.forEach((pending, i) => {
+        const result = results?.[i];
+        if (result?.status === 'rejected') pending.reject(result.reason);
+        else pending.resolve(result?.value as R);
+      });
     } catch (error) {
       for (const pending of batch) pending.reject(error);
     }

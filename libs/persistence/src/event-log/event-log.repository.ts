@@ -19,11 +19,14 @@ export interface EventFilter {
 
 export class EventLogRepository {
   private readonly repo: Repository<EventLogEntity>;
+  /** Events recorded by concurrent intakes are inserted together, one statement per batch; each learns if it was new. */
+  private readonly records: GroupCommit<HeraldEvent, boolean>;
   /** Events published by concurrent intakes are marked together, one statement per batch. */
   private readonly publications: GroupCommit<Pick<HeraldEvent, 'org_id' | 'id'>>;
 
   constructor(private readonly dataSource: DataSource) {
     this.repo = dataSource.getRepository(EventLogEntity);
+    this.records = new GroupCommit((events) => this.insertAll(events));
     this.publications = new GroupCommit((events) => this.markAllPublished(events));
   }
 
@@ -33,13 +36,7 @@ export class EventLogRepository {
    * not (a crash between the two steps) must be published again, not dropped.
    */
   async recordOnce(event: HeraldEvent): Promise<{ event: HeraldEvent; published: boolean }> {
-    // Plain SQL: on the intake path of every event, the query builder's own work cost more than the insert.
-    const inserted: unknown[] = await this.dataSource.query(
-      `INSERT INTO events (org_id, id, type, project_id, occurred_at, created_at, data, ordering_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-       ON CONFLICT DO NOTHING RETURNING id`,
-      [event.org_id, event.id, event.type, event.project_id, new Date(event.occurred_at), new Date(event.created_at), JSON.stringify(event.data), event.ordering_key ?? null],
-    );
-    if (inserted.length > 0) return { event, published: false };
+    if (await this.records.add(event)) return { event, published: false };
     const stored = await this.repo.findOneByOrFail({ orgId: event.org_id, id: event.id });
     return { event: toEvent(stored), published: stored.status === 'published' };
   }
@@ -56,6 +53,40 @@ export class EventLogRepository {
     return keysetPage(qb, 'e', page);
   }
 
+  /**
+   * One multi-row insert for the batch (plain SQL: on the intake path of every event, the query builder's own work
+   * cost more than the insert); an event is new when its row was inserted, and only the first of the batch with its
+   * id. Should the statement fail, each event is inserted on its own, so a value the database refuses fails only
+   * the event that carries it.
+   */
+  private async insertAll(events: HeraldEvent[]): Promise<PromiseSettledResult<boolean>[]> {
+    const insert = async (batch: HeraldEvent[]) => {
+      const rows: { org_id: string; id: string }[] = await this.dataSource.query(
+        `INSERT INTO events (org_id, id, type, project_id, occurred_at, created_at, data, ordering_key)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::jsonb[], $8::text[])
+         ON CONFLICT DO NOTHING RETURNING org_id, id`,
+        [
+          batch.map((e) => e.org_id),
+          batch.map((e) => e.id),
+          batch.map((e) => e.type),
+          batch.map((e) => e.project_id),
+          batch.map((e) => new Date(e.occurred_at)),
+          batch.map((e) => new Date(e.created_at)),
+          batch.map((e) => JSON.stringify(e.data)),
+          batch.map((e) => e.ordering_key ?? null),
+        ],
+      );
+      const inserted = new Set(rows.map((row) => eventKey(row.org_id, row.id)));
+      return batch.map((e) => inserted.delete(eventKey(e.org_id, e.id)));
+    };
+    try {
+      return (await insert(events)).map((value) => ({ status: 'fulfilled', value }));
+    } catch (error) {
+      if (events.length === 1) throw error;
+      return Promise.allSettled(events.map(async (event) => (await insert([event]))[0]));
+    }
+  }
+
   /** Resolves once the event is marked `published`. */
   markPublished(event: Pick<HeraldEvent, 'org_id' | 'id'>): Promise<void> {
     return this.publications.add(event);
@@ -68,6 +99,8 @@ export class EventLogRepository {
     );
   }
 }
+
+const eventKey = (orgId: string, id: string) => `${orgId}\u0000${id}`;
 
 export function toEvent(row: EventLogEntity): HeraldEvent {
   return {
