@@ -35,9 +35,13 @@ describe('operations metrics', () => {
     await org('org_ops');
     const healthy = await receiver();
     const failing = await receiver(() => ({ status: 500, body: 'down' }));
+    const refusing = await receiver(() => ({ status: 400, body: 'bad request' }));
     await webhook({ id: 'wh_ops_raw', orgId: 'org_ops', url: healthy.url });
     await webhook({ id: 'wh_ops_slack', orgId: 'org_ops', url: `${healthy.url}/slack`, format: 'slack' });
     await webhook({ id: 'wh_ops_down', orgId: 'org_ops', url: failing.url, retrySchedule: ['1s'], pauseAfterFailures: 3 });
+    // Fails for good at its first answer. wh_ops_down's retries may all end held instead: a first attempt handed out
+    // twice (a rebalance while the suite starts) is a third failure, and pauses the webhook before any retry is final.
+    await webhook({ id: 'wh_ops_final', orgId: 'org_ops', url: refusing.url, clientErrorsFinal: true, pauseAfterFailures: 1_000 });
 
     await publish('org_ops', deployFailed('ops-1'));
     await suite.producer.send({ topic: Topics.events, messages: [{ key: 'org_ops', value: '{not json' }] });
