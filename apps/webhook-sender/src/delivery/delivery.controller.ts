@@ -3,7 +3,6 @@ import { EventPattern, Payload } from '@nestjs/microservices';
 import { DeliveryOutcomes } from '@herald/deliveries';
 import { ConsumerHooks, Topics, type InboundMessage, type Settling } from '@herald/kafka';
 import { deliveryAttributes, inSpan, SpanKind } from '@herald/tracing';
-import { DeliveryPlacement } from './placement';
 import { WebhookDeliveryService } from './webhook-delivery.service';
 
 @Controller()
@@ -11,7 +10,6 @@ export class DeliveryController {
   constructor(
     private readonly delivery: WebhookDeliveryService,
     private readonly outcomes: DeliveryOutcomes,
-    private readonly placement: DeliveryPlacement,
     hooks: ConsumerHooks,
   ) {
     // A job that keeps failing (a formatter bug, data nested too deep) is `failed` in the log before it is quarantined.
@@ -20,8 +18,7 @@ export class DeliveryController {
 
   @EventPattern(Topics.webhookDeliveries)
   async handle(@Payload() message: InboundMessage): Promise<Settling | void> {
-    // An unreadable one is read again here to be parked.
-    const job = this.placement.jobOf(message) ?? (await this.outcomes.readJob(message));
+    const job = await this.outcomes.readJob(message);
     if (job) return inSpan('deliver webhook', SpanKind.CONSUMER, () => deliveryAttributes(job), () => this.delivery.deliver(job, message));
   }
 }

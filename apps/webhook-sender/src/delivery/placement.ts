@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { parseDeliveryJob, type DeliveryJob } from '@herald/deliveries';
 import { ConsumerHooks, type InboundMessage, type Placement } from '@herald/kafka';
 import type { WebhookSettings } from '../endpoints/endpoint';
 import { Endpoints } from '../endpoints/endpoints';
@@ -38,15 +37,6 @@ export class DeliveryPlacement {
     hooks: ConsumerHooks,
   ) {
     hooks.placeMessages((message) => this.place(message));
-  }
-
-  /** The message's job; null when it is unreadable (the handler parks it). */
-  jobOf(message: InboundMessage): DeliveryJob | null {
-    try {
-      return parseDeliveryJob(message.value);
-    } catch {
-      return null;
-    }
   }
 
   place(message: InboundMessage): Placement | null | Promise<Placement> {

@@ -1,10 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
-import { deliveryLogFields, DeliveryOutcomes } from '@herald/deliveries';
+import { deliveryLogFields, DeliveryOutcomes, parseDeliveryJob, type DeliveryJob } from '@herald/deliveries';
 import { ConsumerHooks, Topics, type InboundMessage } from '@herald/kafka';
-import { SpillOrder } from '../endpoints/spill-order';
+import { SpillOrder, type SpillingJob } from '../endpoints/spill-order';
 import { EndpointHealthMetrics } from './endpoint-health-metrics';
-import { DeliveryPlacement } from './placement';
 
 /** A spill that makes no progress for this many spill delays (its deliveries went to another sender) no longer holds others back. */
 const SPILL_EXPIRES_AFTER_DELAYS = 12;
@@ -27,7 +26,6 @@ export class Spillover {
   constructor(
     private readonly outcomes: DeliveryOutcomes,
     private readonly endpointMetrics: EndpointHealthMetrics,
-    private readonly placement: DeliveryPlacement,
     @Inject(HERALD_CONFIG) private readonly config: HeraldConfig,
     hooks: ConsumerHooks,
   ) {
@@ -42,7 +40,7 @@ export class Spillover {
   leaves(message: InboundMessage, full: boolean, now = Date.now()): boolean {
     const order = this.orders.get(message.key!);
     if (!order) return full;
-    const job = this.placement.jobOf(message);
+    const job = readable(message);
     if (!job) return false; // the handler parks it on the dead-letter topic
     const leaves = order.mustLeave(job, full, now);
     if (order.isEmpty) this.orders.delete(message.key!);
@@ -51,7 +49,7 @@ export class Spillover {
 
   /** Takes the message out of its partition; resolves once it is safely in its retry tier. Its place is taken at once. */
   spill(message: InboundMessage, now = Date.now()): Promise<void> {
-    const job = this.placement.jobOf(message);
+    const job = readable(message);
     if (!job) return this.outcomes.readJob(message).then(() => undefined); // parks it
     const endpointId = job.destination.id;
     let order = this.orders.get(endpointId);
@@ -73,5 +71,13 @@ export class Spillover {
         throw error;
       },
     );
+  }
+}
+
+function readable(message: InboundMessage): (DeliveryJob & SpillingJob) | null {
+  try {
+    return parseDeliveryJob(message.value);
+  } catch {
+    return null;
   }
 }
