@@ -214,7 +214,10 @@ describe('monitoring, live', () => {
     // point), and the retry-scheduler after more than a minute: the retries it held go out over a minute late.
     const admin = suite.kafka.admin();
     await admin.connect();
-    await admin.resetOffsets({ groupId: ROUTER_GROUP, topic: Topics.accepted, earliest: false });
+    // Explicit end offsets: kafkajs's resetOffsets(latest) commits -1, which a consumer subscribed from the beginning
+    // (as Herald's are) reads as "no offset" and starts over, re-routing every earlier event into the failing webhooks.
+    const ends = await admin.fetchTopicOffsets(Topics.accepted);
+    await admin.setOffsets({ groupId: ROUTER_GROUP, topic: Topics.accepted, partitions: ends.map(({ partition, high }) => ({ partition, offset: high })) });
     await admin.disconnect();
     await suite.stack.startOne('router');
     await eventually(async () => (Date.now() - retriesParkedBy > 70_000 ? true : undefined), 90_000, 500);
