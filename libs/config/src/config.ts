@@ -76,10 +76,16 @@ export const ConfigSchema = z.object({
    */
   HERALD_BREAKER_CONSECUTIVE_FAILURES: z.coerce.number().int().min(1).default(3),
   /**
-   * Deliveries of one endpoint waiting in a sender partition at most; further ones leave the partition through the
-   * retry tiers (not an attempt) and come back in order, so a slow endpoint never holds up the partition's commits.
+   * Deliveries of one endpoint waiting in a sender partition beyond which, once the partition is crowded (below), further
+   * ones leave it through the retry tiers (not an attempt) and come back in order, if that endpoint is what crowds it
+   * (most of its unfinished deliveries, or none finished for a second): a slow endpoint never holds up the partition.
    */
   HERALD_ENDPOINT_MAX_QUEUED: z.coerce.number().int().min(1).default(1000),
+  /**
+   * Unfinished deliveries in a sender partition from which an endpoint over HERALD_ENDPOINT_MAX_QUEUED that crowds it
+   * spills; below it endpoints' backlogs wait in the partition, side by side. Fetching waits at 10,000.
+   */
+  HERALD_ENDPOINT_SPILL_CROWDED_AT: z.coerce.number().int().min(1).max(10_000).default(9_000),
   /** How long a delivery that left its partition that way waits before it comes back (a retry tier's delay). */
   HERALD_ENDPOINT_SPILL_DELAY: duration.default(5_000),
   /** Delivery attempts older than this many days are deleted from the log. */

@@ -239,23 +239,30 @@ describe('ConsumerRunner', () => {
     expect(await committed(groupId, topic)).toEqual(['1']);
   }, 60_000);
 
-  it('hands the messages of a key beyond its queue bound to spill, and keeps taking other keys', async () => {
+  it('hands the messages of a key beyond its queue bound to spill once the key crowds its partition, and keeps taking other keys', async () => {
     const topic = await topicWith([{ key: 'hung', value: 'hung-0' }]);
     let release!: () => void;
     const hung = new Promise<void>((r) => (release = r));
     const handled: string[] = [];
     const spilled: string[] = [];
+    let hungSince: number | undefined;
     const { groupId, runner } = await run(
       topic,
       async (m) => {
         const value = m.value!.toString();
-        if (value === 'hung-0') await hung;
+        if (value === 'hung-0') {
+          hungSince = Date.now();
+          await hung;
+        }
         handled.push(value);
       },
       8,
-      { overflow: { maxQueuedPerKey: 2, spill: async (m) => void spilled.push(m.value!.toString()) } },
+      // Crowded from three unfinished messages on, which the hung key alone makes.
+      { overflow: { maxQueuedPerKey: 2, crowdedAt: 3, spill: async (m) => void spilled.push(m.value!.toString()) } },
     );
     await until(() => runner.health().ready);
+    // Stuck: it has finished nothing for over a second (the consumer's bound) when the rest of its key arrives.
+    await until(() => hungSince !== undefined && Date.now() - hungSince > 1_100);
     const producer = kafka.producer();
     await producer.connect();
     await producer.send({ topic, messages: Array.from({ length: 10 }, (_, i) => ({ key: 'hung', value: `hung-${i + 1}` })) });
@@ -272,5 +279,34 @@ describe('ConsumerRunner', () => {
     await until(() => runner.health().lastProgressAt !== null);
     await runner.stop();
     expect(await committed(groupId, topic)).toEqual(['16']);
+  });
+  it('keeps a key over its queue bound queued while its partition is not crowded', async () => {
+    const topic = await topicWith([{ key: 'slow', value: 'slow-0' }]);
+    let release!: () => void;
+    const slow = new Promise<void>((r) => (release = r));
+    const handled: string[] = [];
+    const spilled: string[] = [];
+    const { runner } = await run(
+      topic,
+      async (m) => {
+        const value = m.value!.toString();
+        if (value === 'slow-0') await slow;
+        handled.push(value);
+      },
+      8,
+      { overflow: { maxQueuedPerKey: 2, spill: async (m) => void spilled.push(m.value!.toString()) } },
+    );
+    await until(() => runner.health().ready);
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({ topic, messages: [...Array.from({ length: 10 }, (_, i) => ({ key: 'slow', value: `slow-${i + 1}` })), { key: 'other', value: 'other-0' }] });
+    await producer.disconnect();
+    // other-0 came after all of slow's: by the time it ran, each of those had been placed.
+    await until(() => handled.includes('other-0'));
+    expect(spilled).toEqual([]);
+    release();
+    await until(() => handled.length === 12);
+    expect(handled.filter((v) => v.startsWith('slow-'))).toEqual(Array.from({ length: 11 }, (_, i) => `slow-${i}`));
+    await runner.stop();
   });
 });

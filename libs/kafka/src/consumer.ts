@@ -54,17 +54,21 @@ export type QuarantineHandler = (message: InboundMessage, failure: QuarantineFai
 export type PlaceMessage = (message: InboundMessage) => Placement | null | Promise<Placement | null>;
 
 /**
- * A bound on the messages of one group waiting on a partition. When `maxQueuedPerKey` messages of a group already
- * wait beyond the `limit` running for it, each further message of that key is handed to `spill` instead of
- * joining the queue; once `spill` resolves the message counts as done (its offset may be committed), so a key
- * whose handler hangs costs the partition at most `maxQueuedPerKey` held messages, and fetching and committing
- * go on for every other key. `spill` must make the message durable elsewhere (e.g. a retry tier) before it
+ * A bound on the messages of one group waiting on a partition. Groups run side by side, so a long queue only costs
+ * others once its partition nears its fetch bound (`crowdedAt` unfinished messages): from then on, when
+ * `maxQueuedPerKey` messages of a group already wait beyond the `limit` running for it and that group holds most of
+ * the partition's unfinished messages beside other groups, or has finished none for a while (a hung handler), each
+ * further message of that key is handed to `spill` instead of joining the queue. Groups that all drain share the fetch bound instead,
+ * and the rest of the backlog waits in Kafka. Once `spill` resolves the message counts as done (its offset may be
+ * committed), so a key whose handler hangs cannot hold fetching up for every other key. `spill` must make the message durable elsewhere (e.g. a retry tier) before it
  * resolves; a rejection is a handler failure at that offset (retried, or quarantined if it repeats). The runner
  * decides by queue length only: keeping a key's order across spilled and queued messages (for example by
  * spilling every later message of a key while earlier ones are still out) is the spill owner's job.
  */
 export interface OverflowOptions {
   maxQueuedPerKey: number;
+  /** Unfinished messages in a partition from which a group over its bound may be spilled; default 9/10 of the fetch bound. */
+  crowdedAt?: number;
   spill(message: InboundMessage): Promise<void>;
   /**
    * Optional: decides instead of the length rule whether the message leaves (`full`: the length rule says so). Lets
@@ -125,6 +129,8 @@ const MAX_TURN_MS = 10;
 const COMMIT_INTERVAL_MS = 100;
 /** Unfinished messages (running or waiting for their lane) per partition before fetching waits: bounds memory. */
 const MAX_UNFINISHED = 10_000;
+/** A group that finished nothing for this long while its partition is crowded is stuck (e.g. an endpoint that hangs). */
+const STUCK_AFTER_MS = 1_000;
 /**
  * Offsets past the oldest unfinished message per partition before fetching waits: bounds what a restart hands out
  * again. Finished messages (spilled ones among them) cost nothing to keep, so this is well above MAX_UNFINISHED.
@@ -418,14 +424,20 @@ export class ConsumerRunner {
 
   private dispatch(work: PartitionWork, message: InboundMessage, placement: Placement | null): void {
     const offset = BigInt(message.offset);
-    const entry = work.entries.add(offset, Date.now());
+    const now = Date.now();
+    const entry = work.entries.add(offset, now);
     // Kafka hands this partition out from here: nothing below it needs committing by this work.
     work.committed ??= offset;
     work.next = offset + 1n;
     const { overflow } = this.options;
-    // Up to `limit` of a group run; beyond those, `maxQueuedPerKey` may wait; beyond that, the message leaves.
+    // Up to `limit` of a group run; beyond those, `maxQueuedPerKey` may wait; beyond that, the message leaves if the
+    // partition is crowded and this group is what crowds it.
     if (overflow && placement && message.key !== null) {
-      const full = work.lanes.size(placement.group) >= placement.limit + overflow.maxQueuedPerKey;
+      const queued = work.lanes.size(placement.group);
+      const full =
+        queued >= placement.limit + overflow.maxQueuedPerKey &&
+        work.entries.size >= (overflow.crowdedAt ?? MAX_UNFINISHED * 0.9) &&
+        ((queued * 2 > work.entries.size && work.lanes.groupCount > 1) || work.lanes.idleFor(placement.group, now) >= STUCK_AFTER_MS);
       if (overflow.leaves ? overflow.leaves(message, full) : full) {
         this.track(work, entry, message, overflow.spill(message));
         return;
@@ -433,7 +445,7 @@ export class ConsumerRunner {
     }
     const task: Task = { entry, message, placement };
     if (!placement) this.run(work, task);
-    else for (const ready of work.lanes.add(task, placement)) this.run(work, ready);
+    else for (const ready of work.lanes.add(task, placement, now)) this.run(work, ready);
   }
 
   private run(work: PartitionWork, { entry, message, placement }: Task): void {

@@ -99,4 +99,18 @@ describe('Lanes', () => {
     const firstOfK7 = h.started.filter((m) => Number(m.slice(1)) % 100 === 7).map((m) => Number(m.slice(1)));
     expect(firstOfK7).toEqual([...firstOfK7].sort((a, b) => a - b));
   });
+  it('tells how long a group has gone without finishing a message, and how many groups have work', () => {
+    const lanes = new Lanes<string>();
+    lanes.add('a1', { group: 'a', lane: null, limit: 1 }, 1_000);
+    lanes.add('a2', { group: 'a', lane: null, limit: 1 }, 1_500);
+    lanes.add('b1', { group: 'b', lane: null, limit: 1 }, 1_500);
+    expect(lanes.groupCount).toBe(2);
+    // Idle since the group began, until one of its messages finishes.
+    expect(lanes.idleFor('a', 3_000)).toBe(2_000);
+    lanes.finish({ group: 'a', lane: null }, 3_500);
+    expect(lanes.idleFor('a', 4_000)).toBe(500);
+    lanes.finish({ group: 'b', lane: null }, 4_000);
+    expect(lanes.groupCount).toBe(1);
+    expect(lanes.idleFor('b', 9_000)).toBe(0);
+  });
 });

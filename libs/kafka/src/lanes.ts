@@ -87,7 +87,11 @@ class Group<T> {
   /** Running, ready and queued behind a lane. */
   size = 0;
 
-  constructor(public limit: number) {}
+  constructor(
+    public limit: number,
+    /** When one of its messages last finished (or the group began): how long it has gone without progress. */
+    public finishedAt: number,
+  ) {}
 }
 
 /**
@@ -104,10 +108,21 @@ export class Lanes<T> {
     return this.groups.get(group)?.size ?? 0;
   }
 
+  /** Groups with messages running, ready or queued. */
+  get groupCount(): number {
+    return this.groups.size;
+  }
+
+  /** How long `group` has gone without finishing a message (0 when it has none). */
+  idleFor(group: string, now: number): number {
+    const found = this.groups.get(group);
+    return found ? now - found.finishedAt : 0;
+  }
+
   /** Adds a message; returns the messages that start now (it, or none). */
-  add(item: T, placement: Placement): T[] {
+  add(item: T, placement: Placement, now = Date.now()): T[] {
     let group = this.groups.get(placement.group);
-    if (!group) this.groups.set(placement.group, (group = new Group(placement.limit)));
+    if (!group) this.groups.set(placement.group, (group = new Group(placement.limit, now)));
     group.limit = Math.max(1, placement.limit);
     group.size++;
     const waiting = { seq: this.seq++, item };
@@ -122,11 +137,12 @@ export class Lanes<T> {
   }
 
   /** A started message finished; returns the messages that start now in its place. */
-  finish(placement: Pick<Placement, 'group' | 'lane'>): T[] {
+  finish(placement: Pick<Placement, 'group' | 'lane'>, now = Date.now()): T[] {
     const group = this.groups.get(placement.group);
     if (!group) return [];
     group.running--;
     group.size--;
+    group.finishedAt = now;
     if (placement.lane !== null) {
       const behind = group.lanes.get(placement.lane);
       const next = behind?.shift();

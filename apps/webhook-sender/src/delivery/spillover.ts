@@ -10,7 +10,7 @@ const SPILL_EXPIRES_AFTER_DELAYS = 12;
 
 /**
  * Deliveries that leave their partition for a while because their endpoint has HERALD_ENDPOINT_MAX_QUEUED queued
- * there, so a slow endpoint never holds up the partition's fetching. They go through the retry tier of
+ * there and crowds it (HERALD_ENDPOINT_SPILL_CROWDED_AT), so a slow endpoint never holds up the partition's fetching. They go through the retry tier of
  * HERALD_ENDPOINT_SPILL_DELAY as the same attempt (nothing is written to the delivery log) and come back in order:
  * the consumer asks, as each message arrives, whether it leaves, so that while some of an endpoint's deliveries
  * are away its later ones follow them out instead of overtaking them.
@@ -31,6 +31,7 @@ export class Spillover {
   ) {
     hooks.spillOverflow({
       maxQueuedPerKey: config.HERALD_ENDPOINT_MAX_QUEUED,
+      crowdedAt: config.HERALD_ENDPOINT_SPILL_CROWDED_AT,
       leaves: (message, full) => this.leaves(message, full),
       spill: (message) => this.spill(message),
     });
