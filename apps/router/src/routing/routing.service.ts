@@ -32,7 +32,10 @@ export class RoutingService {
       const batches = new Map<string, OutboundMessage[]>();
       for (const job of jobs) {
         const topic = deliveriesTopic(job.destination.kind);
-        batches.set(topic, [...(batches.get(topic) ?? []), { key: job.destination.id, value: serializeJob(job) }]);
+        const batch = batches.get(topic);
+        const message = { key: job.destination.id, value: serializeJob(job) };
+        if (batch) batch.push(message);
+        else batches.set(topic, [message]);
         this.metrics.routed.inc({ channel: job.destination.kind });
       }
       span.setAttribute('herald.destinations', jobs.length);
