@@ -78,7 +78,7 @@ export const ConfigSchema = z.object({
   /**
    * Deliveries of one endpoint waiting in a sender partition beyond which, once the partition is crowded (below), further
    * ones leave it through the retry tiers (not an attempt) and come back in order, if that endpoint is what crowds it
-   * (most of its unfinished deliveries, or none finished for a second): a slow endpoint never holds up the partition.
+   * (two thirds of its unfinished deliveries, or none finished for a second): a slow endpoint never holds up the partition.
    */
   HERALD_ENDPOINT_MAX_QUEUED: z.coerce.number().int().min(1).default(1000),
   /**

@@ -55,15 +55,16 @@ export type PlaceMessage = (message: InboundMessage) => Placement | null | Promi
 
 /**
  * A bound on the messages of one group waiting on a partition. Groups run side by side, so a long queue only costs
- * others once its partition nears its fetch bound (`crowdedAt` unfinished messages): from then on, when
- * `maxQueuedPerKey` messages of a group already wait beyond the `limit` running for it and that group holds most of
- * the partition's unfinished messages beside other groups, or has finished none for a while (a hung handler), each
- * further message of that key is handed to `spill` instead of joining the queue. Groups that all drain share the fetch bound instead,
- * and the rest of the backlog waits in Kafka. Once `spill` resolves the message counts as done (its offset may be
- * committed), so a key whose handler hangs cannot hold fetching up for every other key. `spill` must make the message durable elsewhere (e.g. a retry tier) before it
- * resolves; a rejection is a handler failure at that offset (retried, or quarantined if it repeats). The runner
- * decides by queue length only: keeping a key's order across spilled and queued messages (for example by
- * spilling every later message of a key while earlier ones are still out) is the spill owner's job.
+ * others once its partition nears its fetch bound (`crowdedAt` unfinished messages). From then on, when
+ * `maxQueuedPerKey` messages of a group already wait beyond the `limit` running for it and that group holds two
+ * thirds of the partition's unfinished messages beside other groups, or has finished none for a while (a hung
+ * handler), each further message of that key is handed to `spill` instead of joining the queue. Groups that all
+ * drain share the fetch bound instead, and the rest of the backlog waits in Kafka. Once `spill` resolves the message
+ * counts as done (its offset may be committed), so a key whose handler hangs cannot hold fetching up for every
+ * other key. `spill` must make the message durable elsewhere (e.g. a retry tier) before it resolves; a rejection is
+ * a handler failure at that offset (retried, or quarantined if it repeats). The runner decides by these counts
+ * only: keeping a key's order across spilled and queued messages (for example by spilling every later message of a
+ * key while earlier ones are still out) is the spill owner's job.
  */
 export interface OverflowOptions {
   maxQueuedPerKey: number;
@@ -437,7 +438,7 @@ export class ConsumerRunner {
       const full =
         queued >= placement.limit + overflow.maxQueuedPerKey &&
         work.entries.size >= (overflow.crowdedAt ?? MAX_UNFINISHED * 0.9) &&
-        ((queued * 2 > work.entries.size && work.lanes.groupCount > 1) || work.lanes.idleFor(placement.group, now) >= STUCK_AFTER_MS);
+        ((queued * 3 > work.entries.size * 2 && work.lanes.groupCount > 1) || work.lanes.idleFor(placement.group, now) >= STUCK_AFTER_MS);
       if (overflow.leaves ? overflow.leaves(message, full) : full) {
         this.track(work, entry, message, overflow.spill(message));
         return;
