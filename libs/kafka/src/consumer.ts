@@ -72,7 +72,7 @@ export interface OverflowOptions {
   crowdedAt?: number;
   spill(message: InboundMessage): Promise<void>;
   /**
-   * Optional: decides instead of the length rule whether the message leaves (`full`: the length rule says so). Lets
+   * Optional: decides instead of the crowding rule whether the message leaves (`full`: that rule says so). Lets
    * the spill owner keep a key's order, e.g. send every later message of a key out while earlier ones are away.
    */
   leaves?(message: InboundMessage, full: boolean): boolean;

@@ -10,10 +10,10 @@ const SPILL_EXPIRES_AFTER_DELAYS = 12;
 
 /**
  * Deliveries that leave their partition for a while because their endpoint has HERALD_ENDPOINT_MAX_QUEUED queued
- * there and crowds it (HERALD_ENDPOINT_SPILL_CROWDED_AT), so a slow endpoint never holds up the partition's fetching. They go through the retry tier of
- * HERALD_ENDPOINT_SPILL_DELAY as the same attempt (nothing is written to the delivery log) and come back in order:
- * the consumer asks, as each message arrives, whether it leaves, so that while some of an endpoint's deliveries
- * are away its later ones follow them out instead of overtaking them.
+ * there and crowds it (HERALD_ENDPOINT_SPILL_CROWDED_AT), so a slow endpoint never holds up the partition's
+ * fetching. They go through the retry tier of HERALD_ENDPOINT_SPILL_DELAY as the same attempt (nothing is written
+ * to the delivery log) and come back in order: the consumer asks, as each message arrives, whether it leaves, so that
+ * while some of an endpoint's deliveries are away its later ones follow them out instead of overtaking them.
  */
 @Injectable()
 export class Spillover {
