@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Logger } from '@nestjs/common';
 import { Kafka, logLevel, type KafkaConfig, type LogEntry, type SASLOptions } from 'kafkajs';
 import type { HeraldConfig } from '@herald/config';
+import { patchRequestQueue } from './request-queue';
 
 /**
  * kafkajs logs at ERROR whatever went wrong before it decides to retry it: "The coordinator is loading", "Crash:
@@ -61,6 +62,7 @@ export function kafkaConnection(config: KafkaConnectionConfig, readFile: (path: 
 }
 
 export function createKafka(config: Pick<HeraldConfig, 'KAFKA_BROKERS' | 'KAFKA_CLIENT_ID'> & KafkaConnectionConfig, service: string): Kafka {
+  patchRequestQueue();
   return new Kafka({
     clientId: `${config.KAFKA_CLIENT_ID}-${service}`,
     brokers: config.KAFKA_BROKERS,
