@@ -10,6 +10,28 @@ const aJob = (destinationId: string, replayRate?: number): DeliveryJob => ({
   ...(replayRate === undefined ? {} : { replay_rate: replayRate }),
 });
 
+/** A pacing whose clock the test drives: `runTo` moves it on and wakes every wait due by then in one turn, as a busy event loop does. */
+class SteppedPacing extends ReplayPacing {
+  time = 0;
+  private sleepers: { until: number; wake: () => void }[] = [];
+
+  protected override now(): number {
+    return this.time;
+  }
+
+  protected override sleep(ms: number): Promise<void> {
+    return new Promise((wake) => this.sleepers.push({ until: this.time + ms, wake }));
+  }
+
+  async runTo(time: number): Promise<void> {
+    this.time = time;
+    const due = this.sleepers.filter((s) => s.until <= time);
+    this.sleepers = this.sleepers.filter((s) => s.until > time);
+    due.forEach((s) => s.wake());
+    for (let i = 0; i < 10; i++) await Promise.resolve();
+  }
+}
+
 describe('ReplayPacing', () => {
   beforeEach(() => jest.useFakeTimers({ now: 1_000_000 }));
   afterEach(() => jest.useRealTimers());
@@ -62,5 +84,20 @@ describe('ReplayPacing', () => {
     await pacing.wait(aJob('wh_a', 5));
     jest.setSystemTime(Date.now() + 1_000);
     expect(await goesAtOnce(pacing, aJob('wh_a', 5))).toBe(true);
+  });
+
+  it('keeps sends apart when a busy event loop wakes several past their slots at once', async () => {
+    const pacing = new SteppedPacing();
+    const sentAt: number[] = [];
+    for (let i = 0; i < 3; i++) void pacing.wait(aJob('wh_a', 20)).then(() => sentAt.push(pacing.time));
+    await pacing.runTo(0);
+    expect(sentAt).toEqual([0]);
+    // Slots at 50 and 100 pass while the loop is blocked; both waits wake at 200.
+    await pacing.runTo(200);
+    expect(sentAt).toEqual([0, 200]);
+    await pacing.runTo(249);
+    expect(sentAt).toEqual([0, 200]);
+    await pacing.runTo(250);
+    expect(sentAt).toEqual([0, 200, 250]);
   });
 });

@@ -4,6 +4,12 @@ import type { DeliveryJob } from './job';
 /** Destinations remembered at most; past this, those whose next slot has passed are forgotten. */
 const MAX_DESTINATIONS = 10_000;
 
+/** One destination's replayed sends: the earliest time (epoch ms) the next may be given, and when the last went. */
+interface Slots {
+  nextAt: number;
+  lastSentAt: number;
+}
+
 /**
  * Spaces the sends of replayed deliveries (jobs with `replay_rate`), per destination: each at least 1000 / rate ms
  * after the previous one actually went. The replay runner paces what it produces, but Kafka hands a sender whatever
@@ -12,26 +18,40 @@ const MAX_DESTINATIONS = 10_000;
  */
 @Injectable()
 export class ReplayPacing {
-  /** Per destination, the earliest time (epoch ms) its next replayed send may go. */
-  private readonly nextSendAt = new Map<string, number>();
+  private readonly destinations = new Map<string, Slots>();
 
   async wait(job: DeliveryJob): Promise<void> {
     if (job.replay_rate === undefined) return;
-    const key = `${job.destination.kind}:${job.destination.id}`;
     const interval = 1000 / job.replay_rate;
-    const now = Date.now();
-    const at = Math.max(now, this.nextSendAt.get(key) ?? now);
-    this.remember(key, at + interval, now);
-    if (at > now) await new Promise((resolve) => setTimeout(resolve, at - now));
-    // Woken late (a busy event loop): the next one is spaced from when this one really goes.
-    const sentAt = Date.now();
-    if (sentAt > at) this.remember(key, Math.max(this.nextSendAt.get(key) ?? 0, sentAt + interval), sentAt);
+    const slots = this.slots(`${job.destination.kind}:${job.destination.id}`, this.now());
+    let at = Math.max(this.now(), slots.nextAt);
+    slots.nextAt = at + interval;
+    // A busy event loop wakes several waits in one turn, each past its slot: one goes, the others wait again
+    // until `interval` after it, so late sends never reach the receiver together.
+    for (let now = this.now(); at > now; now = this.now()) {
+      await this.sleep(at - now);
+      at = Math.max(at, slots.lastSentAt + interval);
+    }
+    const sentAt = this.now();
+    slots.lastSentAt = sentAt;
+    slots.nextAt = Math.max(slots.nextAt, sentAt + interval);
   }
 
-  private remember(key: string, nextAt: number, now: number): void {
-    if (this.nextSendAt.size >= MAX_DESTINATIONS && !this.nextSendAt.has(key)) {
-      for (const [other, at] of this.nextSendAt) if (at <= now) this.nextSendAt.delete(other);
+  protected now(): number {
+    return Date.now();
+  }
+
+  protected sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => setTimeout(resolve, ms));
+  }
+
+  private slots(key: string, now: number): Slots {
+    let slots = this.destinations.get(key);
+    if (slots) return slots;
+    if (this.destinations.size >= MAX_DESTINATIONS) {
+      for (const [other, { nextAt }] of this.destinations) if (nextAt <= now) this.destinations.delete(other);
     }
-    this.nextSendAt.set(key, nextAt);
+    this.destinations.set(key, (slots = { nextAt: now, lastSentAt: -Infinity }));
+    return slots;
   }
 }
