@@ -78,4 +78,42 @@ describe('GroupCommit', () => {
     expect(written).toBe(true);
     await expect(new GroupCommit(write).flush()).resolves.toBeUndefined();
   });
+
+  describe('with a linger', () => {
+    beforeEach(() => jest.useFakeTimers());
+    afterEach(() => jest.useRealTimers());
+
+    it('writes a trickle of items as one batch once the first has waited the linger, and the next batch a linger later', async () => {
+      const batches: number[][] = [];
+      const commit = new GroupCommit(async (batch: number[]) => void batches.push(batch), { lingerMs: 100 });
+      void commit.add(1);
+      await jest.advanceTimersByTimeAsync(40);
+      void commit.add(2);
+      await jest.advanceTimersByTimeAsync(59);
+      expect(batches).toEqual([]);
+      await jest.advanceTimersByTimeAsync(1);
+      expect(batches).toEqual([[1, 2]]);
+      void commit.add(3);
+      await jest.advanceTimersByTimeAsync(99);
+      expect(batches).toEqual([[1, 2]]);
+      await jest.advanceTimersByTimeAsync(1);
+      expect(batches).toEqual([[1, 2], [3]]);
+    });
+
+    it('writes at once a batch that is full, holds an urgent item, or is flushed', async () => {
+      const { batches, write } = gatedWrites();
+      const commit = new GroupCommit(write, { lingerMs: 100, maxBatch: 2, maxConcurrentWrites: 3 });
+      void commit.add(1);
+      void commit.add(2);
+      await jest.advanceTimersByTimeAsync(0);
+      expect(batches).toEqual([[1, 2]]);
+      void commit.add(3);
+      void commit.add(4, true);
+      await jest.advanceTimersByTimeAsync(0);
+      expect(batches).toEqual([[1, 2], [3, 4]]);
+      void commit.add(5);
+      void commit.flush();
+      expect(batches).toEqual([[1, 2], [3, 4], [5]]);
+    });
+  });
 });

@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import { Topics, type InboundMessage } from '@herald/kafka';
+import { Topics, type InboundMessage, type Settling } from '@herald/kafka';
 import { IntakeService } from './intake.service';
 
 @Controller()
@@ -8,7 +8,7 @@ export class IntakeController {
   constructor(private readonly intake: IntakeService) {}
 
   @EventPattern(Topics.events)
-  handle(@Payload() message: InboundMessage): Promise<void> {
+  handle(@Payload() message: InboundMessage): Promise<Settling | void> {
     return this.intake.ingestMessage(message);
   }
 }

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Registry } from 'prom-client';
 import { BUILTIN_EVENT_TYPES, EventCatalog, type HeraldEvent } from '@herald/events';
-import type { DeadLetters, InboundMessage, KafkaProducer } from '@herald/kafka';
+import type { DeadLetters, InboundMessage, KafkaProducer, Settling } from '@herald/kafka';
 import { IntakeMetrics } from '@herald/observability';
 import type { EventLogRepository, OrgRepository } from '@herald/persistence';
 import { IntakeService } from './intake.service';
@@ -20,7 +20,16 @@ class FakeEventLog {
     return { event, published: false };
   }
 
-  async markPublished() {}
+  /** Each mark asked for, and its write; with `holdMarks`, held until the test lets it through. */
+  readonly marks: { id: string; urgent: boolean; written: () => void }[] = [];
+  holdMarks = false;
+
+  markPublished(event: HeraldEvent, urgent = false) {
+    return new Promise<void>((written) => {
+      this.marks.push({ id: event.id, urgent, written });
+      if (!this.holdMarks) written();
+    });
+  }
 }
 
 function setup() {
@@ -58,6 +67,35 @@ describe('IntakeService', () => {
   // Rejections are logged as warnings; the assertions read the dead letters instead.
   beforeAll(() => Logger.overrideLogger(false));
   afterAll(() => Logger.overrideLogger(true));
+
+  it("lets the next Kafka event start once one is published, its offset waiting for the event log's mark", async () => {
+    const { intake, eventLog, sent } = setup();
+    eventLog.holdMarks = true;
+    const first = await intake.ingestMessage(message(JSON.stringify({ type: 'deploy.failed', org_id: 'org_1' })));
+    const second = await intake.ingestMessage(message(JSON.stringify({ type: 'deploy.failed', org_id: 'org_1' }), '8'));
+    expect(sent).toHaveLength(2);
+    expect(eventLog.marks.map((m) => [m.id, m.urgent])).toEqual(sent.map((e) => [e.id, false]));
+    let durable = false;
+    void (first as Settling).durable.then(() => (durable = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(durable).toBe(false);
+    eventLog.marks[0].written();
+    await (first as Settling).durable;
+    eventLog.marks[1].written();
+    await (second as Settling).durable;
+  });
+
+  it('answers a REST caller once the event is marked published, asking for the mark at once', async () => {
+    const { intake, eventLog } = setup();
+    eventLog.holdMarks = true;
+    let answered = false;
+    const publishing = intake.publish({ type: 'deploy.failed', org_id: 'org_1' }).then((event) => ((answered = true), event));
+    while (eventLog.marks.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    expect(answered).toBe(false);
+    expect(eventLog.marks[0].urgent).toBe(true);
+    eventLog.marks[0].written();
+    expect((await publishing).id).toBe(eventLog.marks[0].id);
+  });
 
   it('gives an id-less Kafka event the same id each time its message is read again', async () => {
     const first = setup();

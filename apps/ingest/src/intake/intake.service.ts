@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { acceptEvent, EventCatalog, InvalidEventError, parseEventJson, REJECTION_CATEGORIES, sourceEventId, type HeraldEvent } from '@herald/events';
-import { DeadLetters, KafkaProducer, Topics, type InboundMessage } from '@herald/kafka';
+import { DeadLetters, KafkaProducer, Topics, type InboundMessage, type Settling } from '@herald/kafka';
 import { IntakeMetrics, startAtZero } from '@herald/observability';
 import { EventLogRepository, OrgRepository } from '@herald/persistence';
 import { eventAttributes, inSpan, SpanKind, withTraceContext, type TraceCarrier } from '@herald/tracing';
@@ -8,6 +8,12 @@ import { PublishOrder } from './publish-order';
 import { asRepeatingFailure } from './repeating-failure';
 
 const INTAKE_SOURCES = ['kafka', 'api'] as const;
+
+/** An event on the accepted topic; `marked` resolves once the event log says so too. */
+interface Accepted {
+  event: HeraldEvent;
+  marked: Promise<void>;
+}
 
 /**
  * The one path every event takes in, from Kafka or REST: validate, assign id, dedupe on the
@@ -35,27 +41,29 @@ export class IntakeService {
    * REST intake: an InvalidEventError becomes the caller's 422 (413 when too large). An id-less event gets a fresh id.
    * `headers`: the request's, whose `traceparent` the event's trace continues.
    */
-  publish(input: unknown, headers: TraceCarrier = {}): Promise<HeraldEvent> {
-    return withTraceContext(headers, () => this.counted('api', () => this.accept(input)));
+  async publish(input: unknown, headers: TraceCarrier = {}): Promise<HeraldEvent> {
+    const { event, marked } = await withTraceContext(headers, () => this.counted('api', () => this.accept(input, true)));
+    // The caller may read the event back at once: its status says published when the answer does.
+    await marked;
+    return event;
   }
 
   /**
    * Events of one org reach the accepted topic in the order they came in, though many are in flight.
-   * `assignId` names an event that came without a producer id.
+   * `assignId` names an event that came without a producer id. `urgent`: the caller waits for the event log's mark.
    */
-  private async accept(input: unknown, assignId?: () => string): Promise<HeraldEvent> {
+  private async accept(input: unknown, urgent: boolean, assignId?: () => string): Promise<Accepted> {
     const accepted = acceptEvent(input, this.catalog, new Date(), assignId);
     const turn = this.order.take(accepted.org_id);
     try {
       if (!(await this.orgs.exists(accepted.org_id))) throw new InvalidEventError('org_id', `unknown org '${accepted.org_id}'`, 'unknown_org');
       const { event, published } = await this.eventLog.recordOnce(accepted);
-      if (published) return event;
+      if (published) return { event, marked: Promise.resolve() };
       await turn.ready;
       const sent = this.producer.send(Topics.accepted, [{ key: event.org_id, value: JSON.stringify(event) }]);
       turn.release();
       await sent;
-      await this.eventLog.markPublished(event);
-      return event;
+      return { event, marked: this.eventLog.markPublished(event, urgent) };
     } finally {
       turn.release();
     }
@@ -64,11 +72,13 @@ export class IntakeService {
   /**
    * Kafka intake: anything that is not a valid event goes to the DLQ with the reason, and the
    * offset moves on. An id-less event's id is derived from the message's position, so reading
-   * the message again (a crash before the commit) gives the same id, and the same webhook-id.
+   * the message again (a crash before the commit) gives the same id, and the same webhook-id. Once the event is
+   * published the next one may start; the offset waits for the event log's mark (written in batches).
    */
-  async ingestMessage(message: InboundMessage): Promise<void> {
+  async ingestMessage(message: InboundMessage): Promise<Settling | void> {
     try {
-      await this.counted('kafka', async () => this.accept(parseEventJson(message.value), () => sourceEventId(message)));
+      const { marked } = await this.counted('kafka', async () => this.accept(parseEventJson(message.value), false, () => sourceEventId(message)));
+      return { durable: marked };
     } catch (error) {
       if (!(error instanceof InvalidEventError)) throw error;
       this.logger.warn({ msg: 'event rejected', reason: error.message, topic: message.topic, partition: message.partition, offset: message.offset });
@@ -77,15 +87,15 @@ export class IntakeService {
   }
 
   /** Runs one intake in its span (what it publishes continues the trace) and counts it. */
-  private async counted(source: (typeof INTAKE_SOURCES)[number], intake: () => Promise<HeraldEvent>): Promise<HeraldEvent> {
+  private async counted(source: (typeof INTAKE_SOURCES)[number], intake: () => Promise<Accepted>): Promise<Accepted> {
     try {
-      const event = await inSpan('ingest event', source === 'kafka' ? SpanKind.CONSUMER : SpanKind.SERVER, () => ({ 'herald.intake.source': source }), async (span) => {
-        const accepted = await intake();
-        span.setAttributes(eventAttributes(accepted));
-        return accepted;
+      const accepted = await inSpan('ingest event', source === 'kafka' ? SpanKind.CONSUMER : SpanKind.SERVER, () => ({ 'herald.intake.source': source }), async (span) => {
+        const result = await intake();
+        span.setAttributes(eventAttributes(result.event));
+        return result;
       });
       this.metrics.ingested.inc({ source });
-      return event;
+      return accepted;
     } catch (error) {
       const rejection = error instanceof InvalidEventError ? error : asRepeatingFailure(error);
       if (!rejection) throw error;

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { GroupCommit } from '../group-commit';
+import { GroupCommit, OFFSET_ONLY_LINGER_MS } from '../group-commit';
 import type { DeliveryStatus } from './delivery.entity';
 import type { AttemptRecord, DeliveryRef } from './delivery.repository';
 
@@ -14,13 +14,14 @@ export interface LogEntry {
  * The delivery log's group commit: records from concurrent deliveries are written together,
  * one multi-row upsert of deliveries and one multi-row insert of attempts per batch, in one
  * statement (one round trip). Each `record` resolves only once its batch is committed, so the
- * caller's Kafka offset moves only after the log is durable.
+ * caller's Kafka offset moves only after the log is durable. Nothing else waits for it (the endpoint's next delivery
+ * starts meanwhile), so records linger for one another (OFFSET_ONLY_LINGER_MS).
  */
 export class DeliveryLog {
   private readonly batches: GroupCommit<LogEntry>;
 
   constructor(private readonly dataSource: DataSource) {
-    this.batches = new GroupCommit((batch) => this.write(batch));
+    this.batches = new GroupCommit((batch) => this.write(batch), { lingerMs: OFFSET_ONLY_LINGER_MS });
   }
 
   record(entry: LogEntry): Promise<void> {

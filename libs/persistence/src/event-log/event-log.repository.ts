@@ -1,7 +1,7 @@
 import { DataSource, Repository } from 'typeorm';
 import type { HeraldEvent } from '@herald/events';
 import type { DeliveryStatus } from '../delivery/delivery.entity';
-import { GroupCommit } from '../group-commit';
+import { GroupCommit, OFFSET_ONLY_LINGER_MS } from '../group-commit';
 import { keysetPage, type Page, type PageRequest } from '../paging/keyset';
 import { EventLogEntity, type EventStatus } from './event-log.entity';
 
@@ -21,13 +21,13 @@ export class EventLogRepository {
   private readonly repo: Repository<EventLogEntity>;
   /** Events recorded by concurrent intakes are inserted together, one statement per batch; each learns if it was new. */
   private readonly records: GroupCommit<HeraldEvent, boolean>;
-  /** Events published by concurrent intakes are marked together, one statement per batch. */
+  /** Events published by concurrent intakes are marked together, one statement per batch (lingering: see markPublished). */
   private readonly publications: GroupCommit<Pick<HeraldEvent, 'org_id' | 'id'>>;
 
   constructor(private readonly dataSource: DataSource) {
     this.repo = dataSource.getRepository(EventLogEntity);
     this.records = new GroupCommit((events) => this.insertAll(events));
-    this.publications = new GroupCommit((events) => this.markAllPublished(events));
+    this.publications = new GroupCommit((events) => this.markAllPublished(events), { lingerMs: OFFSET_ONLY_LINGER_MS });
   }
 
   /**
@@ -87,9 +87,12 @@ export class EventLogRepository {
     }
   }
 
-  /** Resolves once the event is marked `published`. */
-  markPublished(event: Pick<HeraldEvent, 'org_id' | 'id'>): Promise<void> {
-    return this.publications.add(event);
+  /**
+   * Resolves once the event is marked `published`. Only a Kafka offset waits for it, so marks wait for one another
+   * (OFFSET_ONLY_LINGER_MS) unless `urgent` (a caller about to answer with the event).
+   */
+  markPublished(event: Pick<HeraldEvent, 'org_id' | 'id'>, urgent = false): Promise<void> {
+    return this.publications.add(event, urgent);
   }
 
   private async markAllPublished(events: Pick<HeraldEvent, 'org_id' | 'id'>[]): Promise<void> {
