@@ -9,7 +9,8 @@
 // Settings (environment): BENCH_SCALE (1), BENCH_ROUNDS (2), BENCH_SYSTEMS (raw,bullmq,herald), BENCH_PHASES
 // (burst,steady,fanout100,hang), BENCH_KAFKA_PORT (35192), BENCH_DATABASE_URL (…/herald_bench_h5), BENCH_PORT_BASE
 // (4750), BENCH_REDIS_DB (5: the only Redis database it writes to, flushed before and after),
-// BENCH_CPU_PROF=<dir> (a V8 CPU profile per Herald service and phase, see cpuprofile-top.mjs).
+// BENCH_CPU_PROF=<dir> (a V8 CPU profile per Herald service and phase, see cpuprofile-top.mjs), BENCH_STEADY_RATE
+// (1000 events/s: lower it to find the rate up to which a system keeps its latency).
 //
 // Phases, each system in turn:
 //   burst      2,000 events × 20 endpoints, as fast as it goes: deliveries/s
@@ -29,13 +30,14 @@ import {
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const STEADY_RATE = Number(process.env.BENCH_STEADY_RATE ?? 1000);
 const SYSTEMS = (process.env.BENCH_SYSTEMS ?? 'raw,bullmq,herald').split(',');
 const PHASE_NAMES = (process.env.BENCH_PHASES ?? 'burst,steady,fanout100,hang').split(',');
 const REDIS = { host: '127.0.0.1', port: 6379, db: Number(process.env.BENCH_REDIS_DB ?? 5) };
 
 const PHASES = {
   burst: { kind: 'fanout', events: Math.round(2000 * SCALE), endpoints: 20, deadlineMs: 600_000 },
-  steady: { kind: 'rate', rate: 1000, seconds: Math.max(2, Math.round(20 * SCALE)), endpoints: 4, deadlineMs: 300_000 },
+  steady: { kind: 'rate', rate: STEADY_RATE, seconds: Math.max(2, Math.round(20 * SCALE)), endpoints: 4, deadlineMs: 300_000 },
   fanout100: { kind: 'fanout', events: Math.round(1000 * SCALE), endpoints: 100, deadlineMs: 900_000 },
   hang: { kind: 'fanout', events: Math.round(1000 * SCALE), endpoints: 100, hung: 99, deadlineMs: 900_000 },
 };
