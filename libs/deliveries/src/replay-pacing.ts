@@ -23,12 +23,13 @@ export class ReplayPacing {
   async wait(job: DeliveryJob): Promise<void> {
     if (job.replay_rate === undefined) return;
     const interval = 1000 / job.replay_rate;
-    const slots = this.slots(`${job.destination.kind}:${job.destination.id}`, this.now());
-    let at = Math.max(this.now(), slots.nextAt);
+    const arrivedAt = this.now();
+    const slots = this.slots(`${job.destination.kind}:${job.destination.id}`, arrivedAt);
+    let at = Math.max(arrivedAt, slots.nextAt);
     slots.nextAt = at + interval;
     // A busy event loop wakes several waits in one turn, each past its slot: one goes, the others wait again
     // until `interval` after it, so late sends never reach the receiver together.
-    for (let now = this.now(); at > now; now = this.now()) {
+    for (let now = arrivedAt; at > now; now = this.now()) {
       await this.sleep(at - now);
       at = Math.max(at, slots.lastSentAt + interval);
     }
