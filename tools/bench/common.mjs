@@ -192,11 +192,14 @@ export function startMeter(groups, { intervalMs = 250 } = {}) {
 // Herald
 
 /**
- * The node flags for the services. BENCH_CPU_PROF=<dir> loads cpu-profile-preload.cjs: each service then profiles
- * from one SIGUSR2 to the next (see profileServices) and writes <dir>/<service>-<pid>-<n>.cpuprofile.
+ * The node flags for the services: as the image runs them (no `--enable-source-maps`, which `npm start` and the tests
+ * add for readable stack traces and which costs each service ~15 MiB), then HERALD_BENCH_NODE_FLAGS (space-separated).
+ * BENCH_CPU_PROF=<dir> loads cpu-profile-preload.cjs: each service then profiles from one SIGUSR2 to the next (see
+ * profileServices) and writes <dir>/<service>-<pid>-<n>.cpuprofile.
  */
 export function serviceNodeArgs() {
-  const base = ['--enable-source-maps', '--disable-warning=TimeoutNegativeWarning'];
+  const extra = (process.env.HERALD_BENCH_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
+  const base = ['--disable-warning=TimeoutNegativeWarning', ...extra];
   return process.env.BENCH_CPU_PROF ? [...base, '--require', path.join(here, 'cpu-profile-preload.cjs')] : base;
 }
 
