@@ -46,6 +46,11 @@ export const Headers = {
   attempts: 'herald-attempts',
   /** Set when the message was too large to quarantine whole: its size; the value stays at its source position. */
   valueOmitted: 'herald-value-omitted',
+  /**
+   * On an accepted event: its org's subscriptions version as ingest read it while recording the event. The router may
+   * route with subscriptions at least that new without asking the database (docs/decisions.md).
+   */
+  subscriptionsVersion: 'herald-subscriptions-version',
 } as const;
 
 /** One backoff step: a topic that holds retries for about this long. */

@@ -6,18 +6,22 @@ import { IntakeMetrics } from '@herald/observability';
 import type { EventLogRepository, OrgRepository } from '@herald/persistence';
 import { IntakeService } from './intake.service';
 
-/** The event log as a map keyed like the table (org, id); `failWith` makes the next insert fail. */
+/**
+ * The event log as a map keyed like the table (org, id); `failWith` makes the next insert fail. A new event comes back
+ * with `subscriptionsVersion`, as the insert would read it.
+ */
 class FakeEventLog {
   readonly rows = new Map<string, HeraldEvent>();
   failWith: unknown = null;
+  subscriptionsVersion: string | null = '3';
 
   async recordOnce(event: HeraldEvent) {
     if (this.failWith) throw this.failWith;
     const key = `${event.org_id}/${event.id}`;
     const stored = this.rows.get(key);
-    if (stored) return { event: stored, published: true };
+    if (stored) return { event: stored, published: true, subscriptionsVersion: null };
     this.rows.set(key, event);
-    return { event, published: false };
+    return { event, published: false, subscriptionsVersion: this.subscriptionsVersion };
   }
 
   /** Each mark asked for, and its write; with `holdMarks`, held until the test lets it through. */
@@ -35,8 +39,16 @@ class FakeEventLog {
 function setup() {
   const eventLog = new FakeEventLog();
   const sent: HeraldEvent[] = [];
+  const sentHeaders: (Record<string, string> | undefined)[] = [];
   const parked: { cause: string; reason: string; message: InboundMessage }[] = [];
-  const producer = { send: async (_topic: string, messages: { value: string }[]) => void sent.push(...messages.map((m) => JSON.parse(m.value))) };
+  const producer = {
+    send: async (_topic: string, messages: { value: string; headers?: Record<string, string> }[]) => {
+      for (const m of messages) {
+        sent.push(JSON.parse(m.value));
+        sentHeaders.push(m.headers);
+      }
+    },
+  };
   const deadLetters = { parkInbound: async (_topic: string, cause: string, message: InboundMessage, reason: string) => void parked.push({ cause, reason, message }) };
   const orgs = { exists: async (orgId: string) => orgId === 'org_1' };
   const metrics = new IntakeMetrics(new Registry());
@@ -49,7 +61,7 @@ function setup() {
     metrics,
   );
   const rejected = async () => (await metrics.rejected.get()).values.map((v) => `${v.labels.source}/${v.labels.reason}=${v.value}`);
-  return { intake, eventLog, sent, parked, rejected };
+  return { intake, eventLog, sent, sentHeaders, parked, rejected };
 }
 
 const message = (value: Buffer | string, offset = '7'): InboundMessage => ({
@@ -95,6 +107,14 @@ describe('IntakeService', () => {
     expect(eventLog.marks[0].urgent).toBe(true);
     eventLog.marks[0].written();
     expect((await publishing).id).toBe(eventLog.marks[0].id);
+  });
+
+  it("tells the router which subscriptions version the event log saw as it recorded the event, when it saw one", async () => {
+    const { intake, eventLog, sentHeaders } = setup();
+    await intake.ingestMessage(message(JSON.stringify({ type: 'deploy.failed', org_id: 'org_1' })));
+    eventLog.subscriptionsVersion = null;
+    await intake.publish({ type: 'deploy.failed', org_id: 'org_1' });
+    expect(sentHeaders).toEqual([{ 'herald-subscriptions-version': '3' }, undefined]);
   });
 
   it('gives an id-less Kafka event the same id each time its message is read again', async () => {

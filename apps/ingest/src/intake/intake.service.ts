@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { acceptEvent, EventCatalog, InvalidEventError, parseEventJson, REJECTION_CATEGORIES, sourceEventId, type HeraldEvent } from '@herald/events';
-import { DeadLetters, KafkaProducer, Topics, type InboundMessage, type Settling } from '@herald/kafka';
+import { DeadLetters, Headers, KafkaProducer, Topics, type InboundMessage, type OutboundMessage, type Settling } from '@herald/kafka';
 import { IntakeMetrics, startAtZero } from '@herald/observability';
 import { EventLogRepository, OrgRepository } from '@herald/persistence';
 import { eventAttributes, inSpan, SpanKind, withTraceContext, type TraceCarrier } from '@herald/tracing';
@@ -57,10 +57,12 @@ export class IntakeService {
     const turn = this.order.take(accepted.org_id);
     try {
       if (!(await this.orgs.exists(accepted.org_id))) throw new InvalidEventError('org_id', `unknown org '${accepted.org_id}'`, 'unknown_org');
-      const { event, published } = await this.eventLog.recordOnce(accepted);
+      const { event, published, subscriptionsVersion } = await this.eventLog.recordOnce(accepted);
       if (published) return { event, marked: Promise.resolve() };
       await turn.ready;
-      const sent = this.producer.send(Topics.accepted, [{ key: event.org_id, value: JSON.stringify(event) }]);
+      const message: OutboundMessage = { key: event.org_id, value: JSON.stringify(event) };
+      if (subscriptionsVersion !== null) message.headers = { [Headers.subscriptionsVersion]: subscriptionsVersion };
+      const sent = this.producer.send(Topics.accepted, [message]);
       turn.release();
       await sent;
       return { event, marked: this.eventLog.markPublished(event, urgent) };

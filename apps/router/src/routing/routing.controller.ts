@@ -1,7 +1,7 @@
 import { Controller, Logger } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { parseAcceptedEvent, type HeraldEvent } from '@herald/events';
-import { ConsumerHooks, DeadLetters, Topics, type InboundMessage, type QuarantineFailure, type Settling } from '@herald/kafka';
+import { ConsumerHooks, DeadLetters, Headers, Topics, type InboundMessage, type QuarantineFailure, type Settling } from '@herald/kafka';
 import { describeError } from '@herald/observability';
 import { RoutingService } from './routing.service';
 
@@ -29,7 +29,7 @@ export class RoutingController {
       await this.deadLetters.parkInbound(Topics.eventsDlq, 'unreadable_event', message, reason);
       return;
     }
-    return this.routing.route(event, message.receivedAt);
+    return this.routing.route(event, { receivedAt: message.receivedAt, recordedVersion: message.headers[Headers.subscriptionsVersion] });
   }
 
   /** An event the router cannot route (e.g. its jobs are over the broker's size limit): its deliveries end `failed`. */

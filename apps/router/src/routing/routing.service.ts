@@ -4,7 +4,7 @@ import { EventCatalog, type HeraldEvent } from '@herald/events';
 import { KafkaProducer, settling, type OutboundMessage, type Settling } from '@herald/kafka';
 import { DeliveryMetrics, startAtZero } from '@herald/observability';
 import { eventAttributes, inSpan, SpanKind } from '@herald/tracing';
-import { SubscriptionCache } from './subscriptions';
+import { SubscriptionCache, type Freshness } from './subscriptions';
 
 /** Fans one accepted event out into one delivery job per matching destination. */
 @Injectable()
@@ -22,13 +22,13 @@ export class RoutingService {
   }
 
   /**
-   * Queues the event's jobs on the producer; the returned promise settles when Kafka has them. `receivedAt`:
-   * when the event reached this process; it is matched against subscriptions at least that new.
+   * Queues the event's jobs on the producer; the returned promise settles when Kafka has them. The event is matched
+   * against subscriptions at least as new as `freshness` asks.
    */
-  route(event: HeraldEvent, receivedAt: number): Promise<Settling> {
+  route(event: HeraldEvent, freshness: Freshness): Promise<Settling> {
     // The jobs are produced in the routing span: each delivery's trace continues from it.
     return inSpan('route event', SpanKind.CONSUMER, () => eventAttributes(event), async (span) => {
-      const jobs = await this.jobsFor(event, receivedAt);
+      const jobs = await this.jobsFor(event, freshness);
       const batches = new Map<string, OutboundMessage[]>();
       for (const job of jobs) {
         const topic = deliveriesTopic(job.destination.kind);
@@ -49,11 +49,11 @@ export class RoutingService {
    * and is being quarantined: each delivery it should have made ends `failed` with the reason.
    */
   async fail(event: HeraldEvent, reason: string): Promise<void> {
-    for (const job of await this.jobsFor(event, Date.now())) await this.outcomes.fail(job, reason);
+    for (const job of await this.jobsFor(event, { receivedAt: Date.now() })) await this.outcomes.fail(job, reason);
   }
 
-  private async jobsFor(event: HeraldEvent, receivedAt: number): Promise<DeliveryJob[]> {
-    const { subscriptions, toggles } = await this.subscriptions.forOrg(event.org_id, receivedAt);
+  private async jobsFor(event: HeraldEvent, freshness: Freshness): Promise<DeliveryJob[]> {
+    const { subscriptions, toggles } = await this.subscriptions.forOrg(event.org_id, freshness);
     return matchSubscriptions(event, subscriptions, this.catalog, toggles).map((destination) => ({
       delivery_id: deliveryId(event, destination.id),
       attempt: 1,

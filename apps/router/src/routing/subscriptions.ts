@@ -8,6 +8,17 @@ interface OrgSubscriptions {
   toggles: Map<string, boolean>;
 }
 
+/**
+ * How new an event's subscriptions must be: every change committed before the event reached this process
+ * (`receivedAt`, local clock), which `recordedVersion` (ingest's read of the org's version as it recorded the event,
+ * when it made one) already covers: that read began after the event was accepted, i.e. after any change whose answer
+ * came before.
+ */
+export interface Freshness {
+  receivedAt: number;
+  recordedVersion?: string;
+}
+
 interface Cached {
   /** The org's subscriptions version read before the lists: they are at least this new. */
   version: string | null;
@@ -20,7 +31,9 @@ interface Cached {
  * to them) is read by a query that started after the event reached this process; if it moved, the lists are
  * read again. An API change answered before an event was accepted has committed before that query starts, so
  * every replica routes the event with it (read-your-writes). Events of one org received before a version query
- * began share it, so a batch costs one primary-key read, not one per event.
+ * began share it, so a batch costs one primary-key read, not one per event; an event that carries the version ingest
+ * read while recording it costs none while the cached lists are at least that new (versions only grow: orgs are
+ * upserted, never deleted).
  */
 @Injectable()
 export class SubscriptionCache {
@@ -33,10 +46,15 @@ export class SubscriptionCache {
     private readonly orgs: OrgRepository,
   ) {}
 
-  /** The org's subscriptions as of `receivedAt` (local clock) or later. */
-  async forOrg(orgId: string, receivedAt: number): Promise<OrgSubscriptions> {
+  /** The org's subscriptions, at least as new as `freshness` asks. */
+  async forOrg(orgId: string, { receivedAt, recordedVersion }: Freshness): Promise<OrgSubscriptions> {
+    let cached = this.cache.get(orgId);
+    if (cached && recordedVersion !== undefined && atLeast(cached.version, recordedVersion)) {
+      const entry = await cached.loading.catch(() => undefined);
+      if (entry) return entry;
+    }
     const version = await this.versions.read(orgId, receivedAt, () => this.orgs.subscriptionsVersion(orgId));
-    const cached = this.cache.get(orgId);
+    cached = this.cache.get(orgId);
     if (cached && cached.version === version) {
       const entry = await cached.loading.catch(() => undefined);
       if (entry) return entry;
@@ -54,4 +72,11 @@ export class SubscriptionCache {
     ];
     return { subscriptions, toggles };
   }
+}
+
+const VERSION = /^\d{1,19}$/;
+
+/** Whether lists read at `cached` are at least as new as `recorded`; a version that is not a count never is. */
+function atLeast(cached: string | null, recorded: string): boolean {
+  return cached !== null && VERSION.test(cached) && VERSION.test(recorded) && BigInt(cached) >= BigInt(recorded);
 }

@@ -17,10 +17,20 @@ export interface EventFilter {
   deliveryStatus?: DeliveryStatus;
 }
 
+/** What recording an event found: see EventLogRepository.recordOnce. */
+export interface RecordedEvent {
+  event: HeraldEvent;
+  published: boolean;
+  subscriptionsVersion: string | null;
+}
+
 export class EventLogRepository {
   private readonly repo: Repository<EventLogEntity>;
-  /** Events recorded by concurrent intakes are inserted together, one statement per batch; each learns if it was new. */
-  private readonly records: GroupCommit<HeraldEvent, boolean>;
+  /**
+   * Events recorded by concurrent intakes are inserted together, one statement per batch; each learns if it was new,
+   * and if so its org's subscriptions version as that statement saw it (null: not new).
+   */
+  private readonly records: GroupCommit<HeraldEvent, { subscriptionsVersion: string | null } | null>;
   /** Events published by concurrent intakes are marked together, one statement per batch (lingering: see markPublished). */
   private readonly publications: GroupCommit<Pick<HeraldEvent, 'org_id' | 'id'>>;
 
@@ -34,11 +44,15 @@ export class EventLogRepository {
    * Records the event unless this org already has one with the same id, and returns the stored
    * one. `published` tells whether it already reached the accepted topic: a duplicate that did
    * not (a crash between the two steps) must be published again, not dropped.
+   * `subscriptionsVersion`: for a new event, its org's (OrgRepository.subscriptionsVersion) as read by the insert,
+   * i.e. after the event arrived, so routing with subscriptions at least that new sees every change committed
+   * before; null for a repeated id or an unknown org.
    */
-  async recordOnce(event: HeraldEvent): Promise<{ event: HeraldEvent; published: boolean }> {
-    if (await this.records.add(event)) return { event, published: false };
+  async recordOnce(event: HeraldEvent): Promise<RecordedEvent> {
+    const inserted = await this.records.add(event);
+    if (inserted) return { event, published: false, subscriptionsVersion: inserted.subscriptionsVersion };
     const stored = await this.repo.findOneByOrFail({ orgId: event.org_id, id: event.id });
-    return { event: toEvent(stored), published: stored.status === 'published' };
+    return { event: toEvent(stored), published: stored.status === 'published', subscriptionsVersion: null };
   }
 
   /** Oldest first, so a reconciler walks forward from `since`. */
@@ -59,12 +73,13 @@ export class EventLogRepository {
    * id. Should the statement fail, each event is inserted on its own, so a value the database refuses fails only
    * the event that carries it.
    */
-  private async insertAll(events: HeraldEvent[]): Promise<PromiseSettledResult<boolean>[]> {
+  private async insertAll(events: HeraldEvent[]): Promise<PromiseSettledResult<{ subscriptionsVersion: string | null } | null>[]> {
     const insert = async (batch: HeraldEvent[]) => {
-      const rows: { org_id: string; id: string }[] = await this.dataSource.query(
+      const rows: { org_id: string; id: string; subscriptions_version: string | null }[] = await this.dataSource.query(
         `INSERT INTO events (org_id, id, type, project_id, occurred_at, created_at, data, ordering_key)
          SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::jsonb[], $8::text[])
-         ON CONFLICT DO NOTHING RETURNING org_id, id`,
+         ON CONFLICT DO NOTHING
+         RETURNING org_id, id, (SELECT subscriptions_version::text FROM orgs WHERE orgs.id = events.org_id) AS subscriptions_version`,
         [
           batch.map((e) => e.org_id),
           batch.map((e) => e.id),
@@ -76,8 +91,13 @@ export class EventLogRepository {
           batch.map((e) => e.ordering_key ?? null),
         ],
       );
-      const inserted = new Set(rows.map((row) => eventKey(row.org_id, row.id)));
-      return batch.map((e) => inserted.delete(eventKey(e.org_id, e.id)));
+      const inserted = new Map(rows.map((row) => [eventKey(row.org_id, row.id), { subscriptionsVersion: row.subscriptions_version }]));
+      return batch.map((e) => {
+        const key = eventKey(e.org_id, e.id);
+        const row = inserted.get(key) ?? null;
+        inserted.delete(key);
+        return row;
+      });
     };
     try {
       return (await insert(events)).map((value) => ({ status: 'fulfilled', value }));
