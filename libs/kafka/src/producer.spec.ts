@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Kafka } from 'kafkajs';
 import { testKafka } from '@herald/testing';
 import { classifyFailure } from './failures';
 import { KafkaProducer, splitBySize } from './producer';
@@ -7,6 +8,42 @@ describe('splitBySize', () => {
   it('keeps order, fills parts up to the limit, and gives an oversize item a part of its own', () => {
     expect(splitBySize([3, 3, 3, 9, 1, 1], (n) => n, 6)).toEqual([[3, 3], [3], [9], [1, 1]]);
     expect(splitBySize([], (n: number) => n, 6)).toEqual([]);
+  });
+});
+
+/** kafkajs's producer reduced to what KafkaProducer uses: each request's message values, answered when the test says. */
+function fakeKafka() {
+  const requests: string[][] = [];
+  const answers: (() => void)[] = [];
+  const producer = {
+    events: { CONNECT: 'connect', DISCONNECT: 'disconnect' },
+    on: () => undefined,
+    sendBatch: ({ topicMessages }: { topicMessages: { messages: { value: string }[] }[] }) => {
+      requests.push(topicMessages.flatMap((t) => t.messages.map((m) => m.value)));
+      return new Promise<void>((answer) => answers.push(answer));
+    },
+  };
+  return { kafka: { producer: () => producer } as unknown as Kafka, requests, answerNext: () => answers.shift()!() };
+}
+
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('KafkaProducer coalescing', () => {
+  it('sends what one turn of the event loop queued in one request, and what came while it was in flight in the next', async () => {
+    const { kafka, requests, answerNext } = fakeKafka();
+    const producer = new KafkaProducer(kafka);
+    const first = [producer.send('t', [{ key: 'a', value: '1' }]), producer.send('t', [{ key: 'b', value: '2' }])];
+    await nextTurn();
+    expect(requests).toEqual([['1', '2']]);
+    const second = [producer.send('t', [{ key: 'c', value: '3' }]), producer.send('t', [{ key: 'd', value: '4' }])];
+    await nextTurn();
+    expect(requests).toHaveLength(1);
+    answerNext();
+    await Promise.all(first);
+    await nextTurn();
+    expect(requests).toEqual([['1', '2'], ['3', '4']]);
+    answerNext();
+    await Promise.all(second);
   });
 });
 
