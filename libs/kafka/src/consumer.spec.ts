@@ -12,7 +12,7 @@ describe('ConsumerRunner', () => {
     kafka = testKafka();
   });
 
-  async function topicWith(values: { key: string; value: string }[], partitions = 1): Promise<string> {
+  async function topicWith(values: { key: string; value: string; partition?: number }[], partitions = 1): Promise<string> {
     const topic = `test.consumer.${randomUUID()}`;
     const admin = kafka.admin();
     await admin.connect();
@@ -72,6 +72,31 @@ describe('ConsumerRunner', () => {
       expect(order).toEqual([...order].sort((a, b) => a - b));
     }
     expect(await committed(groupId, topic)).toEqual(['30']);
+  });
+
+  it("commits the progress of every partition in one request", async () => {
+    const topic = await topicWith(Array.from({ length: 6 }, (_, i) => ({ key: `k${i}`, value: String(i), partition: i % 3 })), 3);
+    const commits: { partition: number }[][] = [];
+    // The runner's own kafkajs consumer, with its commits recorded on the way to the broker.
+    const recording = Object.create(kafka) as Kafka;
+    recording.consumer = (config) => {
+      const consumer = kafka.consumer(config);
+      const commitOffsets = consumer.commitOffsets.bind(consumer);
+      consumer.commitOffsets = (offsets) => (commits.push(offsets), commitOffsets(offsets));
+      return consumer;
+    };
+    let started = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const groupId = `test-${randomUUID()}`;
+    const runner = new ConsumerRunner(recording, { groupId, topics: [topic], concurrency: 2, handler: () => (started++, gate), quarantine: async () => undefined });
+    await runner.start();
+    await until(() => started === 6);
+    release();
+    await until(() => runner.health().lastProgressAt !== null);
+    await runner.stop();
+    expect(commits.map((c) => c.map((o) => o.partition).sort())).toEqual([[0, 1, 2]]);
+    expect(await committed(groupId, topic)).toEqual(['2', '2', '2']);
   });
 
   it('lets later messages of other keys pass a slow one, committing nothing past it until it finishes', async () => {

@@ -206,7 +206,6 @@ class PartitionWork {
   committed: bigint | null = null;
   /** One past the last message dispatched: where to resume when nothing is unfinished. */
   next: bigint | null = null;
-  commitTimer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly topic: string,
@@ -259,6 +258,8 @@ export class ConsumerRunner {
   /** Per partition id: the message it is halted on and how it has failed. */
   private readonly failing = new Map<string, Failing>();
   private partitions = new Map<string, PartitionWork>();
+  /** Set while a commit of every partition's progress is due (one request for all of them). */
+  private commitTimer: NodeJS.Timeout | undefined;
   private joined = false;
   /** When kafkajs stopped the consumer after a crash it does not recover from; null while it runs. */
   private crashedAt: number | null = null;
@@ -342,11 +343,12 @@ export class ConsumerRunner {
     this.stopping = true;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
+    clearTimeout(this.commitTimer);
     this.consumer.pause(this.options.topics.map((topic) => ({ topic })));
     const all = [...this.partitions.values()];
     const drained = Promise.all(all.flatMap((p) => [...p.tasks]));
     await Promise.race([drained, new Promise((r) => setTimeout(r, drainMs).unref())]);
-    await Promise.all(all.map((p) => this.commitNow(p)));
+    await this.commit(all);
     await this.consumer.disconnect();
   }
 
@@ -367,11 +369,8 @@ export class ConsumerRunner {
    * records stay for partitions still assigned, so a message failing across a rebalance keeps its count.
    */
   private forgetPartitions(assigned: Record<string, number[]>): void {
-    for (const work of this.partitions.values()) {
-      work.generation++;
-      clearTimeout(work.commitTimer);
-      void this.commitNow(work);
-    }
+    for (const work of this.partitions.values()) work.generation++;
+    void this.commit([...this.partitions.values()]);
     this.partitions = new Map();
     const kept = new Set(Object.entries(assigned).flatMap(([topic, partitions]) => partitions.map((p) => `${topic}/${p}`)));
     for (const id of this.failing.keys()) if (!kept.has(id)) this.failing.delete(id);
@@ -500,25 +499,41 @@ export class ConsumerRunner {
       void this.rewind(work);
       return;
     }
-    work.commitTimer ??= setTimeout(() => {
-      work.commitTimer = undefined;
-      void this.commitNow(work);
+    // Once stopping, stop() commits what its drain finished.
+    if (this.stopping) return;
+    this.commitTimer ??= setTimeout(() => {
+      this.commitTimer = undefined;
+      void this.commit([...this.partitions.values()]);
     }, COMMIT_INTERVAL_MS);
   }
 
-  private async commitNow(work: PartitionWork): Promise<void> {
-    const next = work.commitPoint();
-    work.wake();
-    if (next === null || (work.committed !== null && next <= work.committed)) return;
+  private commitNow(work: PartitionWork): Promise<void> {
+    return this.commit([work]);
+  }
+
+  /**
+   * Commits every partition whose commit point moved, in one request: a partition each would cost a request each
+   * (OffsetCommit errors are the group's, not a partition's, so one request fails or succeeds for all).
+   */
+  private async commit(works: PartitionWork[]): Promise<void> {
+    const moved = works.flatMap((work) => {
+      const next = work.commitPoint();
+      work.wake();
+      return next === null || (work.committed !== null && next <= work.committed) ? [] : [{ work, next }];
+    });
+    if (moved.length === 0) return;
     try {
-      await this.consumer.commitOffsets([{ topic: work.topic, partition: work.partition, offset: next.toString() }]);
-      work.committed = next;
+      await this.consumer.commitOffsets(moved.map(({ work, next }) => ({ topic: work.topic, partition: work.partition, offset: next.toString() })));
+      for (const { work, next } of moved) {
+        work.committed = next;
+        const failing = this.failing.get(work.id);
+        if (failing && failing.offset < next) this.failing.delete(work.id);
+      }
       this.lastProgressAt = Date.now();
-      const failing = this.failing.get(work.id);
-      if (failing && failing.offset < next) this.failing.delete(work.id);
     } catch (error) {
-      // A rebalance took the partition: its new owner starts from the last commit (duplicates, never gaps).
-      this.logger.warn({ msg: 'offset commit failed', topic: work.topic, partition: work.partition, error: describeError(error) });
+      // A rebalance took the partitions: their new owners start from the last commit (duplicates, never gaps).
+      const partitions = moved.map(({ work }) => work.id).join(', ');
+      this.logger.warn({ msg: 'offset commit failed', partitions, error: describeError(error) });
     }
   }
 
@@ -546,8 +561,6 @@ export class ConsumerRunner {
    */
   private async rewind(work: PartitionWork): Promise<void> {
     const halt = work.halt!;
-    clearTimeout(work.commitTimer);
-    work.commitTimer = undefined;
     await this.commitNow(work);
     if (!this.current(work)) return;
     let until = halt.until;
