@@ -195,11 +195,13 @@ export function startMeter(groups, { intervalMs = 250 } = {}) {
  * The node flags for the services: as the image runs them (no `--enable-source-maps`, which `npm start` and the tests
  * add for readable stack traces and which costs each service ~15 MiB), then HERALD_BENCH_NODE_FLAGS (space-separated).
  * BENCH_CPU_PROF=<dir> loads cpu-profile-preload.cjs: each service then profiles from one SIGUSR2 to the next (see
- * profileServices) and writes <dir>/<service>-<pid>-<n>.cpuprofile.
+ * profileServices) and writes <dir>/<service>-<pid>-<n>.cpuprofile. BENCH_REQUEST_COUNTS=<dir> loads
+ * request-count-preload.cjs: Kafka requests and SQL statements per service (read with request-counts.mjs).
  */
 export function serviceNodeArgs() {
   const extra = (process.env.HERALD_BENCH_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
   const base = ['--disable-warning=TimeoutNegativeWarning', ...extra];
+  if (process.env.BENCH_REQUEST_COUNTS) base.push('--require', path.join(here, 'request-count-preload.cjs'));
   return process.env.BENCH_CPU_PROF ? [...base, '--require', path.join(here, 'cpu-profile-preload.cjs')] : base;
 }
 

@@ -11,10 +11,10 @@ const ORDER: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 /**
  * How far V8 lets the old generation grow past what the last full GC kept before it collects again. V8's own
  * factor reaches 4 while the process allocates fast, so under a burst the webhook-sender's promoted garbage
- * (deliveries that waited their turn long enough to leave the young generation) piled up to ~230 MiB over ~65 MiB
- * live; at 2 (V8's ceiling on small devices) it peaks near 130 MiB at no measured cost in CPU
- * (docs/performance.md, "Memory: the old generation's growth"). A V8 flag that NODE_OPTIONS refuses, so it is set
- * here, before the service allocates much, for every way a service is started; V8 reads it at each full GC.
+ * (deliveries that waited their turn long enough to leave the young generation) piled up to 234 MiB over 50–80 MiB
+ * live; at 2 (V8's ceiling on small devices) it peaks at 124 MiB, CPU within the noise (docs/performance.md, "Fewer
+ * requests per event, a bounded old generation"). A V8 flag that NODE_OPTIONS refuses, so it is set here, for every
+ * way a service is started; V8 reads it at each full GC.
  */
 const HEAP_GROWING_PERCENT = 100;
 
