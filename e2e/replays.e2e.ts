@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { deliveryId } from '@herald/deliveries';
 import { EmailChannelRepository, WebhookRepository, type NewWebhook } from '@herald/persistence';
 import { generateSecret } from '@herald/signing';
@@ -77,6 +78,10 @@ describe('replays end to end', () => {
     await webhook({ id: 'wh_live', orgId: 'org_replay', url: live.url, eventTypes: ['deployment.succeeded'] });
     const since = new Date(Date.now() - 10 * 60_000).toISOString();
 
+    // The receivers live in this test process: how long its event loop was held up while the replay ran.
+    const receiverDelay = monitorEventLoopDelay({ resolution: 10 });
+    receiverDelay.enable();
+    const replayStartedAt = new Date();
     const created = await api('POST', '/webhooks/wh_flaky/replays', { since, rate: 20 });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ state: 'running', total: count, sent: 0, rate: 20 });
@@ -91,18 +96,33 @@ describe('replays end to end', () => {
       await eventually(async () => (Date.now() - sentAt >= 150 ? true : undefined), 1_000, 10);
     }
     const replayed = (await target.waitForRequests(before + count, 30_000)).slice(before);
+    receiverDelay.disable();
     const liveDuringReplay = latencies.length;
 
     const times = replayed.map((r) => r.receivedAt);
     const busiest = busiestSecond(times);
     const spanSeconds = (Math.max(...times) - Math.min(...times)) / 1000;
     const sortedLatencies = [...latencies].sort((a, b) => a - b);
+    const receiverHeldMs = Math.round(receiverDelay.max / 1e6);
+    // When the sender started each replayed attempt (the delivery log, written in batches), for a receiver that could not see it.
+    const attempts = await eventually(async () => {
+      const rows: { attempted_at: Date }[] = await dataSource.query(
+        `SELECT attempted_at FROM delivery_attempts WHERE delivery_id = ANY($1) AND attempted_at >= $2`,
+        [eventIds('deploy', count).map((id) => deliveryId({ org_id: 'org_replay', id }, 'wh_flaky')), replayStartedAt],
+      );
+      return rows.length >= count ? rows : undefined;
+    }, 30_000, 100);
+    const busiestSent = busiestSecond(attempts.map((a) => a.attempted_at.getTime()));
     console.log(
-      `replay of ${count} at 20/s: busiest second at the receiver ${busiest}, ${spanSeconds.toFixed(2)} s first to last (${((count - 1) / spanSeconds).toFixed(1)}/s); ` +
+      `replay of ${count} at 20/s: busiest second at the receiver ${busiest} (its event loop held up at most ${receiverHeldMs} ms), ` +
+        `as sent ${busiestSent}; ${spanSeconds.toFixed(2)} s first to last (${((count - 1) / spanSeconds).toFixed(1)}/s); ` +
         `live deliveries to another webhook meanwhile: ${liveDuringReplay}, latency median ${sortedLatencies[Math.floor(sortedLatencies.length / 2)]} ms, max ${sortedLatencies.at(-1)} ms`,
     );
-    // The cap, measured where the receiver sees it (docs/api.md, Replays).
-    expect(busiest).toBeLessThanOrEqual(20);
+    // The cap, measured where the receiver sees it (docs/api.md, Replays). A receiver held up for longer than the
+    // replay's interval takes in at once whatever reached it meanwhile, however Herald spaced it (the receivers run in
+    // this test process, whose heap grows over the whole suite): then the cap is read from when each attempt was sent.
+    expect(attempts).toHaveLength(count);
+    expect(receiverHeldMs > 1000 / 20 ? busiestSent : busiest).toBeLessThanOrEqual(20);
     // In event order, each delivery once, with the webhook-id of its original attempts.
     expect(bodyIds(replayed)).toEqual(await eventOrder('org_replay', eventIds('deploy', count)));
     for (const request of replayed) expect(request.headers['webhook-id']).toBe(originalIds.get(JSON.parse(request.body).id));
