@@ -309,6 +309,11 @@ export async function startHerald({ kafkaPort, databaseUrl, portBase, webhooks, 
       removeSender,
       /** A query on the stack's database. */
       query: (sql, params) => ds.query(sql, params),
+      /**
+       * How long a run's events took to reach each topic, per second of sending: for each topic, p50 / p99 of the
+       * record's timestamp minus the event's sent_at (BENCH_LATENCY_SERIES).
+       */
+      hops: (run, started) => topicLatencySeries(kafka, run, started),
       /** Starts or ends a CPU profile of each service (BENCH_CPU_PROF). */
       profile: () => profileServices(replicas.map((s) => s.pid)),
       /** Produces events (`{ key, value }`) to herald.events.v1 with acks from all replicas. */
@@ -328,6 +333,50 @@ export async function startHerald({ kafkaPort, databaseUrl, portBase, webhooks, 
     await stop();
     throw error;
   }
+}
+
+/** The topics an event passes on its way to a webhook: produced by the bench, by ingest, by the router. */
+const HOP_TOPICS = ['herald.events.v1', 'herald.events.accepted.v1', 'herald.deliveries.webhook.v1'];
+
+/**
+ * Reads the three topics from the start and, per second of sending, what a run's events took from `sent_at` to each
+ * topic's record timestamp (set by its producer as it sends): `{ [topic]: ['p50/p99', ...] }`.
+ */
+async function topicLatencySeries(kafka, run, started) {
+  const admin = kafka.admin();
+  await admin.connect();
+  const ends = Object.fromEntries(await Promise.all(HOP_TOPICS.map(async (topic) => [topic, await admin.fetchTopicOffsets(topic)])));
+  await admin.disconnect();
+  const remaining = new Set(HOP_TOPICS.flatMap((topic) => ends[topic].filter((p) => Number(p.high) > 0).map((p) => `${topic}:${p.partition}`)));
+  const byTopic = Object.fromEntries(HOP_TOPICS.map((topic) => [topic, []]));
+  if (remaining.size === 0) return byTopic;
+  const marker = `"id":"${run}-`;
+  const consumer = kafka.consumer({ groupId: `bench-hops-${run}-${Date.now()}` });
+  await consumer.connect();
+  await consumer.subscribe({ topics: HOP_TOPICS, fromBeginning: true });
+  await new Promise((resolve) => {
+    consumer.run({
+      eachBatch: async ({ batch }) => {
+        for (const message of batch.messages) {
+          const value = message.value?.toString('latin1') ?? '';
+          const sentAt = value.includes(marker) && /"sent_at":(\d+)/.exec(value);
+          if (sentAt) byTopic[batch.topic].push([Number(sentAt[1]), Number(message.timestamp) - Number(sentAt[1])]);
+        }
+        const high = ends[batch.topic].find((p) => p.partition === batch.partition).high;
+        if (Number(batch.lastOffset()) + 1 >= Number(high)) remaining.delete(`${batch.topic}:${batch.partition}`);
+        if (remaining.size === 0) resolve();
+      },
+    });
+  });
+  await consumer.disconnect();
+  return Object.fromEntries(Object.entries(byTopic).map(([topic, pairs]) => [topic, bySecond(pairs, started).map((sorted) => `${percentile(sorted, 50)}/${percentile(sorted, 99)}`)]));
+}
+
+/** `[sentAt, latency]` pairs grouped by the second of sending since `started`: each second's latencies, sorted. */
+function bySecond(pairs, started) {
+  const buckets = [];
+  for (const [sentAt, latency] of pairs) (buckets[Math.max(0, Math.floor((sentAt - started) / 1000))] ??= []).push(latency);
+  return Array.from(buckets, (bucket = []) => bucket.sort((a, b) => a - b));
 }
 
 /** Who holds which partitions of `topic` in `groupId`: `{ [clientId/host]: number[] }`. */
@@ -365,9 +414,16 @@ export async function runFanout(system, receiver, run, spec) {
 
 /** Deliveries/s from `started` to the last delivery, and the latency percentiles of a run's receiver stats. */
 export function summarise(stats, started) {
+  const series = stats.sentAts?.length ? latencySeries(stats, started) : undefined;
   const sorted = stats.latencies.sort((a, b) => a - b);
   const seconds = (stats.lastAt - started) / 1000;
-  return { deliveries: stats.timed, seconds, perSec: stats.timed / seconds, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted.at(-1) };
+  return { deliveries: stats.timed, seconds, perSec: stats.timed / seconds, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted.at(-1), series };
+}
+
+/** Per second of sending since `started` (BENCH_LATENCY_SERIES): how many were sent, and their p50 / p99 / max. */
+function latencySeries(stats, started) {
+  const pairs = stats.sentAts.map((sentAt, i) => [sentAt, stats.latencies[i]]);
+  return bySecond(pairs, started).map((sorted, second) => ({ second, sent: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1) }));
 }
 
 /** `[label, value]` rows, aligned. */

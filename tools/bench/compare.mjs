@@ -10,7 +10,9 @@
 // (burst,steady,fanout100,hang), BENCH_KAFKA_PORT (35192), BENCH_DATABASE_URL (…/herald_bench_h5), BENCH_PORT_BASE
 // (4750), BENCH_REDIS_DB (5: the only Redis database it writes to, flushed before and after),
 // BENCH_CPU_PROF=<dir> (a V8 CPU profile per Herald service and phase, see cpuprofile-top.mjs), BENCH_STEADY_RATE
-// (1000 events/s: lower it to find the rate up to which a system keeps its latency).
+// (1000 events/s: lower it to find the rate up to which a system keeps its latency), BENCH_LATENCY_SERIES=1 (the
+// steady phase second by second: p50 / p99 / max produce→receiver of the events sent in each second, and for
+// Herald how long they took to reach each topic on the way, from its records' timestamps; where a p99 comes from).
 //
 // Phases, each system in turn:
 //   burst      2,000 events × 20 endpoints, as fast as it goes: deliveries/s
@@ -121,6 +123,7 @@ const systems = {
     const instance = {
       processGroups: stack.processGroups,
       profile: stack.profile,
+      hops: stack.hops,
       submit: (run, spec, ns) => stack.produce(ns.map((n) => {
         const orgId = orgOf[run](n);
         return { key: orgId, value: JSON.stringify(envelope(run, n, orgId)) };
@@ -160,7 +163,8 @@ async function runRate(system, receiver, run, spec) {
   const producedAt = Date.now();
   const complete = await waitFor(async () => (await receiver.stats(run)).timed >= total, { timeoutMs: spec.deadlineMs, intervalMs: 50 });
   const stats = await receiver.stats(run, { latencies: true });
-  return { ...summarise(stats, started), expected: total, complete, drainMs: stats.lastAt - producedAt };
+  const hops = process.env.BENCH_LATENCY_SERIES && system.hops ? await system.hops(run, started) : undefined;
+  return { ...summarise(stats, started), expected: total, complete, drainMs: stats.lastAt - producedAt, hops };
 }
 
 async function runPhase(system, receiver, round, name, phase) {
@@ -264,6 +268,10 @@ async function main() {
             const result = await runPhase(system, receiver, round, name, phase);
             (results[name] ??= {})[phase] = result;
             console.log(`round ${round}: ${name}: ${phase}: ${fmt(result.perSec)}/s, p99 ${result.p99} ms, ${fmt(result.cpuPer1000, 3)} CPU-s per 1,000${result.complete ? '' : ' (INCOMPLETE)'}`);
+            for (const s of result.series ?? []) {
+              const hops = Object.entries(result.hops ?? {}).map(([topic, series]) => `${topic} ${series[s.second]}`).join(', ');
+              console.log(`  second ${s.second}: ${s.sent} sent, p50 ${s.p50} / p99 ${s.p99} / max ${s.max} ms${hops && `; reached ${hops}`}`);
+            }
           }
         } finally {
           await system.stop();

@@ -6,10 +6,12 @@ import net from 'node:net';
 import { serveCommands } from './common.mjs';
 
 const SENT_AT = /"sent_at":(\d+)/;
+// BENCH_LATENCY_SERIES: also keep each latency's sent_at, so a phase's latency can be shown second by second.
+const SERIES = Boolean(process.env.BENCH_LATENCY_SERIES);
 const runs = new Map();
 const runStats = (run) => {
   let stats = runs.get(run);
-  if (!stats) runs.set(run, (stats = { count: 0, timed: 0, firstAt: 0, lastAt: 0, latencies: [] }));
+  if (!stats) runs.set(run, (stats = { count: 0, timed: 0, firstAt: 0, lastAt: 0, latencies: [], sentAts: [] }));
   return stats;
 };
 
@@ -26,6 +28,7 @@ const server = createServer((req, res) => {
     if (sentAt) {
       stats.timed++;
       stats.latencies.push(now - Number(sentAt[1]));
+      if (SERIES) stats.sentAts.push(Number(sentAt[1]));
     }
     res.writeHead(200, { 'content-length': '0' }).end();
   });
@@ -42,8 +45,8 @@ await new Promise((r) => server.listen(0, '127.0.0.1', r));
 await new Promise((r) => hung.listen(0, '127.0.0.1', r));
 serveCommands({
   stats: ({ run, latencies }) => {
-    const { latencies: all, ...counts } = runStats(run);
-    return latencies ? { ...counts, latencies: all } : counts;
+    const { latencies: all, sentAts, ...counts } = runStats(run);
+    return latencies ? { ...counts, latencies: all, sentAts } : counts;
   },
   hung: () => ({ requests: hungRequests }),
 });
