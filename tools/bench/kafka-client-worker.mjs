@@ -51,7 +51,23 @@ const clients = {
         await consumer.connect();
         await consumer.subscribe({ topics: [from] });
         const relay = relayTo((messages) => producer.send({ topic: to, acks: -1, messages }));
-        await consumer.run({ autoCommitInterval: 100, partitionsConsumedConcurrently: 3, eachBatch: async ({ batch }) => batch.messages.forEach(relay.add) });
+        // Committed as Herald's ConsumerRunner does: every 100 ms, every moved partition in one request (kafkajs's own
+        // autoCommit sends one request per partition and batch, whatever its interval).
+        const moved = new Map();
+        setInterval(() => {
+          if (moved.size === 0) return;
+          const offsets = [...moved].map(([partition, offset]) => ({ topic: from, partition, offset }));
+          moved.clear();
+          consumer.commitOffsets(offsets).catch((error) => console.error(`commit: ${error.message}`));
+        }, 100).unref();
+        await consumer.run({
+          autoCommit: false,
+          partitionsConsumedConcurrently: 3,
+          eachBatch: async ({ batch }) => {
+            batch.messages.forEach(relay.add);
+            moved.set(batch.partition, String(Number(batch.lastOffset()) + 1));
+          },
+        });
         return relay;
       },
       close: () => producer.disconnect(),
