@@ -251,7 +251,7 @@ export async function startHerald({ kafkaPort, databaseUrl, portBase, webhooks, 
   try {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'herald-bench-kafka-'));
     cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
-    const broker = await startKafka({ port: kafkaPort, dataDir, fresh: true, heapMb: 768 });
+    const broker = await startKafka({ port: kafkaPort, dataDir, fresh: true, heapMb: 768, gcLog: process.env.BENCH_KAFKA_GC_LOG });
     cleanups.push(() => broker.stop());
     const pg = await ensurePostgres({ url: databaseUrl });
     await resetDatabase(pg.url);

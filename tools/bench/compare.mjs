@@ -12,7 +12,8 @@
 // BENCH_CPU_PROF=<dir> (a V8 CPU profile per Herald service and phase, see cpuprofile-top.mjs), BENCH_STEADY_RATE
 // (1000 events/s: lower it to find the rate up to which a system keeps its latency), BENCH_LATENCY_SERIES=1 (the
 // steady phase second by second: p50 / p99 / max produce→receiver of the events sent in each second, and for
-// Herald how long they took to reach each topic on the way, from its records' timestamps; where a p99 comes from).
+// Herald how long they took to reach each topic on the way, from its records' timestamps; where a p99 comes from),
+// BENCH_KAFKA_GC_LOG=<file> (the broker's garbage-collection log: its pauses hold up every hop).
 //
 // Phases, each system in turn:
 //   burst      2,000 events × 20 endpoints, as fast as it goes: deliveries/s

@@ -105,6 +105,7 @@ export async function ensureKafkaDistribution({ version = process.env.KAFKA_VERS
  * @param {number} [opts.heapMb=512]
  * @param {string} [opts.version]  Kafka version (default KAFKA_VERSION or 4.4.0)
  * @param {boolean} [opts.background=false]  outlive this process (CLI use): no watchdog, no exit hook
+ * @param {string} [opts.gcLog]  a file for the JVM's garbage-collection log (its pauses stall every client)
  * @param {object} [opts.secure]  listeners like a production cluster's, beside PLAINTEXT (for tests of TLS and SASL):
  * @param {{ cert: string, key: string }} opts.secure.certificate  the brokers' PEM certificate and PKCS#8 key
  * @param {number} [opts.secure.saslPort]  SASL_SSL listener: PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512 for `users`
@@ -124,6 +125,7 @@ export async function startKafka({
   version,
   background = false,
   secure,
+  gcLog,
 } = {}) {
   port = Number(port);
   controllerPort = Number(controllerPort);
@@ -152,6 +154,7 @@ export async function startKafka({
     `-Xms${Math.min(heapMb, 256)}m`, `-Xmx${heapMb}m`,
     // Small heap, one node, two cores: the serial collector and C1-only JIT start fastest and use the least CPU.
     '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-XX:-OmitStackTraceInFastThrow',
+    ...(gcLog ? [`-Xlog:gc:file=${path.resolve(gcLog)}`] : []),
     '-Djava.awt.headless=true', '-Dlog4j2.shutdownHookEnabled=false', `-Dlog4j2.configurationFile=${log4jConfig}`, `-Dkafka.logs.dir=${logDir}`,
     '-cp', path.join(libs, '*'),
   ];
