@@ -16,6 +16,23 @@ export const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** A message body of `size` bytes. */
+export const payload = (size) => 'x'.repeat(size);
+
+/**
+ * `rate` items a second for `seconds`, every 10 ms: `submit(from, to)` takes the items numbered `from` to `to` (not
+ * included) that are due by then, and is awaited.
+ */
+export async function atRate(rate, seconds, submit) {
+  const total = rate * seconds;
+  const started = Date.now();
+  for (let sent = 0; sent < total; ) {
+    const due = Math.min(total, Math.floor(((Date.now() - started) / 1000) * rate) + 1);
+    if (due > sent) await submit(sent, due);
+    sent = Math.max(sent, due);
+    await sleep(10);
+  }
+}
 export const percentile = (sorted, p) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN);
 export const median = (values) => {
   const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);

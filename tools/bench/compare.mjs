@@ -27,7 +27,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
-  benchStackSettings, buildHerald, forkWorker, formatRows, markdownTable, median, pidsByName, range, require, root, runFanout, sleep,
+  atRate, benchStackSettings, buildHerald, forkWorker, formatRows, markdownTable, median, pidsByName, range, require, root, runFanout,
   startHerald, startMeter, startReceiver, summarise, waitFor,
 } from './common.mjs';
 
@@ -153,14 +153,7 @@ async function runRate(system, receiver, run, spec) {
   const total = spec.rate * spec.seconds;
   const started = Date.now();
   if (system.rate) await system.rate(run, spec);
-  else {
-    for (let sent = 0; sent < total; ) {
-      const due = Math.min(total, Math.floor(((Date.now() - started) / 1000) * spec.rate) + 1);
-      if (due > sent) await system.submit(run, spec, range(sent, due));
-      sent = Math.max(sent, due);
-      await sleep(10);
-    }
-  }
+  else await atRate(spec.rate, spec.seconds, (from, to) => system.submit(run, spec, range(from, to)));
   const producedAt = Date.now();
   const complete = await waitFor(async () => (await receiver.stats(run)).timed >= total, { timeoutMs: spec.deadlineMs, intervalMs: 50 });
   const stats = await receiver.stats(run, { latencies: true });

@@ -3,7 +3,7 @@
 // and `relay` (start relaying one topic to another) and `relayed` with { cpuSeconds, relayed }.
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { root, serveCommands } from './common.mjs';
+import { payload, root, serveCommands } from './common.mjs';
 
 const require = createRequire(import.meta.url);
 const client = process.env.BENCH_CLIENT;
@@ -13,7 +13,6 @@ const cpuSeconds = () => {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1e6;
 };
-const payload = (size) => 'x'.repeat(size);
 
 /** Both clients as Herald uses kafkajs: idempotent, acks from all in-sync replicas, one request in flight. */
 const clients = {

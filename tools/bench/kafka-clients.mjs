@@ -13,7 +13,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startKafka } from '../kafka/kafka.mjs';
-import { buildHerald, cpuSeconds, forkWorker, formatRows, markdownTable, median, require, root, sleep, waitFor } from './common.mjs';
+import { atRate, buildHerald, cpuSeconds, forkWorker, formatRows, markdownTable, median, payload, range, require, root, waitFor } from './common.mjs';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 50_000);
 const BATCH = Number(process.env.BENCH_BATCH ?? 100);
@@ -126,15 +126,7 @@ async function measureRelay({ broker, kafka, admin }, client, rate, round) {
     await producer.connect();
     await worker.call('relay', { from, to: `${from}.out`, groupId: `${from}.relay` });
     const value = payload(SIZE);
-    const feed = async (seconds) => {
-      const started = Date.now();
-      for (let sent = 0; sent < rate * seconds; ) {
-        const due = Math.min(rate * seconds, Math.floor(((Date.now() - started) / 1000) * rate) + 1);
-        if (due > sent) await producer.send({ topic: from, acks: -1, messages: Array.from({ length: due - sent }, (_, i) => ({ key: `org_${(sent + i) % 4}`, value })) });
-        sent = Math.max(sent, due);
-        await sleep(10);
-      }
-    };
+    const feed = (seconds) => atRate(rate, seconds, (first, end) => producer.send({ topic: from, acks: -1, messages: range(first, end).map((n) => ({ key: `org_${n % 4}`, value })) }));
     await feed(RELAY_WARM_SECONDS);
     const before = { ...(await worker.call('relayed')), broker: cpuSeconds(broker.pid) };
     await feed(RELAY_SECONDS);
@@ -148,7 +140,6 @@ async function measureRelay({ broker, kafka, admin }, client, rate, round) {
   }
 }
 
-const payload = (size) => 'x'.repeat(size);
 
 main().then(
   () => process.exit(0),

@@ -1,6 +1,6 @@
 // The raw ceiling, run as a process of its own: undici POSTing straight at the receiver, no signing, no queue.
 import { createRequire } from 'node:module';
-import { serveCommands } from './common.mjs';
+import { atRate, serveCommands } from './common.mjs';
 
 const require = createRequire(import.meta.url);
 const { Agent, request } = require('undici');
@@ -23,14 +23,10 @@ serveCommands({
   },
   /** `rate` requests a second for `seconds`, spread over `urls`, sent every 10 ms without waiting for answers. */
   rate: async ({ urls, rate, seconds }) => {
-    const total = rate * seconds;
     const inFlight = [];
-    const started = Date.now();
-    for (let sent = 0; sent < total; ) {
-      const due = Math.min(total, Math.floor(((Date.now() - started) / 1000) * rate) + 1);
-      for (; sent < due; sent++) inFlight.push(post(urls[sent % urls.length], event(sent)));
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    await atRate(rate, seconds, (from, to) => {
+      for (let n = from; n < to; n++) inFlight.push(post(urls[n % urls.length], event(n)));
+    });
     await Promise.all(inFlight);
     return {};
   },

@@ -507,10 +507,6 @@ export class ConsumerRunner {
     }, COMMIT_INTERVAL_MS);
   }
 
-  private commitNow(work: PartitionWork): Promise<void> {
-    return this.commit([work]);
-  }
-
   /**
    * Commits every partition whose commit point moved, in one request: a partition each would cost a request each
    * (OffsetCommit errors are the group's, not a partition's, so one request fails or succeeds for all).
@@ -561,7 +557,7 @@ export class ConsumerRunner {
    */
   private async rewind(work: PartitionWork): Promise<void> {
     const halt = work.halt!;
-    await this.commitNow(work);
+    await this.commit([work]);
     if (!this.current(work)) return;
     let until = halt.until;
     if (until === null) {
@@ -603,7 +599,7 @@ export class ConsumerRunner {
     this.logger.error({ msg: 'message quarantined', ...fields, error: describeError(halt.error) });
     work.entries.finish(halt.entry);
     this.failing.delete(work.id);
-    await this.commitNow(work);
+    await this.commit([work]);
     return true;
   }
 }
