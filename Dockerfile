@@ -1,4 +1,4 @@
-# One image for all five services; the command picks the service:
+# One image for all four services; the command picks the service:
 #   docker run herald node dist/apps/webhook-sender/src/main.js
 FROM node:24-bookworm-slim AS build
 WORKDIR /app

@@ -19,14 +19,14 @@ type StartKafka = (options: { port: number; dataDir: string; fresh: boolean; hea
 const PORT_BASE = suitePorts(5400);
 /** Beside the shared test broker (HERALD_TEST_KAFKA_PORT, +1 its controller), clear of runs spaced by 100. */
 const BROKER_PORT = Number(process.env.HERALD_TEST_KAFKA_PORT ?? 19092) + 7;
-const SERVICES = ['router', 'retry-scheduler'] as const;
+const SERVICES = ['email-sender', 'retry-scheduler'] as const;
 
 describe('probes during a broker outage', () => {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'herald-outage-kafka-'));
   let startKafka: StartKafka;
   let broker: Broker | undefined;
   let stack: RunningStack | undefined;
-  const ports = { router: PORT_BASE + 1, 'retry-scheduler': PORT_BASE + 4 };
+  const ports = { 'email-sender': PORT_BASE + 3, 'retry-scheduler': PORT_BASE + 4 };
   const probe = async (service: (typeof SERVICES)[number], route: 'readyz' | 'healthz') => (await fetch(`http://127.0.0.1:${ports[service]}/${route}`)).status;
   /** Resolves once `service` answers /readyz with `status`; otherwise the last answer's body names the component that is not. */
   const readiness = async (service: (typeof SERVICES)[number], status: number, timeoutMs: number) =>

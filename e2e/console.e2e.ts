@@ -9,7 +9,7 @@ import { root, suitePorts } from './support/stack';
 import { endToEnd } from './support/suite';
 
 /**
- * The web console in real headless Chromium against the five real services, Kafka, PostgreSQL and a loopback
+ * The web console in real headless Chromium against the four real services, Kafka, PostgreSQL and a loopback
  * receiver: a portal link, a webhook from creation through test, delivery, auto-pause, resume and rotation,
  * API keys, a viewer who can change nothing, refused links, and hostile text that stays text.
  */

@@ -10,7 +10,7 @@ import { suitePorts } from './support/stack';
 import { endToEnd } from './support/suite';
 
 /**
- * Email end to end through the five services as processes: an event produced to Kafka is
+ * Email end to end through the four services as processes: an event produced to Kafka is
  * routed to email channels, and email-sender delivers it to real SMTP servers on loopback
  * (the deployment's server, and channels' own servers with AUTH and STARTTLS), retrying
  * temporary failures and failing permanent ones with the server's reply in the log.

@@ -6,10 +6,10 @@ import { adminApi } from './support/admin-api';
 import { endToEnd, type PublishedEvent } from './support/suite';
 
 /**
- * Content filters through the five services as processes, set through the running ingest's admin API. Seed 002's
+ * Content filters through the four services as processes, set through the running ingest's admin API. Seed 002's
  * routing: one org pages only on deployment.failed in production, sends staging and QA failures to a Slack-format
  * webhook, and mails release-branch failures to a team inbox. Each destination gets exactly its matching events:
- * the router produces no job for the others (read back from the deliveries topics) and the receivers and the SMTP
+ * ingest produces no job for the others (read back from the deliveries topics) and the receivers and the SMTP
  * server see exactly the matching ones.
  */
 const PORT_BASE = suitePorts(5500);
@@ -74,7 +74,7 @@ describe('content filters end to end', () => {
       failed('d5', null, null),
       failed('d6', 'production', 'hotfix/login'),
       // Last, one per destination: once a destination's last job is in its topic partition (keyed by destination,
-      // routed in the org's order), every job the router made for it before is there too.
+      // routed in the org's order), every job ingest made for it before is there too.
       failed('last-prod', 'production', 'release/7.3'),
       failed('last-staging', 'staging', 'release/7.3'),
     );

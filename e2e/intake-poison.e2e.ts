@@ -7,7 +7,7 @@ import { servicesModule, stackEnv, suitePorts } from './support/stack';
 import { endToEnd } from './support/suite';
 
 /**
- * Kafka intake against the real broker and the five services: every poison class lands in
+ * Kafka intake against the real broker and the four services: every poison class lands in
  * herald.events.dlq.v1 with its reason, the partition keeps moving (a good event produced after
  * them is delivered), a generated mix of good events is delivered exactly as sent, and an id-less
  * event keeps its id when its message is processed again.

@@ -14,7 +14,7 @@ import { root, suitePorts } from './support/stack';
 import { endToEnd } from './support/suite';
 
 /**
- * Monitoring proven live: a real Prometheus (Debian's, as promtool) scrapes the five services every second and
+ * Monitoring proven live: a real Prometheus (Debian's, as promtool) scrapes the four services every second and
  * evaluates the shipped alert rules, with only their `for:` durations shortened. The test drives each condition
  * the rules describe and asserts through Prometheus's HTTP API that every alert goes pending, then firing, that
  * none fires while the stack is healthy, and that every dashboard query returns data while its condition holds.
@@ -31,8 +31,8 @@ const MONITORING_ENV = {
   HERALD_BREAKER_RESET_MS: String(BREAKER_RESET_MS),
   HERALD_METRICS_FAILING_DESTINATIONS: '5',
 };
-/** The router's consumer group (KAFKA_GROUP_PREFIX's default, as the suite runs it). */
-const ROUTER_GROUP = 'herald.router';
+/** Ingest's consumer group (KAFKA_GROUP_PREFIX's default, as the suite runs it). */
+const INGEST_GROUP = 'herald.ingest';
 const RULES = alertRuleGroups.flatMap((group) => group.rules);
 
 interface PrometheusServer {
@@ -110,8 +110,8 @@ describe('monitoring, live', () => {
     rmSync(rulesDir, { recursive: true, force: true });
   });
 
-  it('scrapes all five services and fires nothing while the stack is healthy', async () => {
-    await eventually(async () => ((await query('up{job="herald"} == 1')).length === 5 ? true : undefined), 60_000, 250);
+  it('scrapes all four services and fires nothing while the stack is healthy', async () => {
+    await eventually(async () => ((await query('up{job="herald"} == 1')).length === 4 ? true : undefined), 60_000, 250);
     // What Prometheus thought before its first scrapes (no target yet) is not the stack's doing.
     await evaluatedSince(Date.now());
     seen.clear();
@@ -191,16 +191,16 @@ describe('monitoring, live', () => {
     const poison = `{"delivery_id":"msg_mon_poison","attempt":1,"destination":{"kind":"webhook","id":"wh_mon_live"},"event":{"id":"poison-1","type":"deploy.failed","org_id":"org_mon","project_id":null,"occurred_at":"2026-01-01T00:00:00Z","created_at":"2026-01-01T00:00:00Z","data":{"a":${'['.repeat(depth)}${']'.repeat(depth)}}}}`;
     await suite.producer.send({ topic: Topics.webhookDeliveries, messages: [{ key: 'wh_mon_live', value: poison }] });
 
-    // Routed and attempted before the router stops: the refused ones failed and were dead-lettered, the failing
+    // Routed and attempted before ingest stops: the refused ones failed and were dead-lettered, the failing
     // endpoint paused, the other one's breaker open.
     await eventually(async () => ((await query('sum(herald_deliveries_total{format="discord", outcome="failed"}) >= 20 and max(herald_paused_webhooks) >= 1')).length ? true : undefined), 120_000, 500);
 
-    // The router stops while more than the critical lag of routed events piles up for it.
-    await suite.stack.stopOne('router');
+    // Ingest stops while more than the critical lag of events piles up for it (what they hold does not matter: it
+    // comes back past them).
+    await suite.stack.stopOne('ingest');
     const backlog = 100_500;
-    const event = (i: number) => JSON.stringify({ id: `lag-${i}`, type: 'deploy.succeeded', org_id: 'org_mon_idle', project_id: null, created_at: new Date().toISOString(), data: {} });
     for (let i = 0; i < backlog; i += 5_000) {
-      await suite.producer.send({ topic: Topics.accepted, messages: Array.from({ length: 5_000 }, (_, j) => ({ key: 'org_mon_idle', value: event(i + j) })) });
+      await suite.producer.send({ topic: Topics.events, messages: Array.from({ length: 5_000 }, (_, j) => ({ key: 'org_mon_idle', value: `{"lag":${i + j}}` })) });
     }
 
     for (const alert of ['HeraldEventsDLQGrowing', 'HeraldDeliveriesQuarantined', 'HeraldDeadLettersGrowing', 'HeraldDeliverySuccessRateLow', 'HeraldWebhooksPaused', 'HeraldCircuitBreakersOpen', 'HeraldServiceDown', 'HeraldConsumerLagGrowing', 'HeraldConsumerLagCritical']) {
@@ -210,16 +210,16 @@ describe('monitoring, live', () => {
     // send it back: over 70 s from here, each goes out more than 60 s late.
     const retriesParkedBy = Date.now();
 
-    // The router comes back past the backlog (its lag alerts have fired; routing 100,000 idle events is not the
+    // Ingest comes back past the backlog (its lag alerts have fired; taking in 100,000 junk events is not the
     // point), and the retry-scheduler after more than a minute: the retries it held go out over a minute late.
     const admin = suite.kafka.admin();
     await admin.connect();
     // Explicit end offsets: kafkajs's resetOffsets(latest) commits -1, which a consumer subscribed from the beginning
-    // (as Herald's are) reads as "no offset" and starts over, re-routing every earlier event into the failing webhooks.
-    const ends = await admin.fetchTopicOffsets(Topics.accepted);
-    await admin.setOffsets({ groupId: ROUTER_GROUP, topic: Topics.accepted, partitions: ends.map(({ partition, high }) => ({ partition, offset: high })) });
+    // (as Herald's are) reads as "no offset" and starts over, taking in every earlier event again.
+    const ends = await admin.fetchTopicOffsets(Topics.events);
+    await admin.setOffsets({ groupId: INGEST_GROUP, topic: Topics.events, partitions: ends.map(({ partition, high }) => ({ partition, offset: high })) });
     await admin.disconnect();
-    await suite.stack.startOne('router');
+    await suite.stack.startOne('ingest');
     await eventually(async () => (Date.now() - retriesParkedBy > 70_000 ? true : undefined), 90_000, 500);
     await suite.stack.startOne('retry-scheduler');
     await firing('HeraldRetriesLate');

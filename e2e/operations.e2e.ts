@@ -12,7 +12,7 @@ import { root, suitePorts } from './support/stack';
 import { endToEnd } from './support/suite';
 
 /**
- * What operators watch, through the five real services: each service's /metrics reports its
+ * What operators watch, through the four real services: each service's /metrics reports its
  * part of a run with successes, a failing endpoint (retries, breaker, auto-pause, held and
  * dead-lettered deliveries), a DLQ'd event and admin API calls.
  */
@@ -76,8 +76,8 @@ describe('operations metrics', () => {
       return true;
     });
 
-    // The router counts a job after producing it, which may be after the sender has already delivered it.
-    await eventually(async () => (total(await metricsOf('router'), 'herald_deliveries_routed_total', { channel: 'webhook' }) >= 6 ? true : undefined));
+    // Ingest counts a job as it hands it to the producer, which may be after the sender has already delivered it.
+    await eventually(async () => (total(await metricsOf('ingest'), 'herald_deliveries_routed_total', { channel: 'webhook' }) >= 6 ? true : undefined));
 
     await eventually(async () => {
       const sender = await metricsOf('webhook-sender');

@@ -7,7 +7,7 @@ import { suitePorts } from './support/stack';
 import { endToEnd } from './support/suite';
 
 /**
- * Order per key through the five real services and a real receiver: a key whose delivery is being retried holds
+ * Order per key through the four real services and a real receiver: a key whose delivery is being retried holds
  * back only that key's later deliveries; other keys to the same endpoint go meanwhile; `endpoint` ordering keeps
  * every delivery in order, one at a time.
  */

@@ -8,7 +8,7 @@ import { adminApi } from './support/admin-api';
 import { endToEnd } from './support/suite';
 
 /**
- * Replays through the five services as processes: failed deliveries sent again at a capped rate (measured at the
+ * Replays through the four services as processes: failed deliveries sent again at a capped rate (measured at the
  * receiver), in event order with their original webhook-ids, beside live traffic; cancelled; waiting out a pause; a
  * backfill to a new webhook; a kill -9 of the retry-scheduler (which runs replays) part-way; an email channel's
  * failed messages.

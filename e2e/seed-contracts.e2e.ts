@@ -11,7 +11,7 @@ import { adminApi } from './support/admin-api';
 import { endToEnd, type PublishedEvent } from './support/suite';
 
 /**
- * Each seed's public wire contract through the five real services: one webhook with the seed's
+ * Each seed's public wire contract through the four real services: one webhook with the seed's
  * template and header names, the seed's own example event under its own event name, a loopback
  * receiver that checks the body field for field, and the seed's own verification code (its
  * Python and Node snippets, run as published) accepting the delivery before, during and after a
@@ -253,7 +253,7 @@ describe("seeds' wire contracts", () => {
     expect(seen).toEqual(['/dotted deploy.failed', '/dotted deploy_failed', '/underscored deploy.failed', '/underscored deploy_failed']);
     expect(requests.find((r) => r.path === '/dotted' && JSON.parse(r.body).id === 'alias-1')!.headers['x-herald-event']).toBe('deploy_failed');
 
-    // A second org turns the type off by its alias before its first event, so the router's first look already has the toggle.
+    // A second org turns the type off by its alias before its first event, so routing's first look already has the toggle.
     await org('org_alias_off');
     admin.actAs('org_alias_off');
     expect((await api('PATCH', '/event-types/deploy_failed', { enabled: false })).body).toMatchObject({ type: 'deploy.failed', enabled: false, aliases: ['deploy_failed'] });
@@ -263,7 +263,7 @@ describe("seeds' wire contracts", () => {
     await send('org_alias_off', { id: 'off-1', type: 'deploy_failed' });
     await send('org_alias_off', { id: 'off-2', type: 'deploy.failed' });
     await send('org_alias_off', { id: 'off-sentinel', type: 'deploy_succeeded' });
-    // The router routes an org's events in order: once the sentinel's job is out, the two before it were decided.
+    // Ingest routes an org's events in order: once the sentinel's job is out, the two before it were decided.
     const jobs = (await readTopic(suite.kafka, Topics.webhookDeliveries, (messages) => messages.some((m) => m.value?.toString().includes('"off-sentinel"')), 45_000))
       .map((m) => JSON.parse(m.value!.toString()) as { event: { id: string; org_id: string } })
       .filter((job) => job.event.org_id === 'org_alias_off');

@@ -8,12 +8,12 @@ import { root, suitePorts } from './support/stack';
 import { endToEnd, type EndToEnd } from './support/suite';
 
 /**
- * Traces from producer to receiver, through five separate processes: a producer's `traceparent` (Kafka header or
- * HTTP header) is continued by ingest, router and webhook-sender, the spans leave over OTLP/HTTP to a real local
+ * Traces from producer to receiver, through four separate processes: a producer's `traceparent` (Kafka header or
+ * HTTP header) is continued by ingest (intake, then routing) and webhook-sender, the spans leave over OTLP/HTTP to a real local
  * receiver (decoded here from the JSON protocol), and the webhook's receiver sees a `traceparent` of the same trace.
  * Without an OTLP endpoint nothing is exported, and the producer's context still reaches the receiver.
  */
-const SERVICES = ['ingest', 'router', 'webhook-sender', 'email-sender', 'retry-scheduler'];
+const SERVICES = ['ingest', 'webhook-sender', 'email-sender', 'retry-scheduler'];
 
 /** One span as the OTLP JSON encoding carries it, with its service. */
 interface ExportedSpan {
@@ -131,7 +131,7 @@ describe('tracing with an OTLP endpoint: one trace from the producer to the rece
     receiver = await webhookFailingOnce(suite, 'org_trace', 'wh_trace');
   });
 
-  it("continues a Kafka producer's traceparent through ingest, router and sender to the receiver, retry included", async () => {
+  it("continues a Kafka producer's traceparent through ingest's intake and routing and the sender to the receiver, retry included", async () => {
     const producer = producerContext();
     await suite.producer.send({
       topic: Topics.events,
@@ -147,7 +147,7 @@ describe('tracing with an OTLP endpoint: one trace from the producer to the rece
     expect(requestParents[0].spanId).not.toBe(requestParents[1].spanId);
     expect([failed, delivered].map((request) => request.headers.tracestate)).toEqual(['vendor=abc', 'vendor=abc']);
 
-    // Ingest, router, two deliveries and their two requests: six spans of the one trace.
+    // Intake, routing, two deliveries and their two requests: six spans of the one trace.
     const spans = await eventually(() => {
       const ours = exportedSpans(otlp).filter((span) => span.traceId === producer.traceId);
       return ours.length >= 6 ? ours : undefined;
@@ -161,8 +161,8 @@ describe('tracing with an OTLP endpoint: one trace from the producer to the rece
 
     const id = deliveryId({ org_id: 'org_trace', id: 'traced-1' }, 'wh_trace');
     expect(ingest).toMatchObject({ service: 'herald-ingest', kind: 5, parentSpanId: producer.spanId, attributes: { 'herald.intake.source': 'kafka', 'herald.event.id': 'traced-1', 'herald.event.type': 'deploy.failed' } });
-    expect(route).toMatchObject({ service: 'herald-router', kind: 5, parentSpanId: ingest.spanId, attributes: { 'herald.event.id': 'traced-1', 'herald.destinations': 1 } });
-    // The first delivery is the router's child; its retry, the child of the attempt that scheduled it.
+    expect(route).toMatchObject({ service: 'herald-ingest', kind: 1, parentSpanId: ingest.spanId, attributes: { 'herald.event.id': 'traced-1', 'herald.destinations': 1 } });
+    // The first delivery is the routing span's child; its retry, the child of the attempt that scheduled it.
     expect(deliveries.map((span) => [span.service, span.kind, span.parentSpanId])).toEqual([
       ['herald-webhook-sender', 5, route.spanId],
       ['herald-webhook-sender', 5, deliveries[0].spanId],

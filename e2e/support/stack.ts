@@ -63,7 +63,7 @@ export function stackEnv(extra: Record<string, string> = {}): Record<string, str
   };
 }
 
-/** Starts the five services as processes; resolves when every /readyz answers 200. `onLine` sees each output line. */
+/** Starts the four services as processes; resolves when every /readyz answers 200. `onLine` sees each output line. */
 export async function startStack(portBase: number, env: Record<string, string> = {}, onLine: (name: string, line: string) => void = () => undefined): Promise<RunningStack> {
   const { startServices } = await servicesModule();
   return startServices({ env: stackEnv(env), portBase, onLine });

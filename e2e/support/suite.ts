@@ -17,7 +17,7 @@ function ownDatabaseUrl(shared: string): string {
 }
 
 export interface EndToEndOptions {
-  /** First port of the five services; each suite has its own range so suites never collide. */
+  /** First port of the four services; each suite has its own range so suites never collide. */
   portBase: number;
   /** Service settings beyond stackEnv's; a function when they depend on what the suite starts first. */
   env?: Record<string, string> | (() => Record<string, string> | Promise<Record<string, string>>);
@@ -64,7 +64,7 @@ export interface EndToEnd {
   publish(orgId: string, ...events: PublishedEvent[]): Promise<unknown>;
 }
 
-/** Registers the suite's beforeAll/afterAll: build, migrate, start the five services; stop them and clean up. */
+/** Registers the suite's beforeAll/afterAll: build, migrate, start the four services; stop them and clean up. */
 export function endToEnd(options: EndToEndOptions): EndToEnd {
   const own = options.ownInfrastructure;
   const databaseUrl = own ? ownDatabaseUrl(process.env.DATABASE_URL!) : process.env.DATABASE_URL!;

@@ -169,7 +169,7 @@ function delivery(): TimeseriesPanelBuilder[] {
     timeseries('Attempts by channel / format / result', 'Every attempt, retries included; no_request means the breaker was open or the destination is gone.', 'ops', [
       { expr: rate('herald_delivery_attempts_total', ['channel', 'format', 'result']), legend: '{{channel}} / {{format}} {{result}}' },
     ], { stacked: true }),
-    timeseries('Deliveries routed by channel', 'Delivery jobs the router created, one per event and destination.', 'ops', [
+    timeseries('Deliveries routed by channel', 'Delivery jobs ingest created, one per event and destination.', 'ops', [
       { expr: rate('herald_deliveries_routed_total', ['channel']), legend: '{{channel}}' },
     ], { stacked: true }),
     timeseries('Attempt latency by channel', 'HTTP or SMTP time of attempts that made a request.', 's',

@@ -22,7 +22,7 @@ interface ComposeService {
 const root = path.resolve(__dirname, '..', '..');
 const readYaml = (file: string) => parse(readFileSync(path.join(root, file), 'utf8'), { merge: true });
 const services: Record<string, ComposeService> = readYaml('docker-compose.yml').services;
-const HERALD_SERVICES = ['ingest', 'router', 'webhook-sender', 'email-sender', 'retry-scheduler'];
+const HERALD_SERVICES = ['ingest', 'webhook-sender', 'email-sender', 'retry-scheduler'];
 /** Runs once and exits; the services wait for it to complete instead of for it to be healthy. */
 const ONE_SHOT = ['migrate'];
 
@@ -125,7 +125,7 @@ describe("docker-compose's Prometheus", () => {
   const config = readYaml('ops/prometheus/prometheus.yml');
   const configTarget = mountTarget(prometheus, 'ops/prometheus/prometheus.yml');
 
-  it('scrapes exactly the five Herald services, on their PORT, as job herald', () => {
+  it('scrapes exactly the four Herald services, on their PORT, as job herald', () => {
     const herald = config.scrape_configs.find((job: { job_name: string }) => job.job_name === 'herald');
     const targets = herald.static_configs.flatMap((group: { targets: string[] }) => group.targets);
     expect(targets.sort()).toEqual(HERALD_SERVICES.map((name) => `${name}:${services[name].environment?.PORT}`).sort());

@@ -12,7 +12,7 @@ import { kafkaConnection } from '@herald/kafka';
 
 const root = path.resolve(__dirname, '..', '..');
 const OVERLAYS = ['dev', 'prod'] as const;
-const SERVICES = ['ingest', 'router', 'webhook-sender', 'email-sender', 'retry-scheduler'];
+const SERVICES = ['ingest', 'webhook-sender', 'email-sender', 'retry-scheduler'];
 
 type Labels = Record<string, string>;
 interface Probe {
@@ -216,7 +216,7 @@ describe.each(OVERLAYS)('k8s/overlays/%s', (overlay) => {
     expect(policies.some((p) => p.spec?.policyTypes?.includes('Egress'))).toBe(true);
   });
 
-  it('deploys in two steps: the selector in docs/deploy-kubernetes.md leaves out the five services, not what migrations need', () => {
+  it('deploys in two steps: the selector in docs/deploy-kubernetes.md leaves out the four services, not what migrations need', () => {
     // kubectl apply -k … -l 'app.kubernetes.io/component notin (<the services>)': objects without the label match too.
     const component = (o: K8sObject) => o.metadata.labels?.['app.kubernetes.io/component'];
     const firstStep = objects.filter((o) => !SERVICES.includes(component(o) ?? ''));

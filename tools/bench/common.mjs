@@ -1,5 +1,5 @@
 // Shared parts of the benchmarks in tools/bench: the receiver process, per-process CPU and memory read from /proc,
-// a Herald stack (fresh Kafka broker, a reset database, webhooks, the five services), statistics and the table
+// a Herald stack (fresh Kafka broker, a reset database, webhooks, the four services), statistics and the table
 // printer. No side effects on import.
 import { execFileSync, fork } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -254,7 +254,7 @@ export function buildHerald() {
 
 /**
  * A Herald stack of its own: a fresh broker on `kafkaPort`, the database `databaseUrl` reset and migrated, the
- * given orgs and webhooks, and the five services (default settings, delivery log and signing on) from `portBase`;
+ * given orgs and webhooks, and the four services (default settings, delivery log and signing on) from `portBase`;
  * `senderReplicas` webhook-senders in all, the extra ones on portBase+10, +11, ... in the same consumer group.
  *
  * @param {{ kafkaPort: number, databaseUrl: string, portBase: number, webhooks: { id: string, orgId: string, url: string }[], senderReplicas?: number, env?: Record<string,string> }} opts
@@ -352,7 +352,7 @@ export async function startHerald({ kafkaPort, databaseUrl, portBase, webhooks, 
   }
 }
 
-/** The topics an event passes on its way to a webhook: produced by the bench, by ingest, by the router. */
+/** The topics an event passes on its way to a webhook: produced by the bench, then by ingest (in one request). */
 const HOP_TOPICS = ['herald.events.v1', 'herald.events.accepted.v1', 'herald.deliveries.webhook.v1'];
 
 /**

@@ -1,6 +1,6 @@
 // Side by side, in one run and against one receiver process: the raw undici ceiling, a BullMQ + Redis worker doing
 // Herald's work (sign each delivery, 6 attempts with exponential backoff, 64 concurrent), and Herald as shipped (the
-// five services with their default settings, signing and the delivery log on). Two rounds, the order of the
+// four services with their default settings, signing and the delivery log on). Two rounds, the order of the
 // systems reversed in the second; prints both rounds, the medians and the ratios. Not a test.
 //
 //   npm run bench:compare

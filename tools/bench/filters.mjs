@@ -1,16 +1,16 @@
-// Content filter benchmark: what does a destination's filter cost the router?
+// Content filter benchmark: what does a destination's filter cost routing (in ingest)?
 //
-//   npm run bench:filters            (in-process figures, then the router as a process against Kafka and PostgreSQL)
+//   npm run bench:filters            (in-process figures, then ingest as a process against Kafka and PostgreSQL)
 //   npm run bench:filters -- --quick (in-process figures only)
 //
 // 1. The evaluator, in process: nanoseconds per matchesFilter(filter, event), i.e. per event × destination, for
 //    typical filters (seed 002's production paging, a list, a prefix, a composite, a 100-value list) against no filter.
-// 2. The routing decision, in process: microseconds per event for what the router computes per event (match an org
+// 2. The routing decision, in process: microseconds per event for what routing computes per event (match an org
 //    of 20 webhooks and 2 email channels, build and serialise each job), without filters and with a filter on every
 //    destination that every event passes (same jobs, so only the evaluation differs).
-// 3. The router as a process (HERALD_BENCH_EVENTS, default 4000 per run; HERALD_BENCH_KAFKA_PORT, default 39492;
-//    HERALD_BENCH_DATABASE_URL): a fresh broker, the router alone, accepted events produced straight to its topic for
-//    6 orgs of 22 destinations each, timed until every job is in the deliveries topics. Three runs without and three
+// 3. Ingest as a process (HERALD_BENCH_EVENTS, default 4000 per run; HERALD_BENCH_KAFKA_PORT, default 39492;
+//    HERALD_BENCH_DATABASE_URL): a fresh broker, ingest alone, events produced to herald.events.v1 for 6 orgs of 22
+//    destinations each (intake, the event log and routing per event), timed until every job is in the deliveries topics. Three runs without and three
 //    with filters (passing every event), in the order ABBAAB, so drift of the machine favours neither. Not a test.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -97,8 +97,7 @@ function timeEach(fns, iterations, rounds = 15) {
 function inProcess() {
   const { matchesFilter, validateFilter } = require(path.join(root, 'dist/libs/filters/src/index.js'));
   const { EventCatalog, BUILTIN_EVENT_TYPES } = require(path.join(root, 'dist/libs/events/src/index.js'));
-  const { deliveryId, serializeJob } = require(path.join(root, 'dist/libs/deliveries/src/index.js'));
-  const { matchSubscriptions } = require(path.join(root, 'dist/apps/router/src/routing/match.js'));
+  const { deliveryId, matchSubscriptions, serializeJob } = require(path.join(root, 'dist/libs/deliveries/src/index.js'));
   const events = Array.from({ length: 64 }, (_, n) => sampleEvent(n));
   let sink = 0;
 
@@ -130,8 +129,8 @@ function inProcess() {
   return { evaluator, routing: { without, withPassing, withMixed } };
 }
 
-/** The router alone against a fresh broker: seconds to route EVENTS accepted events, without and with filters. */
-async function routerProcess() {
+/** Ingest alone against a fresh broker: seconds to take in and route EVENTS events, without and with filters. */
+async function ingestProcess() {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'herald-bench-filters-'));
   const cleanups = [];
   try {
@@ -159,7 +158,7 @@ async function routerProcess() {
         for (let i = 0; i < CHANNELS_PER_ORG; i++) await channels.create({ id: `ec_${run}_${o}_${i}`, orgId, recipients: ['ops@example.com'], filter });
       }
     }
-    const services = await startServices({ env, portBase: PORT_BASE, services: ['router'], onLine: () => {} });
+    const services = await startServices({ env, portBase: PORT_BASE, services: ['ingest'], onLine: () => {} });
     cleanups.push(() => services.stop());
     const kafka = new Kafka({ clientId: 'herald-bench-filters', brokers: [broker.brokers], logLevel: logLevel.NOTHING });
     const admin = kafka.admin();
@@ -184,7 +183,7 @@ async function routerProcess() {
           const event = sampleEvent(sent + i, `org_${name}_${(sent + i) % ORGS}`);
           return { key: event.org_id, value: JSON.stringify({ ...event, id: `${name}-${sent + i}` }) };
         });
-        await producer.send({ topic: 'herald.events.accepted.v1', acks: -1, messages });
+        await producer.send({ topic: 'herald.events.v1', acks: -1, messages });
       }
       const deadline = started + ROUTE_DEADLINE_MS;
       let jobs = await jobsInTopics();
@@ -208,7 +207,7 @@ async function routerProcess() {
 
 async function main() {
   console.log('building…');
-  execFileSync(process.execPath, ['tools/build.mjs', 'libs', 'apps/router', 'apps/ingest'], { cwd: root, stdio: 'ignore' });
+  execFileSync(process.execPath, ['tools/build.mjs', 'libs', 'apps/ingest'], { cwd: root, stdio: 'ignore' });
   const { evaluator, routing } = inProcess();
   const rows = [
     ['evaluator: ns per event × destination', ''],
@@ -219,9 +218,9 @@ async function main() {
     ['  the filters above mixed over the destinations (fewer jobs)', (routing.withMixed / 1000).toFixed(2)],
   ];
   if (!QUICK) {
-    console.log(`starting Kafka (port ${KAFKA_PORT}), PostgreSQL and the router…`);
-    const runs = await routerProcess();
-    rows.push([`router process, ${EVENTS} events × ${WEBHOOKS_PER_ORG + CHANNELS_PER_ORG} destinations per run: s (µs per event)`, '']);
+    console.log(`starting Kafka (port ${KAFKA_PORT}), PostgreSQL and ingest…`);
+    const runs = await ingestProcess();
+    rows.push([`ingest process, ${EVENTS} events × ${WEBHOOKS_PER_ORG + CHANNELS_PER_ORG} destinations per run: s (µs per event)`, '']);
     for (const r of runs) rows.push([`  ${r.name.startsWith('plain') ? 'no filters' : 'filters, all passing'} (${r.name})`, `${r.seconds.toFixed(2)} (${r.usPerEvent.toFixed(0)})`]);
     const mid = (prefix) => median(runs.filter((r) => r.name.startsWith(prefix)).map((r) => r.usPerEvent));
     rows.push(['  filtered / plain, median run of each', `${((mid('filtered') / mid('plain')) * 100).toFixed(1)} %`]);

@@ -2,7 +2,7 @@
 //
 //   npm run bench:isolation      (HERALD_BENCH_EVENTS, default 20000 per run; HERALD_BENCH_KAFKA_PORT, default 39392)
 //
-// One stack on this machine (a fresh Kafka broker, the herald_bench_isolation database, the five services with
+// One stack on this machine (a fresh Kafka broker, the herald_bench_isolation database, the four services with
 // their default settings, or what the environment sets, e.g. HERALD_ENDPOINT_MAX_QUEUED), 100 webhooks in 100 orgs, events spread
 // evenly over the orgs. Three runs of the same size against the same stack: all 100 endpoints answer, then one of
 // them (a loopback server that accepts the connection and never answers) hangs, then all answer again. Prints the deliveries/s of the 99 others in both runs, the ratio, and where
@@ -21,7 +21,7 @@ const DELIVERY_DEADLINE_MS = 600_000;
 const SETTLE_DEADLINE_MS = 180_000;
 
 async function main() {
-  console.log(`building and starting Kafka (port ${KAFKA_PORT}), PostgreSQL and the five services…`);
+  console.log(`building and starting Kafka (port ${KAFKA_PORT}), PostgreSQL and the four services…`);
   buildHerald();
   const cleanups = [];
   const results = { events: EVENTS, endpoints: ENDPOINTS };

@@ -71,7 +71,6 @@ async function main() {
   await new WebhookRepository(dataSource).create({ id: 'wh_demo', orgId: 'org_demo', url: `http://127.0.0.1:${RECEIVER_PORT}/herald` }, secret);
   await dataSource.destroy();
   say(`org_demo has webhook wh_demo → http://127.0.0.1:${RECEIVER_PORT}/herald (Standard Webhooks signing)`);
-  await sleep(1500); // the router's subscription cache refreshes every second
 
   const client = new HeraldClient({ brokers: (process.env.KAFKA_BROKERS ?? `127.0.0.1:${process.env.KAFKA_PORT ?? 9092}`).split(',') });
   await client.connect();

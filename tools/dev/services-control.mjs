@@ -1,8 +1,8 @@
 // Stops and starts single services of a running `npm start`, to rehearse an outage of one while the others run:
 //
 //   npm run services -- status
-//   npm run services -- stop router        SIGTERM, as Kubernetes would (add --kill for SIGKILL, as a crash would)
-//   npm run services -- start router       the same settings and port again; returns once /readyz answers
+//   npm run services -- stop email-sender  SIGTERM, as Kubernetes would (add --kill for SIGKILL, as a crash would)
+//   npm run services -- start email-sender the same settings and port again; returns once /readyz answers
 //
 // `npm start` listens for these on a Unix socket beside the repository's tmp/ (controlSocket below); the
 // services themselves are untouched by it. HERALD_PORT_BASE picks which `npm start` when several run.

@@ -1,4 +1,4 @@
-// Runs Herald's five services from dist/ as child processes: used by `npm start` (tools/dev/start.mjs) and by the
+// Runs Herald's four services from dist/ as child processes: used by `npm start` (tools/dev/start.mjs) and by the
 // e2e suite (`await import(pathToFileURL('tools/dev/services.mjs').href)`). Pure ESM, no side effects on import.
 //
 // Each service runs in its own process group, so a Ctrl-C in the terminal reaches only the parent, which then
@@ -12,8 +12,8 @@ import { watchParent } from '../kafka/kafka.mjs';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** The five services, in port order. */
-export const SERVICES = Object.freeze(['ingest', 'router', 'webhook-sender', 'email-sender', 'retry-scheduler']);
+/** The four services, in port order. */
+export const SERVICES = Object.freeze(['ingest', 'webhook-sender', 'email-sender', 'retry-scheduler']);
 
 /**
  * V8 heap sizing every service runs with (the Dockerfile sets the same in NODE_OPTIONS). On a large machine V8 lets
@@ -23,9 +23,12 @@ export const SERVICES = Object.freeze(['ingest', 'router', 'webhook-sender', 'em
  */
 export const SERVICE_HEAP_FLAGS = Object.freeze(['--max-semi-space-size=16']);
 
-/** HTTP ports: ingest base, router base+1, webhook-sender base+2, email-sender base+3, retry-scheduler base+4. */
+/**
+ * HTTP ports: ingest base, webhook-sender base+2, email-sender base+3, retry-scheduler base+4 (base+1 was the router's,
+ * before routing moved into ingest; the others keep their numbers).
+ */
 export function servicePorts(base = Number(process.env.HERALD_PORT_BASE || 3000)) {
-  return { ingest: base, router: base + 1, 'webhook-sender': base + 2, 'email-sender': base + 3, 'retry-scheduler': base + 4 };
+  return { ingest: base, 'webhook-sender': base + 2, 'email-sender': base + 3, 'retry-scheduler': base + 4 };
 }
 
 /** Each service answers its probes from a thread of their own on its port + this (HEALTH_PORT; docs/operations.md, "Probes"). */
@@ -45,7 +48,7 @@ const COLORS = [36, 35, 33, 32, 34, 96, 95];
  * @param {Record<string,string>} [opts.env]  added to process.env for every service (KAFKA_BROKERS, DATABASE_URL, ...)
  * @param {number} [opts.portBase]  ports from this base (see servicePorts); default HERALD_PORT_BASE or 3000
  * @param {Record<string,number>} [opts.ports]  port per service (overrides portBase); each gets it as PORT
- * @param {string[]} [opts.services]  which services (default all five)
+ * @param {string[]} [opts.services]  which services (default all four)
  * @param {string} [opts.root]  repository root holding dist/
  * @param {(name: string, line: string, stream: 'stdout'|'stderr') => void} [opts.onLine]  each output line;
  *        default: written to this process's stdout/stderr prefixed with the service name. Pass `() => {}` to

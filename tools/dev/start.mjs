@@ -1,16 +1,16 @@
-// `npm start`: builds Herald, makes sure Kafka and PostgreSQL are there, migrates, and runs the five services.
+// `npm start`: builds Herald, makes sure Kafka and PostgreSQL are there, migrates, and runs the four services.
 //
 //   KAFKA_BROKERS=host:port   use that broker; otherwise one runs on 127.0.0.1:$KAFKA_PORT (default 9092) with its
 //                             data kept in the cache (a broker started by `npm run kafka -- start` is reused)
 //   DATABASE_URL=...          default postgres://postgres@127.0.0.1:5432/herald (embedded PostgreSQL if none answers)
-//   HERALD_PORT_BASE=3000     ingest 3000, router 3001, webhook-sender 3002, email-sender 3003, retry-scheduler 3004
+//   HERALD_PORT_BASE=3000     ingest 3000, webhook-sender 3002, email-sender 3003, retry-scheduler 3004
 //   SMTP_URL / SMTP_HOST      send email there; otherwise a local sink (tools/dev/mail-sink.mjs) saves each message
 //                             as an .eml file in tmp/mail/
 //
 // Ctrl-C (or SIGTERM): every service gets SIGTERM and up to 30 s to finish in-flight work, commit and leave its
 // group; then Kafka and any embedded PostgreSQL this started are stopped. A second Ctrl-C kills the services.
 // If a service crashes, the others are shut down the same way and the exit code is 1. To rehearse one service's
-// outage instead, stop and start it on its own: `npm run services -- stop router` (tools/dev/services-control.mjs).
+// outage instead, stop and start it on its own: `npm run services -- stop email-sender` (tools/dev/services-control.mjs).
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { startKafka, kafkaStatus, defaultKafkaDataDir } from '../kafka/kafka.mjs';

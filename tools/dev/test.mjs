@@ -2,7 +2,7 @@
 // Extra arguments go to jest: `npm test -- --selectProjects kafka`, `npm test -- -t 'retries'`.
 //
 // Jest runs in band by default: the integration and e2e suites share one broker and one database and start
-// the five services, which on two cores is faster and steadier one file at a time than with parallel workers.
+// the four services, which on two cores is faster and steadier one file at a time than with parallel workers.
 // Pass --maxWorkers/-w (or HERALD_TEST_WORKERS=n) to choose otherwise. The global setup provides Kafka and
 // PostgreSQL (tools/dev/jest-global-setup.js); HERALD_TEST_INFRA=skip leaves them out. CI=true adds --ci.
 import { spawn } from 'node:child_process';

@@ -4,7 +4,7 @@ import { startAdminApi, type AdminApi } from './admin-api';
 
 /**
  * Replays through the admin API against PostgreSQL: the selection fixed at creation (failed deliveries, or a backfill
- * by the router's rules), problems naming the field, one active replay per destination, reading and cancelling.
+ * by the routing rules), problems naming the field, one active replay per destination, reading and cancelling.
  * Running them is the retry-scheduler's (e2e/replays).
  */
 describe('admin API: replays', () => {

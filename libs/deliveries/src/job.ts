@@ -50,7 +50,7 @@ export class InvalidDeliveryJobError extends Error {
   override name = 'InvalidDeliveryJobError';
 }
 
-/** Same event + same destination → same id, whichever router replica computes it, however often. */
+/** Same event + same destination → same id, whichever ingest replica computes it, however often. */
 export function deliveryId(event: Pick<HeraldEvent, 'org_id' | 'id'>, destinationId: string): string {
   const digest = createHash('sha256').update(`${event.org_id}\u0000${event.id}\u0000${destinationId}`).digest('base64url');
   return `msg_${digest.slice(0, 27)}`;

@@ -2,7 +2,7 @@ import { ALL_EVENT_TYPES, type EventCatalog, type HeraldEvent } from '@herald/ev
 import { matchesFilter, type Filter } from '@herald/filters';
 import type { DestinationKind } from './job';
 
-/** A destination as the router sees it: what it wants, not how it is reached. */
+/** A destination as routing sees it: what it wants, not how it is reached. */
 export interface Subscription {
   kind: DestinationKind;
   id: string;
@@ -68,7 +68,7 @@ export function matchSubscriptions(
 }
 
 /**
- * Whether one destination receives the event, by exactly the router's rules (the org's toggles included): what a
+ * Whether one destination receives the event, by exactly ingest's routing rules (the org's toggles included): what a
  * backfill replay uses to pick, from the event log, the events a destination would have been sent.
  */
 export function receives(event: HeraldEvent, subscription: Subscription, catalog: EventCatalog, toggles: ReadonlyMap<string, boolean>): boolean {

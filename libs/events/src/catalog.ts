@@ -42,7 +42,7 @@ const BUILD_KEY = ['build_id', 'build.id'] as const;
  * (queued, started, triggered, skipped, a status tick), because those double the volume
  * and say nothing a person must act on. So failures, security, successes and rare
  * lifecycle events (created, deleted, cancelled, approvals) are on. An org's toggle
- * overrides the default (the router checks it before any subscription filter).
+ * overrides the default (routing checks it before any subscription filter).
  */
 export const BUILTIN_EVENT_TYPES: readonly EventTypeDefinition[] = [
   // Herald's own operational events.

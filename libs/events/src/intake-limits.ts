@@ -105,7 +105,7 @@ export function checkValues(value: unknown, maxDepth: number = INTAKE_LIMITS.max
   }
 }
 
-/** The accepted event's size as the router will carry it. */
+/** The accepted event's size as its delivery jobs will carry it. */
 export function checkEventSize(serialized: string, maxBytes: number = INTAKE_LIMITS.maxEventBytes): void {
   const bytes = Buffer.byteLength(serialized);
   if (bytes > maxBytes) throw new InvalidEventError('', `the event is ${bytes} bytes as JSON; at most ${maxBytes} are accepted`, 'too_large');

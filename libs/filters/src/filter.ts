@@ -91,7 +91,7 @@ type Predicate = (subject: Actual) => boolean;
 const NEVER: Predicate = () => false;
 const ALWAYS: Predicate = () => true;
 
-/** Each filter object is compiled once into closures, then reused while the object lives (the router's cache holds it). */
+/** Each filter object is compiled once into closures, then reused while the object lives (ingest's subscription cache holds it). */
 const compiled = new WeakMap<object, Predicate>();
 
 /**

@@ -122,6 +122,11 @@ function classifyOne(e: ErrorLike): FailureClass | null {
   return null;
 }
 
+/** Whether the broker refused a produce request's messages themselves (MESSAGE_TOO_LARGE and the like). */
+export function isBrokerRejection(error: unknown): boolean {
+  return chain(error).some((e) => typeof e.type === 'string' && KAFKA_REJECTIONS.has(e.type));
+}
+
 /**
  * Decides whether a handler failure is an outage (wait), the message's own fault (quarantine), or unknown.
  * The first error in the cause chain that says something decides, outermost first: a wrapper's own

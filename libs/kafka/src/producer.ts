@@ -1,5 +1,6 @@
 import { Partitioners, type IHeaders, type Kafka, type Producer } from 'kafkajs';
 import { outgoingTraceHeaders, type TraceHeaders } from '@herald/tracing';
+import { isBrokerRejection } from './failures';
 
 export interface OutboundMessage {
   key: string | null;
@@ -73,24 +74,30 @@ export function splitBySize<T>(messages: readonly T[], sizeOf: (m: T) => number,
  * the next, so many small sends cost few round trips without waiting on a timer.
  */
 export class KafkaProducer {
-  private readonly producer: Producer;
+  private producer: Producer;
   private connected = false;
+  private closed = false;
   private queue: Queued[] = [];
   private inFlight = 0;
   private pumpScheduled = false;
 
-  constructor(kafka: Kafka) {
+  constructor(private readonly kafka: Kafka) {
+    this.producer = this.create();
+  }
+
+  private create(): Producer {
     // Idempotence needs unbounded retries; a send that cannot complete stalls its handler, and
     // liveness (stall timeout) reports it, rather than the message being dropped.
-    this.producer = kafka.producer({
+    const producer = this.kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
       createPartitioner: Partitioners.DefaultPartitioner,
       retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 200, maxRetryTime: 30_000 },
     });
-    this.producer.on(this.producer.events.CONNECT, () => (this.connected = true));
-    this.producer.on(this.producer.events.DISCONNECT, () => (this.connected = false));
+    producer.on(producer.events.CONNECT, () => (this.connected = true));
+    producer.on(producer.events.DISCONNECT, () => (this.connected = false));
+    return producer;
   }
 
   get isConnected(): boolean {
@@ -102,6 +109,7 @@ export class KafkaProducer {
   }
 
   async disconnect(): Promise<void> {
+    this.closed = true;
     await this.producer.disconnect();
   }
 
@@ -137,6 +145,26 @@ export class KafkaProducer {
     });
   }
 
+  /**
+   * After a request the broker refused in part (one partition's batch too large, the others appended), kafkajs has not
+   * advanced the sequence numbers of the partitions it did append (it does so only for a request that succeeded whole),
+   * and every later request to them would fail OUT_OF_ORDER_SEQUENCE_NUMBER, retried forever. A new producer gets a new
+   * producer id, whose sequences start afresh. Sends queue meanwhile; an outage here waits as any send would.
+   */
+  private async renew(): Promise<void> {
+    const stale = this.producer;
+    this.producer = this.create();
+    await stale.disconnect().catch(() => undefined);
+    for (let delayMs = 200; !this.closed; delayMs = Math.min(delayMs * 2, 30_000)) {
+      try {
+        await this.producer.connect();
+        return;
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+      }
+    }
+  }
+
   /** Pumps once the current turn's handlers have queued their sends too (a request each cost ~0.2 ms of broker CPU). */
   private schedulePump(): void {
     if (this.pumpScheduled) return;
@@ -164,7 +192,10 @@ export class KafkaProducer {
         .sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) })
         .then(
           () => batch.forEach((part) => part.resolve()),
-          (error: unknown) => batch.forEach((part) => part.reject(error)),
+          (error: unknown) => {
+            batch.forEach((part) => part.reject(error));
+            if (isBrokerRejection(error)) return this.renew();
+          },
         )
         .finally(() => {
           this.inFlight--;

@@ -8,17 +8,16 @@ export const Topics = {
   webhookDeliveries: 'herald.deliveries.webhook.v1',
   emailDeliveries: 'herald.deliveries.email.v1',
   dead: 'herald.deliveries.dead.v1',
-  /** Delivery jobs quarantined by a sender, the router's fan-out or the retry-scheduler: they failed in a way that repeats. */
+  /** Delivery jobs quarantined by a sender or the retry-scheduler: they failed in a way that repeats. */
   deliveriesDlq: 'herald.deliveries.dlq.v1',
 } as const;
 
 /**
  * Where a consumed message whose failure repeats is quarantined, by the topic it was consumed from: events
- * (raw or accepted) on the events DLQ, delivery jobs on the deliveries DLQ. Retry tiers hold delivery jobs.
+ * on the events DLQ, delivery jobs on the deliveries DLQ. Retry tiers hold delivery jobs.
  */
 const QUARANTINE_TOPICS: Record<string, typeof Topics.eventsDlq | typeof Topics.deliveriesDlq> = {
   [Topics.events]: Topics.eventsDlq,
-  [Topics.accepted]: Topics.eventsDlq,
   [Topics.webhookDeliveries]: Topics.deliveriesDlq,
   [Topics.emailDeliveries]: Topics.deliveriesDlq,
 };
@@ -46,11 +45,6 @@ export const Headers = {
   attempts: 'herald-attempts',
   /** Set when the message was too large to quarantine whole: its size; the value stays at its source position. */
   valueOmitted: 'herald-value-omitted',
-  /**
-   * On an accepted event: its org's subscriptions version as ingest read it while recording the event. The router may
-   * route with subscriptions at least that new without asking the database (docs/decisions.md).
-   */
-  subscriptionsVersion: 'herald-subscriptions-version',
 } as const;
 
 /** One backoff step: a topic that holds retries for about this long. */

@@ -1,6 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
 
-/** The span attributes of an event's hop (ingest, router); docs/tracing.md lists every attribute. */
+/** The span attributes of an event's hop (ingest: intake and routing); docs/tracing.md lists every attribute. */
 export function eventAttributes(event: { id: string; type: string; org_id: string }): Attributes {
   return { 'herald.event.id': event.id, 'herald.event.type': event.type, 'herald.org.id': event.org_id };
 }

@@ -1,7 +1,7 @@
 import { loadConfig } from '@herald/config';
 import { resourceAttributes, tracingSettings } from './settings';
 
-const settingsOf = (env: Record<string, string>) => tracingSettings(loadConfig(env), 'router', '1.2.3');
+const settingsOf = (env: Record<string, string>) => tracingSettings(loadConfig(env), 'webhook-sender', '1.2.3');
 
 describe('tracingSettings', () => {
   it('exports nothing unless an OTLP endpoint is set', () => {
@@ -36,7 +36,7 @@ describe('tracingSettings', () => {
 
   it('names the service itself, whatever the resource attributes say', () => {
     const { resource, sampler } = settingsOf({ OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment.name=prod,service.name=x', OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.25' });
-    expect(resource).toEqual({ 'deployment.environment.name': 'prod', 'service.name': 'herald-router', 'service.namespace': 'herald', 'service.version': '1.2.3' });
+    expect(resource).toEqual({ 'deployment.environment.name': 'prod', 'service.name': 'herald-webhook-sender', 'service.namespace': 'herald', 'service.version': '1.2.3' });
     expect(sampler).toEqual({ name: 'parentbased_traceidratio', ratio: 0.25 });
   });
 });

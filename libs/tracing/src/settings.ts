@@ -16,7 +16,7 @@ export type SamplerName = HeraldConfig['OTEL_TRACES_SAMPLER'];
 export interface TracingSettings {
   export: TraceExport | null;
   sampler: { name: SamplerName; ratio: number };
-  /** `service.name` is always `herald-<service>`: one ConfigMap feeds five services. */
+  /** `service.name` is always `herald-<service>`: one ConfigMap feeds four services. */
   resource: Record<string, string>;
 }
 

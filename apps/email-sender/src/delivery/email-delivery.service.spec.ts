@@ -52,7 +52,7 @@ describe('EmailDeliveryService.deliver', () => {
   it('mails an attempt once when its job is read again, while its record is being written or after', async () => {
     const sender = aSender(['failed', 'sent']);
     const first = await sender.handle(aJob(1));
-    // The same job again (a rebalance handed it out again, or the router produced it twice) while the log is written …
+    // The same job again (a rebalance handed it out again, or ingest produced it twice) while the log is written …
     const again = sender.handle(aJob(1));
     sender.flush();
     await Promise.all([first?.durable, again]);

@@ -5,7 +5,7 @@ import { DeliveryRepository } from '@herald/persistence';
 
 /**
  * Which attempts were made already, so a job read twice is not mailed twice: Kafka hands a job out again when its
- * offset was not committed (a rebalance, a restart), and the router can produce one twice the same way. An attempt is
+ * offset was not committed (a rebalance, a restart), and ingest can produce one twice the same way. An attempt is
  * made once the delivery log holds it; one this process is still writing counts once that write ends, whatever its
  * outcome (a failed write fails the original job, whose retry asks again and finds nothing).
  */

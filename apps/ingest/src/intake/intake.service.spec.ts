@@ -1,9 +1,11 @@
 import { Logger } from '@nestjs/common';
 import { Registry } from 'prom-client';
 import { BUILTIN_EVENT_TYPES, EventCatalog, type HeraldEvent } from '@herald/events';
-import type { DeadLetters, InboundMessage, KafkaProducer, Settling } from '@herald/kafka';
+import type { DeadLetters, InboundMessage, KafkaProducer, QuarantineFailure, Settling } from '@herald/kafka';
 import { IntakeMetrics } from '@herald/observability';
 import type { EventLogRepository, OrgRepository } from '@herald/persistence';
+import type { RoutingService, TopicBatch } from '../routing/routing.service';
+import type { Freshness } from '../routing/subscriptions';
 import { IntakeService } from './intake.service';
 
 /**
@@ -36,17 +38,34 @@ class FakeEventLog {
   }
 }
 
+/** Routing that sends every event to `wh_1`, as long as `delay` says; it records what it was asked. */
+class FakeRouting {
+  readonly asked: { id: string; freshness: Freshness }[] = [];
+  readonly failed: { id: string; reason: string }[] = [];
+  delay: (event: HeraldEvent) => Promise<void> = async () => undefined;
+
+  async route(event: HeraldEvent, freshness: Freshness): Promise<TopicBatch[]> {
+    this.asked.push({ id: event.id, freshness });
+    await this.delay(event);
+    return [{ topic: 'herald.deliveries.webhook.v1', messages: [{ key: 'wh_1', value: JSON.stringify({ delivery_id: `dlv_${event.id}`, event }) }] }];
+  }
+
+  async fail(event: HeraldEvent, reason: string) {
+    this.failed.push({ id: event.id, reason });
+  }
+}
+
 function setup() {
   const eventLog = new FakeEventLog();
+  const routing = new FakeRouting();
   const sent: HeraldEvent[] = [];
-  const sentHeaders: (Record<string, string> | undefined)[] = [];
+  /** Each produce call: its topics and each message's key. */
+  const requests: { topic: string; keys: (string | undefined)[] }[][] = [];
   const parked: { cause: string; reason: string; message: InboundMessage }[] = [];
   const producer = {
-    send: async (_topic: string, messages: { value: string; headers?: Record<string, string> }[]) => {
-      for (const m of messages) {
-        sent.push(JSON.parse(m.value));
-        sentHeaders.push(m.headers);
-      }
+    sendBatch: async (batches: { topic: string; messages: { key?: string; value: string }[] }[]) => {
+      requests.push(batches.map((b) => ({ topic: b.topic, keys: b.messages.map((m) => m.key) })));
+      for (const m of batches.find((b) => b.topic === 'herald.events.accepted.v1')?.messages ?? []) sent.push(JSON.parse(m.value));
     },
   };
   const deadLetters = { parkInbound: async (_topic: string, cause: string, message: InboundMessage, reason: string) => void parked.push({ cause, reason, message }) };
@@ -56,12 +75,13 @@ function setup() {
     new EventCatalog(BUILTIN_EVENT_TYPES),
     orgs as unknown as OrgRepository,
     eventLog as unknown as EventLogRepository,
+    routing as unknown as RoutingService,
     producer as unknown as KafkaProducer,
     deadLetters as unknown as DeadLetters,
     metrics,
   );
   const rejected = async () => (await metrics.rejected.get()).values.map((v) => `${v.labels.source}/${v.labels.reason}=${v.value}`);
-  return { intake, eventLog, sent, sentHeaders, parked, rejected };
+  return { intake, eventLog, routing, sent, requests, parked, rejected };
 }
 
 const message = (value: Buffer | string, offset = '7'): InboundMessage => ({
@@ -109,12 +129,50 @@ describe('IntakeService', () => {
     expect((await publishing).id).toBe(eventLog.marks[0].id);
   });
 
-  it("tells the router which subscriptions version the event log saw as it recorded the event, when it saw one", async () => {
-    const { intake, eventLog, sentHeaders } = setup();
+  it('publishes the accepted event and its delivery jobs in one produce call', async () => {
+    const { intake, requests } = setup();
+    await intake.ingestMessage(message(JSON.stringify({ type: 'deploy.failed', org_id: 'org_1' })));
+    expect(requests).toEqual([
+      [
+        { topic: 'herald.events.accepted.v1', keys: ['org_1'] },
+        { topic: 'herald.deliveries.webhook.v1', keys: ['wh_1'] },
+      ],
+    ]);
+  });
+
+  it('routes with the subscriptions version the event log saw as it recorded the event, else as new as the event', async () => {
+    const { intake, eventLog, routing } = setup();
+    const before = Date.now();
     await intake.ingestMessage(message(JSON.stringify({ type: 'deploy.failed', org_id: 'org_1' })));
     eventLog.subscriptionsVersion = null;
     await intake.publish({ type: 'deploy.failed', org_id: 'org_1' });
-    expect(sentHeaders).toEqual([{ 'herald-subscriptions-version': '3' }, undefined]);
+    expect(routing.asked.map((a) => a.freshness.recordedVersion)).toEqual(['3', null]);
+    for (const { freshness } of routing.asked) expect(freshness.receivedAt).toBeGreaterThanOrEqual(before);
+  });
+
+  it("keeps an org's events in their order on both topics when the first one's routing takes longer", async () => {
+    const { intake, routing, sent } = setup();
+    let releaseFirst!: () => void;
+    const firstHeld = new Promise<void>((resolve) => (releaseFirst = resolve));
+    routing.delay = (event) => (event.data.n === 1 ? firstHeld : Promise.resolve());
+    const first = intake.ingestMessage(message(JSON.stringify({ type: 'deploy.failed', org_id: 'org_1', data: { n: 1 } })));
+    const second = intake.ingestMessage(message(JSON.stringify({ type: 'deploy.failed', org_id: 'org_1', data: { n: 2 } }), '8'));
+    while (routing.asked.length < 2) await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(sent).toEqual([]);
+    releaseFirst();
+    await Promise.all([first, second]);
+    expect(sent.map((e) => e.data.n)).toEqual([1, 2]);
+  });
+
+  it("fails the deliveries of a quarantined Kafka event, under the id intake gave it", async () => {
+    const { intake, routing, sent } = setup();
+    const raw = message(JSON.stringify({ type: 'deploy.failed', org_id: 'org_1' }));
+    await intake.ingestMessage(raw);
+    const failure = { reason: 'message_too_large', error: new Error('The request included a message larger than the max message size the server will accept') } as QuarantineFailure;
+    await intake.quarantined(raw, failure);
+    await intake.quarantined(message('{not json'), failure);
+    expect(routing.failed).toEqual([{ id: sent[0].id, reason: 'not published, quarantined (message_too_large): The request included a message larger than the max message size the server will accept' }]);
   });
 
   it('gives an id-less Kafka event the same id each time its message is read again', async () => {

@@ -66,7 +66,7 @@ export class DeliveryMetrics {
 
   constructor(registry: Registry, @Inject(HERALD_CONFIG) config: Pick<HeraldConfig, 'HERALD_METRICS_FAILING_DESTINATIONS'>) {
     this.destinationCap = config.HERALD_METRICS_FAILING_DESTINATIONS;
-    this.routed = counter(registry, 'herald_deliveries_routed_total', 'Delivery jobs the router created, one per event and destination.', ['channel']);
+    this.routed = counter(registry, 'herald_deliveries_routed_total', 'Delivery jobs ingest created, one per event and destination.', ['channel']);
     this.attempts = counter(registry, 'herald_delivery_attempts_total', 'Delivery attempts, by result (no_request: breaker open or destination gone).', ['channel', 'format', 'result']);
     this.attemptDuration = histogram(registry, 'herald_delivery_attempt_duration_seconds', 'Time one HTTP or SMTP attempt took, for attempts that made a request.', ['channel', 'format'], REQUEST_SECONDS);
     this.completed = counter(registry, 'herald_deliveries_total', 'Deliveries that reached a final state.', ['channel', 'format', 'outcome']);

@@ -9,9 +9,9 @@ const ROUTING_TABLES = [
 
 /**
  * orgs.subscriptions_version: bumped by a trigger in the same transaction as any change to an org's webhooks,
- * email channels or event-type toggles that routing depends on. The router compares it, read after an event
+ * email channels or event-type toggles that routing depends on. Routing compares it, read after an event
  * arrives, with the version its cached subscriptions were loaded at, so once an API change has committed,
- * every event accepted afterwards is matched against it (read-your-writes across router replicas).
+ * every event accepted afterwards is matched against it (read-your-writes across replicas).
  */
 export class SubscriptionsVersion1764600100000 implements MigrationInterface {
   name = 'SubscriptionsVersion1764600100000';

@@ -5,7 +5,7 @@ const ROUTING_COLUMNS = 'org_id, event_types, project_ids, enabled, deleted_at';
 
 /**
  * A content filter per webhook and email channel (null: none), as `json` so it reads back as written (key order kept:
- * the declarative config compares it as text). The router matches on it, so a change to it bumps
+ * the declarative config compares it as text). Routing matches on it, so a change to it bumps
  * the org's subscriptions version like the other routing columns (the triggers list the columns they watch).
  */
 export class ContentFilters1764700100000 implements MigrationInterface {

@@ -56,7 +56,7 @@ interface EventRow {
   ordering_key: string | null;
 }
 
-/** The event as the router sent it, its ordering key included, so a replayed delivery keeps its place in its key's line. */
+/** The event as routing sent it, its ordering key included, so a replayed delivery keeps its place in its key's line. */
 function eventOf(row: EventRow): HeraldEvent {
   const event: HeraldEvent = { id: row.id, type: row.type, org_id: row.org_id, project_id: row.project_id, occurred_at: row.occurred_at.toISOString(), created_at: row.created_at.toISOString(), data: row.data };
   return row.ordering_key === null ? event : { ...event, ordering_key: row.ordering_key };

@@ -2,7 +2,7 @@ import { Column, CreateDateColumn, DeleteDateColumn, PrimaryColumn, UpdateDateCo
 
 /**
  * The columns every destination table (webhooks, email channels) shares: whose it is, what it subscribes to,
- * whether it is on, and its lifecycle (soft-deleted). The router matches events against exactly these.
+ * whether it is on, and its lifecycle (soft-deleted). Ingest matches events against exactly these.
  */
 export abstract class SubscriptionColumns {
   @PrimaryColumn('text')

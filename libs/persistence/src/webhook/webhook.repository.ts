@@ -28,7 +28,7 @@ export class WebhookRepository {
     });
   }
 
-  /** The org's live (not deleted) webhooks, paused ones included: the router holds, not drops. */
+  /** The org's live (not deleted) webhooks, paused ones included: routing holds, not drops. */
   listForOrg(orgId: string): Promise<WebhookEntity[]> {
     return this.webhooks.find({ where: { orgId }, order: { id: 'ASC' } });
   }

@@ -75,7 +75,7 @@ describe('ReplaysService.create', () => {
     await expect(setup({ inProgress: true }).service.create('org_1', 'webhook', 'wh_1', input, NOW)).rejects.toMatchObject({ status: 409, extensions: { field: 'id' } });
   });
 
-  it("backfills by the router's rules: listed types and their aliases, project scope, the org's toggles; its own delivery ids", async () => {
+  it("backfills by the routing rules: listed types and their aliases, project scope, the org's toggles; its own delivery ids", async () => {
     const { service, created } = setup({ toggles: new Map([['deploy.started', true]]) });
     await service.create('org_1', 'webhook', 'wh_1', { ...input, deliveries: 'all' }, NOW);
     const { pick } = created[0];

@@ -85,7 +85,7 @@ export class ReplaysService {
   }
 
   /**
-   * A backfill takes what the router would send the destination now, by the router's own rule (`receives`), the org's
+   * A backfill takes what routing would send the destination now, by its own rule (`receives`), the org's
    * toggles included; whether it is enabled is left to the replay's run, which waits while it is not.
    */
   private async backfillPick(orgId: string, subscription: Subscription): Promise<BackfillPick> {

@@ -10,13 +10,12 @@ interface OrgSubscriptions {
 
 /**
  * How new an event's subscriptions must be: every change committed before the event reached this process
- * (`receivedAt`, local clock), which `recordedVersion` (ingest's read of the org's version as it recorded the event,
- * when it made one) already covers: that read began after the event was accepted, i.e. after any change whose answer
- * came before.
+ * (`receivedAt`, local clock), which `recordedVersion` (the org's version as the event log's insert read it, when it
+ * made one) already covers: that read began after the event was accepted, i.e. after any change whose answer came before.
  */
 export interface Freshness {
   receivedAt: number;
-  recordedVersion?: string;
+  recordedVersion?: string | null;
 }
 
 interface Cached {
@@ -31,9 +30,9 @@ interface Cached {
  * to them) is read by a query that started after the event reached this process; if it moved, the lists are
  * read again. An API change answered before an event was accepted has committed before that query starts, so
  * every replica routes the event with it (read-your-writes). Events of one org received before a version query
- * began share it, so a batch costs one primary-key read, not one per event; an event that carries the version ingest
- * read while recording it costs none while the cached lists are at least that new (versions only grow: orgs are
- * upserted, never deleted).
+ * began share it, so a batch costs one primary-key read, not one per event; an event whose insert into the event log
+ * read the version costs none while the cached lists are at least that new (versions only grow: orgs are upserted,
+ * never deleted).
  */
 @Injectable()
 export class SubscriptionCache {
@@ -49,7 +48,7 @@ export class SubscriptionCache {
   /** The org's subscriptions, at least as new as `freshness` asks. */
   async forOrg(orgId: string, { receivedAt, recordedVersion }: Freshness): Promise<OrgSubscriptions> {
     let cached = this.cache.get(orgId);
-    if (cached && recordedVersion !== undefined && atLeast(cached.version, recordedVersion)) {
+    if (cached && recordedVersion != null && atLeast(cached.version, recordedVersion)) {
       const entry = await cached.loading.catch(() => undefined);
       if (entry) return entry;
     }
