@@ -35,13 +35,13 @@ describe('consumerLag', () => {
     await producer.send({ topic, messages: Array.from({ length: 6 }, (_, i) => ({ value: String(i) })) });
     await producer.disconnect();
     // Two groups of the prefix that committed and then left (their services are down), one of another prefix.
-    await admin.setOffsets({ groupId: `${prefix}webhook-sender`, topic, partitions: [{ partition: 0, offset: '1' }] });
+    await admin.setOffsets({ groupId: `${prefix}ingest`, topic, partitions: [{ partition: 0, offset: '1' }] });
     await admin.setOffsets({ groupId: `${prefix}webhook-sender`, topic, partitions: [{ partition: 0, offset: '4' }] });
-    await admin.setOffsets({ groupId: `other-${randomUUID()}.webhook-sender`, topic, partitions: [{ partition: 0, offset: '0' }] });
+    await admin.setOffsets({ groupId: `other-${randomUUID()}.ingest`, topic, partitions: [{ partition: 0, offset: '0' }] });
 
     const lags = await groupsLag(admin, prefix);
     expect(lags.sort((a, b) => a.group.localeCompare(b.group))).toEqual([
-      { group: `${prefix}webhook-sender`, topic, lag: 5 },
+      { group: `${prefix}ingest`, topic, lag: 5 },
       { group: `${prefix}webhook-sender`, topic, lag: 2 },
     ]);
   });
