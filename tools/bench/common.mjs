@@ -268,7 +268,7 @@ export async function startHerald({ kafkaPort, databaseUrl, portBase, webhooks, 
   try {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'herald-bench-kafka-'));
     cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
-    const broker = await startKafka({ port: kafkaPort, dataDir, fresh: true, heapMb: 768, gcLog: process.env.BENCH_KAFKA_GC_LOG });
+    const broker = await startKafka({ port: kafkaPort, dataDir, fresh: true, heapMb: 768, gcLog: process.env.BENCH_KAFKA_GC_LOG, jvm: process.env.BENCH_KAFKA_JVM ?? 'lean' });
     cleanups.push(() => broker.stop());
     const pg = await ensurePostgres({ url: databaseUrl });
     await resetDatabase(pg.url);
@@ -430,16 +430,28 @@ export async function runFanout(system, receiver, run, spec) {
 }
 
 /** Deliveries/s from `started` to the last delivery, and the latency percentiles of a run's receiver stats. */
-export function summarise(stats, started) {
-  const series = stats.sentAts?.length ? latencySeries(stats, started) : undefined;
+export function summarise(stats, started, { settleMs = 0 } = {}) {
+  const pairs = stats.sentAts.map((sentAt, i) => [sentAt, stats.latencies[i]]);
+  const series = process.env.BENCH_LATENCY_SERIES ? latencySeries(pairs, started) : undefined;
+  const settled = pairs.filter(([sentAt]) => sentAt >= started + settleMs).map(([, latency]) => latency).sort((a, b) => a - b);
   const sorted = stats.latencies.sort((a, b) => a - b);
   const seconds = (stats.lastAt - started) / 1000;
-  return { deliveries: stats.timed, seconds, perSec: stats.timed / seconds, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted.at(-1), series };
+  return {
+    deliveries: stats.timed,
+    seconds,
+    perSec: stats.timed / seconds,
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    p99: percentile(sorted, 99),
+    max: sorted.at(-1),
+    settledP50: percentile(settled, 50),
+    settledP99: percentile(settled, 99),
+    series,
+  };
 }
 
 /** Per second of sending since `started` (BENCH_LATENCY_SERIES): how many were sent, and their p50 / p99 / max. */
-function latencySeries(stats, started) {
-  const pairs = stats.sentAts.map((sentAt, i) => [sentAt, stats.latencies[i]]);
+function latencySeries(pairs, started) {
   return bySecond(pairs, started).map((sorted, second) => ({ second, sent: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1) }));
 }
 

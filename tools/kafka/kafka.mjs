@@ -106,6 +106,9 @@ export async function ensureKafkaDistribution({ version = process.env.KAFKA_VERS
  * @param {string} [opts.version]  Kafka version (default KAFKA_VERSION or 4.4.0)
  * @param {boolean} [opts.background=false]  outlive this process (CLI use): no watchdog, no exit hook
  * @param {string} [opts.gcLog]  a file for the JVM's garbage-collection log (its pauses stall every client)
+ * @param {'lean'|'kafka'} [opts.jvm='lean']  'lean': the serial collector and C1 only, which start fastest and use the
+ *        least CPU on a small heap (tests, `npm start`); 'kafka': what Kafka's own scripts and image run (G1 with 20 ms
+ *        pause goals, both JIT tiers), as a deployed broker would
  * @param {object} [opts.secure]  listeners like a production cluster's, beside PLAINTEXT (for tests of TLS and SASL):
  * @param {{ cert: string, key: string }} opts.secure.certificate  the brokers' PEM certificate and PKCS#8 key
  * @param {number} [opts.secure.saslPort]  SASL_SSL listener: PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512 for `users`
@@ -115,6 +118,12 @@ export async function ensureKafkaDistribution({ version = process.env.KAFKA_VERS
  * @returns {Promise<{ brokers: string, pid: number, port: number, dataDir: string, logDir: string,
  *   stop: () => Promise<{ code: number|null, signal: string|null }> }>}  stop() is idempotent; Java exits 143 on SIGTERM
  */
+/** JVM flags per `jvm` profile of startKafka; 'kafka' is kafka-run-class.sh's KAFKA_JVM_PERFORMANCE_OPTS. */
+const JVM_PROFILES = {
+  lean: ['-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1'],
+  kafka: ['-server', '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-XX:InitiatingHeapOccupancyPercent=35', '-XX:+ExplicitGCInvokesConcurrent', '-XX:MaxInlineLevel=15'],
+};
+
 export async function startKafka({
   port = 9092,
   controllerPort = port + 1,
@@ -126,6 +135,7 @@ export async function startKafka({
   background = false,
   secure,
   gcLog,
+  jvm = 'lean',
 } = {}) {
   port = Number(port);
   controllerPort = Number(controllerPort);
@@ -150,10 +160,11 @@ export async function startKafka({
   writeFileSync(serverProperties, serverConfig({ port, controllerPort, kraftDir, secure }));
   writeFileSync(log4jConfig, log4jConfigText(logDir));
 
+  if (!JVM_PROFILES[jvm]) throw new Error(`kafka: jvm must be one of ${Object.keys(JVM_PROFILES).join(', ')}, not '${jvm}'`);
   const jvmArgs = [
     `-Xms${Math.min(heapMb, 256)}m`, `-Xmx${heapMb}m`,
-    // Small heap, one node, two cores: the serial collector and C1-only JIT start fastest and use the least CPU.
-    '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-XX:-OmitStackTraceInFastThrow',
+    ...JVM_PROFILES[jvm],
+    '-XX:-OmitStackTraceInFastThrow',
     ...(gcLog ? [`-Xlog:gc:file=${path.resolve(gcLog)}`] : []),
     '-Djava.awt.headless=true', '-Dlog4j2.shutdownHookEnabled=false', `-Dlog4j2.configurationFile=${log4jConfig}`, `-Dkafka.logs.dir=${logDir}`,
     '-cp', path.join(libs, '*'),
