@@ -103,7 +103,12 @@ export class EventLogRepository {
       return (await insert(events)).map((value) => ({ status: 'fulfilled', value }));
     } catch (error) {
       if (events.length === 1) throw error;
-      return Promise.allSettled(events.map(async (event) => (await insert([event]))[0]));
+      // One insert per event, in order, as the batch would have: of two events with one id, the first is the new one.
+      const results: PromiseSettledResult<{ subscriptionsVersion: string | null } | null>[] = [];
+      for (const event of events) {
+        results.push(await insert([event]).then((rows) => ({ status: 'fulfilled' as const, value: rows[0] }), (reason: unknown) => ({ status: 'rejected' as const, reason })));
+      }
+      return results;
     }
   }
 
