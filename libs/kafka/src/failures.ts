@@ -102,13 +102,17 @@ function chain(error: unknown): ErrorLike[] {
   return seen;
 }
 
+/** The broker's refusal of the message itself, by its kafkajs error type (MESSAGE_TOO_LARGE…). */
+const rejectionOf = (e: ErrorLike): string | undefined => (typeof e.type === 'string' && KAFKA_REJECTIONS.has(e.type) ? e.type : undefined);
+
 function classifyOne(e: ErrorLike): FailureClass | null {
   if (e instanceof PoisonMessage) return { kind: 'poison', reason: e.reason };
   const code = typeof e.code === 'string' ? e.code : undefined;
   const name = typeof e.name === 'string' ? e.name : '';
   const message = typeof e.message === 'string' ? e.message : '';
   if (code && NETWORK_CODES.has(code)) return { kind: 'infrastructure', reason: code.toLowerCase() };
-  if (typeof e.type === 'string' && KAFKA_REJECTIONS.has(e.type)) return { kind: 'repeating', reason: e.type.toLowerCase() };
+  const rejection = rejectionOf(e);
+  if (rejection) return { kind: 'repeating', reason: rejection.toLowerCase() };
   if (KAFKA_OUTAGES.has(name)) return { kind: 'infrastructure', reason: 'kafka_unavailable' };
   if (code && /^[0-9A-Z]{5}$/.test(code)) {
     const sqlClass = code.slice(0, 2);
@@ -124,7 +128,7 @@ function classifyOne(e: ErrorLike): FailureClass | null {
 
 /** Whether the broker refused a produce request's messages themselves (MESSAGE_TOO_LARGE and the like). */
 export function isBrokerRejection(error: unknown): boolean {
-  return chain(error).some((e) => typeof e.type === 'string' && KAFKA_REJECTIONS.has(e.type));
+  return chain(error).some((e) => rejectionOf(e) !== undefined);
 }
 
 /**
