@@ -56,6 +56,12 @@ export const ConfigSchema = z.object({
   KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).default(1),
   DATABASE_URL: z.string().default('postgres://postgres@127.0.0.1:5432/herald'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).default(20),
+  /**
+   * The statements on the path of every event and delivery as named prepared statements, planned once per connection.
+   * Turn off behind a transaction-mode pooler that does not track them (PgBouncer before 1.21, or with
+   * max_prepared_statements = 0).
+   */
+  DATABASE_PREPARED_STATEMENTS: bool.default(true),
   /** JSON array of extra event type definitions appended to the built-in catalog. */
   HERALD_EVENT_TYPES: z.string().optional(),
   /** Deployment-wide brand for signature headers, e.g. `X-OEC-`. */

@@ -17,6 +17,7 @@ import { ContentFilters1764700100000 } from './migrations/1764700100000-content-
 import { Replays1764700200000 } from './migrations/1764700200000-replays';
 import { DeliveryOrdering1764700400000 } from './migrations/1764700400000-delivery-ordering';
 import { OrgEntity } from './org/org.entity';
+import { runUnnamed } from './prepared-statement';
 import { OrgEventTypeEntity } from './org/org-event-type.entity';
 import { PortalSessionEntity } from './portal-session/portal-session.entity';
 import { ReplayEntity } from './replay/replay.entity';
@@ -27,8 +28,9 @@ import { WebhookSecretEntity } from './webhook/webhook-secret.entity';
 export const ENTITIES = [OrgEntity, OrgEventTypeEntity, EventLogEntity, WebhookEntity, WebhookSecretEntity, DeliveryEntity, DeliveryAttemptEntity, EmailChannelEntity, ApiKeyEntity, IdempotencyRecordEntity, RateLimitCounterEntity, PortalSessionEntity, ReplayEntity];
 export const MIGRATIONS = [InitialSchema1763860000000, EmailChannels1763870000000, AdminApi1763884000000, OperationsIndexes1763900000000, WebhookRateLimit1763910000000, SubscriptionsVersion1764600100000, PortalSessions1764600300000, WebhookWireContract1764600400000, ContentFilters1764700100000, Replays1764700200000, DeliveryOrdering1764700400000];
 
-export function createDataSource(url: string, poolSize = 10): DataSource {
-  return new DataSource({
+/** `preparedStatements: false` runs PreparedStatement's statements unnamed (see DATABASE_PREPARED_STATEMENTS). */
+export function createDataSource(url: string, poolSize = 10, { preparedStatements = true } = {}): DataSource {
+  const dataSource = new DataSource({
     type: 'postgres',
     url,
     entities: ENTITIES,
@@ -37,6 +39,8 @@ export function createDataSource(url: string, poolSize = 10): DataSource {
     synchronize: false,
     extra: { max: poolSize },
   });
+  if (!preparedStatements) runUnnamed(dataSource);
+  return dataSource;
 }
 
 /** Any number of processes may call this at once: an advisory lock lets one migrate while the others wait. */

@@ -62,7 +62,7 @@ const repositories = [
     {
       provide: DataSource,
       inject: [HERALD_CONFIG],
-      useFactory: (config: HeraldConfig) => createDataSource(config.DATABASE_URL, config.DATABASE_POOL_SIZE).initialize(),
+      useFactory: (config: HeraldConfig) => createDataSource(config.DATABASE_URL, config.DATABASE_POOL_SIZE, { preparedStatements: config.DATABASE_PREPARED_STATEMENTS }).initialize(),
     },
     ...repositories.map((Repository) => ({ provide: Repository, inject: [DataSource], useFactory: (ds: DataSource) => new Repository(ds) })),
     DataSourceLifecycle,

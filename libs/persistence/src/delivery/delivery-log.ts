@@ -1,7 +1,23 @@
 import { DataSource } from 'typeorm';
 import { GroupCommit, OFFSET_ONLY_LINGER_MS } from '../group-commit';
+import { PreparedStatement } from '../prepared-statement';
 import type { DeliveryStatus } from './delivery.entity';
 import type { AttemptRecord, DeliveryRef } from './delivery.repository';
+
+// One statement, so one round trip and atomic on its own: the state upsert runs as a data-modifying WITH (executed in
+// full whether or not the outer insert reads it), the attempts insert as the statement itself.
+const WRITE_BATCH = new PreparedStatement(
+  'herald_delivery_log_write',
+  `WITH states AS (
+     INSERT INTO deliveries (id, org_id, event_id, event_type, destination_kind, destination_id, status, attempts, last_attempt_at, next_attempt_at)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::timestamptz[], $10::timestamptz[])
+     ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, attempts = EXCLUDED.attempts, last_attempt_at = EXCLUDED.last_attempt_at,
+       next_attempt_at = EXCLUDED.next_attempt_at, updated_at = now()
+     WHERE deliveries.attempts <= EXCLUDED.attempts
+   )
+   INSERT INTO delivery_attempts (delivery_id, attempt, attempted_at, status_code, latency_ms, response_body, error, succeeded)
+   SELECT * FROM unnest($11::text[], $12::int[], $13::timestamptz[], $14::int[], $15::int[], $16::text[], $17::text[], $18::bool[])`,
+);
 
 export interface LogEntry {
   ref: DeliveryRef;
@@ -42,38 +58,25 @@ export class DeliveryLog {
     }
     // Sorted, so two concurrent batches lock shared rows in the same order (no deadlock).
     const rows = [...latest.values()].sort((a, b) => (a.ref.id < b.ref.id ? -1 : 1));
-    // One statement, so one round trip and atomic on its own: the state upsert runs as a data-modifying WITH
-    // (executed in full whether or not the outer insert reads it), the attempts insert as the statement itself.
-    await this.dataSource.query(
-      `WITH states AS (
-         INSERT INTO deliveries (id, org_id, event_id, event_type, destination_kind, destination_id, status, attempts, last_attempt_at, next_attempt_at)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::timestamptz[], $10::timestamptz[])
-         ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, attempts = EXCLUDED.attempts, last_attempt_at = EXCLUDED.last_attempt_at,
-           next_attempt_at = EXCLUDED.next_attempt_at, updated_at = now()
-         WHERE deliveries.attempts <= EXCLUDED.attempts
-       )
-       INSERT INTO delivery_attempts (delivery_id, attempt, attempted_at, status_code, latency_ms, response_body, error, succeeded)
-       SELECT * FROM unnest($11::text[], $12::int[], $13::timestamptz[], $14::int[], $15::int[], $16::text[], $17::text[], $18::bool[])`,
-      [
-        rows.map((e) => e.ref.id),
-        rows.map((e) => e.ref.orgId),
-        rows.map((e) => e.ref.eventId),
-        rows.map((e) => e.ref.eventType),
-        rows.map((e) => e.ref.destinationKind),
-        rows.map((e) => e.ref.destinationId),
-        rows.map((e) => e.status),
-        rows.map((e) => e.attempt.attempt),
-        rows.map((e) => e.attempt.attemptedAt),
-        rows.map((e) => e.nextAttemptAt),
-        batch.map((e) => e.ref.id),
-        batch.map((e) => e.attempt.attempt),
-        batch.map((e) => e.attempt.attemptedAt),
-        batch.map((e) => e.attempt.statusCode),
-        batch.map((e) => e.attempt.latencyMs),
-        batch.map((e) => e.attempt.responseBody),
-        batch.map((e) => e.attempt.error),
-        batch.map((e) => e.attempt.succeeded),
-      ],
-    );
+    await WRITE_BATCH.run(this.dataSource, [
+      rows.map((e) => e.ref.id),
+      rows.map((e) => e.ref.orgId),
+      rows.map((e) => e.ref.eventId),
+      rows.map((e) => e.ref.eventType),
+      rows.map((e) => e.ref.destinationKind),
+      rows.map((e) => e.ref.destinationId),
+      rows.map((e) => e.status),
+      rows.map((e) => e.attempt.attempt),
+      rows.map((e) => e.attempt.attemptedAt),
+      rows.map((e) => e.nextAttemptAt),
+      batch.map((e) => e.ref.id),
+      batch.map((e) => e.attempt.attempt),
+      batch.map((e) => e.attempt.attemptedAt),
+      batch.map((e) => e.attempt.statusCode),
+      batch.map((e) => e.attempt.latencyMs),
+      batch.map((e) => e.attempt.responseBody),
+      batch.map((e) => e.attempt.error),
+      batch.map((e) => e.attempt.succeeded),
+    ]);
   }
 }

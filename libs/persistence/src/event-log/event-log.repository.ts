@@ -3,6 +3,7 @@ import type { HeraldEvent } from '@herald/events';
 import type { DeliveryStatus } from '../delivery/delivery.entity';
 import { GroupCommit, OFFSET_ONLY_LINGER_MS } from '../group-commit';
 import { keysetPage, type Page, type PageRequest } from '../paging/keyset';
+import { PreparedStatement } from '../prepared-statement';
 import { EventLogEntity, type EventStatus } from './event-log.entity';
 
 /** Which events a reconciliation page shows: always one org's, optionally narrowed. */
@@ -23,6 +24,20 @@ export interface RecordedEvent {
   published: boolean;
   subscriptionsVersion: string | null;
 }
+
+/** A batch of events; each row returned is one that was new, with its org's subscriptions version as the statement saw it. */
+const INSERT_EVENTS = new PreparedStatement<{ org_id: string; id: string; subscriptions_version: string | null }>(
+  'herald_event_log_insert',
+  `INSERT INTO events (org_id, id, type, project_id, occurred_at, created_at, data, ordering_key)
+   SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::jsonb[], $8::text[])
+   ON CONFLICT DO NOTHING
+   RETURNING org_id, id, (SELECT subscriptions_version::text FROM orgs WHERE orgs.id = events.org_id) AS subscriptions_version`,
+);
+
+const MARK_PUBLISHED = new PreparedStatement(
+  'herald_event_log_mark_published',
+  `UPDATE events SET status = 'published' FROM unnest($1::text[], $2::text[]) AS p(org_id, id) WHERE events.org_id = p.org_id AND events.id = p.id`,
+);
 
 export class EventLogRepository {
   private readonly repo: Repository<EventLogEntity>;
@@ -75,22 +90,16 @@ export class EventLogRepository {
    */
   private async insertAll(events: HeraldEvent[]): Promise<PromiseSettledResult<{ subscriptionsVersion: string | null } | null>[]> {
     const insert = async (batch: HeraldEvent[]) => {
-      const rows: { org_id: string; id: string; subscriptions_version: string | null }[] = await this.dataSource.query(
-        `INSERT INTO events (org_id, id, type, project_id, occurred_at, created_at, data, ordering_key)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::jsonb[], $8::text[])
-         ON CONFLICT DO NOTHING
-         RETURNING org_id, id, (SELECT subscriptions_version::text FROM orgs WHERE orgs.id = events.org_id) AS subscriptions_version`,
-        [
-          batch.map((e) => e.org_id),
-          batch.map((e) => e.id),
-          batch.map((e) => e.type),
-          batch.map((e) => e.project_id),
-          batch.map((e) => new Date(e.occurred_at)),
-          batch.map((e) => new Date(e.created_at)),
-          batch.map((e) => JSON.stringify(e.data)),
-          batch.map((e) => e.ordering_key ?? null),
-        ],
-      );
+      const rows = await INSERT_EVENTS.run(this.dataSource, [
+        batch.map((e) => e.org_id),
+        batch.map((e) => e.id),
+        batch.map((e) => e.type),
+        batch.map((e) => e.project_id),
+        batch.map((e) => new Date(e.occurred_at)),
+        batch.map((e) => new Date(e.created_at)),
+        batch.map((e) => JSON.stringify(e.data)),
+        batch.map((e) => e.ordering_key ?? null),
+      ]);
       const inserted = new Map(rows.map((row) => [eventKey(row.org_id, row.id), { subscriptionsVersion: row.subscriptions_version }]));
       return batch.map((e) => {
         const key = eventKey(e.org_id, e.id);
@@ -121,10 +130,7 @@ export class EventLogRepository {
   }
 
   private async markAllPublished(events: Pick<HeraldEvent, 'org_id' | 'id'>[]): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE events SET status = 'published' FROM unnest($1::text[], $2::text[]) AS p(org_id, id) WHERE events.org_id = p.org_id AND events.id = p.id`,
-      [events.map((e) => e.org_id), events.map((e) => e.id)],
-    );
+    await MARK_PUBLISHED.run(this.dataSource, [events.map((e) => e.org_id), events.map((e) => e.id)]);
   }
 }
 
