@@ -42,6 +42,13 @@ describe('HttpSender', () => {
       expect(target.requests[0]).toMatchObject({ method: 'POST', path: '/hook', body: '{}' });
     });
 
+    it('answers a URL it has checked before the same way, with its query kept', async () => {
+      expect(await post(dev, 'https://10.0.0.1/again')).toMatchObject({ kind: 'refused' });
+      expect(await post(dev, 'https://10.0.0.1/again')).toMatchObject({ kind: 'refused', error: expect.stringContaining('10.0.0.1') });
+      for (let i = 0; i < 2; i++) expect(await post(dev, `${target.url}/hook?n=1`)).toMatchObject({ kind: 'response', statusCode: 200 });
+      expect(target.requests.map((r) => r.path)).toEqual(['/hook?n=1', '/hook?n=1']);
+    });
+
     it('keeps at most 4 KiB of the answer', async () => {
       const result = await post(dev, `${target.url}/big`);
       expect(result.kind === 'response' && result.body.length).toBe(4096);
