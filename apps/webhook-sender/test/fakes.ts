@@ -44,12 +44,10 @@ export class FakeWebhooks {
   readonly rows = new Map<string, WebhookEntity>([['wh_1', aWebhookRow()]]);
   reads = 0;
 
-  async findById(id: string) {
+  async findForDelivery(id: string) {
     this.reads++;
-    return this.rows.get(id) ?? null;
-  }
-  async signingSecrets() {
-    return ['whsec_dGVzdHNlY3JldHRlc3RzZWNyZXQ='];
+    const webhook = this.rows.get(id);
+    return webhook ? { webhook, signingSecrets: ['whsec_dGVzdHNlY3JldHRlc3RzZWNyZXQ='] } : null;
   }
   async recordFailure(id: string) {
     const row = this.rows.get(id)!;

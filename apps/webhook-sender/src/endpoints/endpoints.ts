@@ -104,8 +104,8 @@ export class Endpoints {
   }
 
   private async read(id: string): Promise<WebhookSettings | null> {
-    const webhook = await this.webhooks.findById(id);
-    return webhook ? this.toSettings(webhook, await this.webhooks.signingSecrets(id)) : null;
+    const found = await this.webhooks.findForDelivery(id);
+    return found ? this.toSettings(found.webhook, found.signingSecrets) : null;
   }
 
   private toSettings(webhook: WebhookEntity, secrets: string[]): WebhookSettings {
