@@ -51,7 +51,11 @@ export class Endpoints {
       known.usedAt = now;
       return known;
     }
-    const settings = await this.load(id);
+    return this.apply(id, await this.load(id, now), now, true);
+  }
+
+  /** Settings just read: the endpoint refreshed, or made, or dropped when its webhook is gone. `use`: a delivery needs it. */
+  private apply(id: string, settings: WebhookSettings | null, now: number, use: boolean): Endpoint | null {
     // Another delivery may have created it while this one read the settings.
     const current = this.endpoints.get(id);
     if (!settings) {
@@ -60,9 +64,10 @@ export class Endpoints {
     }
     if (current) {
       current.refresh(settings, now);
-      current.usedAt = now;
+      if (use) current.usedAt = now;
       return current;
     }
+    if (!use) return null;
     this.sweep(now);
     const endpoint = new Endpoint(settings, this.policy, now, () => this.openListeners.forEach((listener) => listener()));
     this.endpoints.set(id, endpoint);
@@ -77,8 +82,10 @@ export class Endpoints {
     const known = this.endpoints.get(id);
     if (!known) return this.get({ destination: { kind: 'webhook', id } }, now).then((endpoint) => endpoint?.settings ?? null);
     if (now - known.loadedAt >= SETTINGS_TTL_MS && !this.loading.has(id)) {
-      // the handler reads them again, and meets an outage there
-      this.get({ destination: { kind: 'webhook', id } }, now).catch(() => undefined);
+      this.load(id, now).then(
+        (settings) => this.apply(id, settings, now, false),
+        () => undefined, // the handler reads them again, and meets an outage there
+      );
     }
     return known.settings;
   }
@@ -94,12 +101,26 @@ export class Endpoints {
     this.openListeners.push(listener);
   }
 
-  private load(id: string): Promise<WebhookSettings | null> {
-    let loading = this.loading.get(id);
-    if (!loading) {
-      loading = this.read(id).finally(() => this.loading.delete(id));
-      this.loading.set(id, loading);
+  /**
+   * Reads an endpoint's settings, once for all who need them meanwhile. The endpoints in use whose settings are at
+   * least half their lifetime old are read in the same batch (WebhookRepository.findForDelivery), so the settings of
+   * every busy endpoint are read together, about once a second, in two statements whatever their number.
+   */
+  private load(id: string, now: number): Promise<WebhookSettings | null> {
+    const loading = this.loading.get(id) ?? this.startLoad(id);
+    for (const [other, endpoint] of this.endpoints) {
+      if (this.loading.has(other) || now - endpoint.loadedAt < SETTINGS_TTL_MS / 2 || now - endpoint.usedAt > SETTINGS_TTL_MS) continue;
+      this.startLoad(other).then(
+        (settings) => this.apply(other, settings, now, false),
+        () => undefined, // a delivery that needs them reads them again, and meets the outage there
+      );
     }
+    return loading;
+  }
+
+  private startLoad(id: string): Promise<WebhookSettings | null> {
+    const loading = this.read(id).finally(() => this.loading.delete(id));
+    this.loading.set(id, loading);
     return loading;
   }
 
