@@ -3,6 +3,7 @@ import path from 'node:path';
 import Ajv2019, { type ValidateFunction } from 'ajv/dist/2019';
 import { parse } from 'yaml';
 import { DASHBOARD_FILE, RULE_FILE } from '../generate';
+import { ownHeapFlags } from './heap-flags';
 
 // docker-compose.yml read as Compose would (merge keys resolved); there is no Docker engine or compose plugin
 // here, so these are the checks `docker compose config` (the Compose Specification schema) and a first `up`
@@ -73,6 +74,12 @@ describe('docker-compose.yml', () => {
     expect(Object.keys(services).sort()).toEqual(
       [...HERALD_SERVICES, 'kafka', 'postgres', 'migrate', 'mailpit', 'prometheus', 'grafana'].sort(),
     );
+  });
+
+  it('runs each Herald service with the heap flags npm run services gives it', async () => {
+    for (const name of HERALD_SERVICES) {
+      expect(services[name].command).toEqual(['node', ...(await ownHeapFlags(name)), `dist/apps/${name}/src/main.js`]);
+    }
   });
 
   it.each(Object.keys(services))('%s has an image or a build, and a health check unless it runs once', (name) => {

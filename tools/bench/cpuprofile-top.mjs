@@ -1,9 +1,9 @@
 // The functions that spent the most CPU in a V8 .cpuprofile (node --cpu-prof, or the benches' BENCH_CPU_PROF): self
 // time per function, summed over the profile's nodes, as a share of the time the thread was busy (idle samples left
 // out), then the same summed by where the code comes from (a package, a Herald lib or app, node's own, native).
-// Prints Markdown tables.
+// Prints Markdown tables. Given a sampling heap profile (BENCH_PROF_KIND=heap), the same for bytes allocated.
 //
-//   node tools/bench/cpuprofile-top.mjs <file.cpuprofile> [count=10]
+//   node tools/bench/cpuprofile-top.mjs <file.cpuprofile|file.heapprofile> [count=10]
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { markdownTable, root } from './common.mjs';
@@ -54,13 +54,34 @@ export function summariseProfile(profile, count = 10) {
   };
 }
 
+/** A sampling heap profile's tree as a CPU profile's nodes and samples, bytes standing for microseconds. */
+function heapAsCpuProfile(heap) {
+  const nodes = [];
+  const walk = (node) => {
+    nodes.push(node);
+    node.children.forEach(walk);
+  };
+  walk(heap.head);
+  return { nodes, samples: nodes.map((node) => node.id), timeDeltas: nodes.map((node) => node.selfSize) };
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const [file, count = '10'] = process.argv.slice(2);
   if (!file) {
-    console.error('usage: node tools/bench/cpuprofile-top.mjs <file.cpuprofile> [count]');
+    console.error('usage: node tools/bench/cpuprofile-top.mjs <file.cpuprofile|file.heapprofile> [count]');
     process.exit(2);
   }
-  const summary = summariseProfile(JSON.parse(readFileSync(file, 'utf8')), Number(count));
+  const profile = JSON.parse(readFileSync(file, 'utf8'));
+  if (profile.head) {
+    const summary = summariseProfile(heapAsCpuProfile(profile), Number(count));
+    const mib = (bytes) => (bytes / 1024 / 1024).toFixed(1);
+    const share = (v) => `${(v * 100).toFixed(1)} %`;
+    console.log(`allocated ${mib(summary.busyMs * 1000)} MiB (sampled)\n`);
+    console.log(markdownTable(['MiB', 'share', 'allocated by', 'where'], summary.functions.map((r) => [mib(r.selfMs * 1000), share(r.share), `\`${r.name}\``, r.where ? `\`${r.where}\`` : ''])));
+    console.log(`\n${markdownTable(['MiB', 'share', 'code from'], summary.origins.map((r) => [mib(r.selfMs * 1000), share(r.share), `\`${r.origin}\``]))}`);
+    process.exit(0);
+  }
+  const summary = summariseProfile(profile, Number(count));
   const share = (v) => `${(v * 100).toFixed(1)} %`;
   console.log(`busy ${(summary.busyMs / 1000).toFixed(1)} s, idle ${(summary.idleMs / 1000).toFixed(1)} s\n`);
   console.log(markdownTable(['self ms', 'share of busy', 'function', 'where'], summary.functions.map((r) => [r.selfMs.toFixed(0), share(r.share), `\`${r.name}\``, r.where ? `\`${r.where}\`` : ''])));

@@ -16,12 +16,20 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 export const SERVICES = Object.freeze(['ingest', 'webhook-sender', 'email-sender', 'retry-scheduler']);
 
 /**
- * V8 heap sizing every service runs with (the Dockerfile sets the same in NODE_OPTIONS). On a large machine V8 lets
- * the young generation grow to 128 MiB per process under load, most of a service's resident memory; 16 MiB
- * semi-spaces keep it to a third of that at no measurable CPU cost (docs/performance.md, "Cost of one delivery").
- * Flags in `nodeArgs` come after these, so they can override them.
+ * V8's young generation per service, in MiB per semi-space (the image sets the same: NODE_OPTIONS in the Dockerfile,
+ * and the webhook-sender's own in its deployment and compose service). On a large machine V8 lets it grow to 64 MiB
+ * per process under load, most of a service's resident memory; 16 keeps it to a quarter of that at no measurable CPU
+ * cost (docs/performance.md, "Cost of one delivery"). The webhook-sender is the exception: in a burst it allocates
+ * for thousands of deliveries a second, and with 16 MiB a scavenge came every few tens of milliseconds, promoting
+ * deliveries still waiting on their HTTP answer to the old generation (docs/performance.md, "The sender's young
+ * generation").
  */
-export const SERVICE_HEAP_FLAGS = Object.freeze(['--max-semi-space-size=16']);
+const SEMI_SPACE_MIB = Object.freeze({ 'webhook-sender': 32 });
+
+/** The heap flags a service runs with; flags in `nodeArgs` come after these, so they can override them. */
+export function serviceHeapFlags(name) {
+  return [`--max-semi-space-size=${SEMI_SPACE_MIB[name] ?? 16}`];
+}
 
 /**
  * HTTP ports: ingest base, webhook-sender base+2, email-sender base+3, retry-scheduler base+4 (base+1 was the router's,
@@ -107,7 +115,7 @@ export async function startServices({
 
   /** Runs one service's process; a later call for the same name replaces a stopped one (startOne). */
   const launch = (name) => {
-    const child = spawn(process.execPath, [...SERVICE_HEAP_FLAGS, ...nodeArgs, serviceEntry(name, root)], {
+    const child = spawn(process.execPath, [...serviceHeapFlags(name), ...nodeArgs, serviceEntry(name, root)], {
       cwd: root,
       env: { ...process.env, ...env, PORT: String(ports[name]), HEALTH_PORT: String(ports[name] + HEALTH_PORT_OFFSET) },
       stdio: ['ignore', 'pipe', 'pipe'],

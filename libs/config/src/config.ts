@@ -89,9 +89,9 @@ export const ConfigSchema = z.object({
   HERALD_ENDPOINT_MAX_QUEUED: z.coerce.number().int().min(1).default(1000),
   /**
    * Unfinished deliveries in a sender partition from which an endpoint over HERALD_ENDPOINT_MAX_QUEUED that crowds it
-   * spills; below it endpoints' backlogs wait in the partition, side by side. Fetching waits at 10,000.
+   * spills; below it endpoints' backlogs wait in the partition, side by side. Fetching waits at 2,000.
    */
-  HERALD_ENDPOINT_SPILL_CROWDED_AT: z.coerce.number().int().min(1).max(10_000).default(9_000),
+  HERALD_ENDPOINT_SPILL_CROWDED_AT: z.coerce.number().int().min(1).max(2_000).default(1_800),
   /** How long a delivery that left its partition that way waits before it comes back (a retry tier's delay). */
   HERALD_ENDPOINT_SPILL_DELAY: duration.default(5_000),
   /** Delivery attempts older than this many days are deleted from the log. */

@@ -129,7 +129,7 @@ const HEARTBEAT_INTERVAL_MS = 1_000;
 const MAX_TURN_MS = 10;
 const COMMIT_INTERVAL_MS = 100;
 /** Unfinished messages (running or waiting for their lane) per partition before fetching waits: bounds memory. */
-const MAX_UNFINISHED = 10_000;
+const MAX_UNFINISHED = 2_000;
 /** A group that finished nothing for this long while its partition is crowded is stuck (e.g. an endpoint that hangs). */
 const STUCK_AFTER_MS = 1_000;
 /**

@@ -34,6 +34,8 @@ describe('canonicalJson', () => {
   it('orders keys by code point, not by UTF-16 unit', () => {
     // U+FF21 sorts before U+1F600 by code point; its UTF-16 unit 0xFF21 sorts after the surrogate 0xD83D.
     expect(canonicalJson({ '😀': 1, 'Ａ': 2, a: 3 })).toBe('{"a":3,"\\uff21":2,"\\ud83d\\ude00":1}');
+    // Both above U+FFFF (low surrogates decide), a prefix before its extension, and U+E000 against U+D7FF.
+    expect(canonicalJson({ '😁': 1, '😀x': 2, '😀': 3, '\ue000': 4, '\ud7ff': 5 })).toBe('{"\\ud7ff":5,"\\ue000":4,"\\ud83d\\ude00":3,"\\ud83d\\ude00x":2,"\\ud83d\\ude01":1}');
   });
 
   it('writes numbers as Python would, small exponents included', () => {
