@@ -6,6 +6,7 @@ export { PoisonMessage } from './failures';
 export { readDeadLetters, replayDeadLetter, type DeadLetter } from './dead-letter-replay';
 export { DeadLetters, type ParkCause, type ParkingTopic } from './dead-letters';
 export { connectConsumer, KAFKA, KafkaModule, RETRY_TIERS } from './kafka.module';
+export { HeraldPartitioner } from './partitioner';
 export { KafkaProducer, type OutboundMessage } from './producer';
 export { ensureTopics, Headers, quarantineTopicFor, parseDuration, retryTiers, tierFor, topicConfigs, Topics, type RetryTier, type TopologyOptions } from './topology';
 export { KafkaTransport } from './transport';

@@ -1,6 +1,7 @@
-import { Partitioners, type IHeaders, type Kafka, type Producer } from 'kafkajs';
+import type { IHeaders, Kafka, Producer } from 'kafkajs';
 import { outgoingTraceHeaders, type TraceHeaders } from '@herald/tracing';
 import { isBrokerRejection } from './failures';
+import { HeraldPartitioner } from './partitioner';
 
 export interface OutboundMessage {
   key: string | null;
@@ -92,7 +93,7 @@ export class KafkaProducer {
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
-      createPartitioner: Partitioners.DefaultPartitioner,
+      createPartitioner: HeraldPartitioner,
       retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 200, maxRetryTime: 30_000 },
     });
     producer.on(producer.events.CONNECT, () => (this.connected = true));

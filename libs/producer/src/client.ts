@@ -1,6 +1,6 @@
-import { Kafka, Partitioners, type Producer } from 'kafkajs';
+import { Kafka, type Producer } from 'kafkajs';
 import { EventInputSchema, InvalidEventError, type EventInput } from '@herald/events';
-import { Topics } from '@herald/kafka';
+import { HeraldPartitioner, Topics } from '@herald/kafka';
 
 export interface HeraldClientOptions {
   /** Broker list, e.g. ['kafka:9092']; or pass your own kafkajs instance as `kafka`. */
@@ -18,7 +18,7 @@ export class HeraldClient {
 
   constructor({ brokers, kafka, clientId = 'herald-client' }: HeraldClientOptions) {
     if (!kafka && !brokers?.length) throw new Error('HeraldClient needs brokers or a kafka instance');
-    this.producer = (kafka ?? new Kafka({ clientId, brokers: brokers! })).producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
+    this.producer = (kafka ?? new Kafka({ clientId, brokers: brokers! })).producer({ idempotent: true, createPartitioner: HeraldPartitioner });
   }
 
   connect(): Promise<void> {
