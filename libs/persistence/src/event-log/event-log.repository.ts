@@ -25,11 +25,17 @@ export interface RecordedEvent {
   subscriptionsVersion: string | null;
 }
 
-/** A batch of events; each row returned is one that was new, with its org's subscriptions version as the statement saw it. */
+/**
+ * A batch of events; each row returned is one that was new, with its org's subscriptions version as the statement saw
+ * it. The rows come as one JSON array: each event's data is then serialised once, where an array of jsonb made pg
+ * escape every serialised data again into the array literal (client CPU per event 17–19 → 10–12 µs at 11 events a
+ * batch, 8 → 3.5 µs at 500; PostgreSQL's the same: docs/performance.md, "The event-log insert").
+ */
 const INSERT_EVENTS = new PreparedStatement<{ org_id: string; id: string; subscriptions_version: string | null }>(
   'herald_event_log_insert',
   `INSERT INTO events (org_id, id, type, project_id, occurred_at, created_at, data, ordering_key)
-   SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::jsonb[], $8::text[])
+   SELECT * FROM jsonb_to_recordset($1::jsonb) AS e(org_id text, id text, type text, project_id text, occurred_at timestamptz,
+     created_at timestamptz, data jsonb, ordering_key text)
    ON CONFLICT DO NOTHING
    RETURNING org_id, id, (SELECT subscriptions_version::text FROM orgs WHERE orgs.id = events.org_id) AS subscriptions_version`,
 );
@@ -91,14 +97,19 @@ export class EventLogRepository {
   private async insertAll(events: HeraldEvent[]): Promise<PromiseSettledResult<{ subscriptionsVersion: string | null } | null>[]> {
     const insert = async (batch: HeraldEvent[]) => {
       const rows = await INSERT_EVENTS.run(this.dataSource, [
-        batch.map((e) => e.org_id),
-        batch.map((e) => e.id),
-        batch.map((e) => e.type),
-        batch.map((e) => e.project_id),
-        batch.map((e) => new Date(e.occurred_at)),
-        batch.map((e) => new Date(e.created_at)),
-        batch.map((e) => JSON.stringify(e.data)),
-        batch.map((e) => e.ordering_key ?? null),
+        JSON.stringify(
+          batch.map((e) => ({
+            org_id: e.org_id,
+            id: e.id,
+            type: e.type,
+            project_id: e.project_id,
+            // Through Date, as stored before: to the millisecond, in UTC.
+            occurred_at: new Date(e.occurred_at),
+            created_at: new Date(e.created_at),
+            data: e.data,
+            ordering_key: e.ordering_key ?? null,
+          })),
+        ),
       ]);
       const inserted = new Map(rows.map((row) => [eventKey(row.org_id, row.id), { subscriptionsVersion: row.subscriptions_version }]));
       return batch.map((e) => {
