@@ -8,7 +8,8 @@
 //
 // Settings (environment): BENCH_SCALE (1), BENCH_ROUNDS (2), BENCH_SYSTEMS (raw,bullmq,herald), BENCH_PHASES
 // (burst,steady,fanout100,hang), BENCH_KAFKA_PORT (35192), BENCH_DATABASE_URL (…/herald_bench_h5), BENCH_PORT_BASE
-// (4750), BENCH_REDIS_DB (5: the only Redis database it writes to, flushed before and after),
+// (4750), BENCH_REDIS_DB (5: the only Redis database it writes to, flushed before and after), BENCH_WARM_EVENTS (50:
+// the warm-up fan-out, events × 20 endpoints),
 // BENCH_CPU_PROF=<dir> (a V8 CPU profile per Herald service and phase, see cpuprofile-top.mjs; BENCH_PROF_KIND=heap for
 // an allocation profile instead), BENCH_STEADY_RATE
 // (1000 events/s: lower it to find the rate up to which a system keeps its latency), BENCH_LATENCY_SERIES=1 (the
@@ -50,7 +51,8 @@ const PHASES = {
 };
 /** The raw client has no fan-out and no retries: it runs the burst and the steady rate only. */
 const RAW_PHASES = new Set(['burst', 'steady']);
-const WARM = { kind: 'fanout', events: 50, endpoints: 20, deadlineMs: 120_000 };
+/** Before its phases each system delivers this fan-out once (BENCH_WARM_EVENTS events × 20 endpoints, default 50). */
+const WARM = { kind: 'fanout', events: Number(process.env.BENCH_WARM_EVENTS ?? 50), endpoints: 20, deadlineMs: 300_000 };
 
 const runName = (round, system, phase) => `r${round}-${system}-${phase}`;
 const endpointUrl = (receiver, run, spec, i) => (spec.hung === i ? receiver.hungUrl : `${receiver.url}/${run}/${i}`);
