@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { loadConfig } from '@herald/config';
 import { startReceiver, type Receiver } from '@herald/testing';
 import { HttpSender } from './http-sender';
@@ -70,6 +72,21 @@ describe('HttpSender', () => {
       const result = await post(dev, `${target.url}/hang`, 300);
       expect(result).toMatchObject({ kind: 'error', timedOut: true, error: 'timed out after 300 ms' });
       expect(result.latencyMs).toBeLessThan(2000);
+    });
+
+    it('gives up after the timeout when the answer stalls halfway through its body', async () => {
+      const stalling = createServer((_req, res) => {
+        res.writeHead(200, { 'content-length': '100' });
+        res.write('partial');
+      });
+      await new Promise<void>((resolve) => stalling.listen(0, '127.0.0.1', resolve));
+      try {
+        const result = await post(dev, `http://127.0.0.1:${(stalling.address() as AddressInfo).port}/`, 300);
+        expect(result).toMatchObject({ kind: 'error', timedOut: true, error: 'timed out after 300 ms' });
+      } finally {
+        stalling.closeAllConnections();
+        await new Promise((resolve) => stalling.close(resolve));
+      }
     });
 
     it('still refuses private addresses other than loopback', async () => {

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Agent, request } from 'undici';
 import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
@@ -31,16 +32,22 @@ export function parseRetryAfter(value: string | string[] | undefined, now = Date
   return Number.isNaN(date) ? 0 : Math.max(0, date - now);
 }
 
-/** Reads at most `limit` bytes of a body and discards the rest, so a huge answer costs nothing. */
-async function readBounded(body: AsyncIterable<Buffer>, limit: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    if (size < limit) chunks.push(chunk.subarray(0, limit - size));
-    size += chunk.length;
-  }
-  // Postgres text cannot hold NUL; the log keeps the rest of the answer.
-  return Buffer.concat(chunks).toString('utf8').replaceAll('\u0000', '');
+/**
+ * Reads at most `limit` bytes of a body and discards the rest, so a huge answer costs no memory. Listens for its events
+ * rather than iterating it: an async iterator and its end-of-stream watcher per response were ~2 % of the sender.
+ */
+function readBounded(body: Readable, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    body.on('data', (chunk: Buffer) => {
+      if (size < limit) chunks.push(chunk.subarray(0, limit - size));
+      size += chunk.length;
+    });
+    // Postgres text cannot hold NUL; the log keeps the rest of the answer.
+    body.once('end', () => resolve(Buffer.concat(chunks).toString('utf8').replaceAll('\u0000', '')));
+    body.once('error', reject);
+  });
 }
 
 /**
