@@ -12,7 +12,6 @@ import { MadeAttempts } from './delivery/made-attempts';
 
 @Module({
   imports: [HeraldConfigModule, EventCatalogModule, ObservabilityModule.forService('email-sender'), KafkaModule.forService('email-sender'), PersistenceModule, EmailModule],
-  controllers: [EmailDeliveryController],
-  providers: [EmailDeliveryService, MadeAttempts, DeliveryOutcomes, DeliveryMetrics, ReplayPacing],
+  providers: [EmailDeliveryController, EmailDeliveryService, MadeAttempts, DeliveryOutcomes, DeliveryMetrics, ReplayPacing],
 })
 export class EmailSenderModule {}

@@ -8,7 +8,6 @@ import { RetryController } from './scheduling/retry.controller';
 
 @Module({
   imports: [HeraldConfigModule, ObservabilityModule.forService('retry-scheduler'), KafkaModule.forService('retry-scheduler'), PersistenceModule],
-  controllers: [RetryController],
-  providers: [RetryMetrics, ReplayRunner],
+  providers: [RetryController, RetryMetrics, ReplayRunner],
 })
 export class RetrySchedulerModule {}

@@ -22,8 +22,8 @@ import { AttemptRetention } from './retention/attempt-retention';
 
 @Module({
   imports: [HeraldConfigModule, EventCatalogModule, ObservabilityModule.forService('webhook-sender'), KafkaModule.forService('webhook-sender'), PersistenceModule],
-  controllers: [DeliveryController],
   providers: [
+    DeliveryController,
     WebhookDeliveryService,
     Endpoints,
     Admissions,

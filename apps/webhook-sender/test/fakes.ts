@@ -119,7 +119,7 @@ export function aSender(env: Record<string, string> = {}) {
   const spillover = new Spillover(fakes.outcomes, endpointMetrics, config, consumerHooks);
   const keyOrder = new KeyOrder(fakes.outcomes, config);
   const admissions = new Admissions(autoPause, new RateLimits(fakes.outcomes, metrics, keyOrder), keyOrder, new ReplayPacing());
-  const settlement = new Settlement(fakes.outcomes, fakes.deadLetters, autoPause, metrics, keyOrder);
+  const settlement = new Settlement(fakes.outcomes, fakes.deadLetters, autoPause, metrics, keyOrder, config);
   const service = new WebhookDeliveryService(endpoints, admissions, new WebhookRequests(new EventCatalog(), config), http, settlement);
   return {
     service,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { KafkaProducer, Topics } from '@herald/kafka';
 import { DeliveryRepository, type StoredDelivery } from '@herald/persistence';
-import { serializeJob, type DeliveryJob, type DestinationKind } from './job';
+import { jobMessage, type DeliveryJob, type DestinationKind } from './job';
 
 const TOPIC_BY_KIND: Record<DestinationKind, string> = { webhook: Topics.webhookDeliveries, email: Topics.emailDeliveries };
 
@@ -39,7 +39,7 @@ export class DeliveryControl {
       // sender replica takes it closes the endpoint's breaker before sending (read-your-writes).
       await this.producer.send(
         Topics.webhookDeliveries,
-        held.map((stored) => ({ key: webhookId, value: serializeJob({ ...jobFor(stored), resumed_at: now }) })),
+        held.map((stored) => jobMessage({ ...jobFor(stored), resumed_at: now })),
       );
     });
     return { replayed };
@@ -50,7 +50,7 @@ export class DeliveryControl {
     const stored = await this.deliveries.findWithEvent(deliveryId);
     if (!stored) throw new UnknownDeliveryError(`no delivery ${deliveryId}`);
     const job = jobFor(stored);
-    await this.producer.send(deliveriesTopic(job.destination.kind), [{ key: job.destination.id, value: serializeJob(job) }]);
+    await this.producer.send(deliveriesTopic(job.destination.kind), [jobMessage(job)]);
     return job;
   }
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { HeraldEventSchema, type HeraldEvent } from '@herald/events';
+import { Headers, type OutboundMessage } from '@herald/kafka';
 
 export type DestinationKind = 'webhook' | 'email';
 
@@ -75,4 +76,12 @@ export function parseDeliveryJob(raw: Buffer | null): DeliveryJob {
 
 export function serializeJob(job: DeliveryJob): string {
   return JSON.stringify(job);
+}
+
+/**
+ * A job as a message to a deliveries, retry or dead-letter topic: keyed by its destination (one destination's jobs
+ * share a partition), its ordering key in a header, so a sender places it among its partition's without parsing it.
+ */
+export function jobMessage(job: DeliveryJob, headers?: Record<string, string>): OutboundMessage {
+  return { key: job.destination.id, value: serializeJob(job), headers: { ...headers, [Headers.orderingKey]: job.event.ordering_key ?? '' } };
 }

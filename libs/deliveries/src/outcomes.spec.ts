@@ -69,7 +69,7 @@ describe('DeliveryOutcomes.holdBack', () => {
     const tiers = [{ name: '5s', delayMs: 5_000, topic: 'herald.retry.5s.v1' }];
     const outcomes = new DeliveryOutcomes(deliveries, producer, {} as DeadLetters, new DeliveryMetrics(new Registry(), { HERALD_METRICS_FAILING_DESTINATIONS: 0 }), tiers);
     await outcomes.holdBack({ ...job, spill_seq: 3 }, 'herald.deliveries.webhook.v1', 5_000, 1_000);
-    expect(sent).toEqual([{ topic: 'herald.retry.5s.v1', headers: { 'herald-due-at': '6000', 'herald-return-to': 'herald.deliveries.webhook.v1' }, value: { ...job } }]);
+    expect(sent).toEqual([{ topic: 'herald.retry.5s.v1', headers: { 'herald-due-at': '6000', 'herald-return-to': 'herald.deliveries.webhook.v1', 'herald-ordering-key': '' }, value: { ...job } }]);
     expect(deferred).toEqual([[job.delivery_id, 1, 6_000]]);
   });
 });

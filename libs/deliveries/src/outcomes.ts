@@ -3,7 +3,7 @@ import { DeadLetters, KafkaProducer, RETRY_TIERS, settling, Topics, type Inbound
 import { DeliveryMetrics, describeError, type DeliveryChannel, type MeteredDestination } from '@herald/observability';
 import { DeliveryRepository, type AttemptRecord, type DeliveryRef, type DeliveryStatus } from '@herald/persistence';
 import { annotate } from '@herald/tracing';
-import { InvalidDeliveryJobError, parseDeliveryJob, serializeJob, type DeliveryJob } from './job';
+import { InvalidDeliveryJobError, jobMessage, parseDeliveryJob, type DeliveryJob } from './job';
 import { deferMessage, retryMessage, spillMessage } from './retry';
 
 /** The delivery log keeps a readable cause, not a whole payload quoted by an error message. */
@@ -131,7 +131,7 @@ export class DeliveryOutcomes {
 
   /** Parks the job on the dead-letter topic with the reason and publishes `delivery.exhausted`. */
   async exhaust(job: DeliveryJob, reason: string, destination: Record<string, unknown>): Promise<void> {
-    await this.deadLetters.park(Topics.dead, 'exhausted', { key: job.destination.id, value: serializeJob(job) }, reason);
+    await this.deadLetters.park(Topics.dead, 'exhausted', jobMessage(job), reason);
     await this.emit(job, 'delivery.exhausted', { delivery_id: job.delivery_id, event_id: job.event.id, event_type: job.event.type, ...destination, attempts: job.attempt, error: reason });
   }
 

@@ -26,7 +26,7 @@ describe('retry maths', () => {
     const { topic, message } = retryMessage(job, 'herald.deliveries.webhook.v1', 45_000, tiers, 1_000);
     expect(topic).toBe('herald.retry.30s.v1');
     expect(message.key).toBe('wh_1');
-    expect(message.headers).toEqual({ [Headers.dueAt]: '46000', [Headers.returnTo]: 'herald.deliveries.webhook.v1' });
+    expect(message.headers).toEqual({ [Headers.dueAt]: '46000', [Headers.returnTo]: 'herald.deliveries.webhook.v1', [Headers.orderingKey]: '' });
     expect(parseDeliveryJob(Buffer.from(String(message.value)))).toEqual({ ...job, attempt: 2 });
   });
 
@@ -34,7 +34,7 @@ describe('retry maths', () => {
     const tiers = retryTiers(['1s', '30s', '2m']);
     const { topic, message } = deferMessage(job, 'herald.deliveries.webhook.v1', 3_500, tiers, 1_000);
     expect(topic).toBe('herald.retry.1s.v1');
-    expect(message.headers).toEqual({ [Headers.dueAt]: '4500', [Headers.returnTo]: 'herald.deliveries.webhook.v1' });
+    expect(message.headers).toEqual({ [Headers.dueAt]: '4500', [Headers.returnTo]: 'herald.deliveries.webhook.v1', [Headers.orderingKey]: '' });
     const deferred = parseDeliveryJob(Buffer.from(String(message.value)));
     expect(deferred).toEqual({ ...job, slot_at: 4_500 });
     // Its retry, should the attempt fail, queues for a new slot.
@@ -46,7 +46,7 @@ describe('retry maths', () => {
     const resumed: DeliveryJob = { ...job, slot_at: 2_000, resumed_at: 500, replay_rate: 20 };
     const { topic, message } = spillMessage(resumed, 7, 'herald.deliveries.webhook.v1', 5_000, tiers, 1_000);
     expect(topic).toBe('herald.retry.5s.v1');
-    expect(message.headers).toEqual({ [Headers.dueAt]: '6000', [Headers.returnTo]: 'herald.deliveries.webhook.v1' });
+    expect(message.headers).toEqual({ [Headers.dueAt]: '6000', [Headers.returnTo]: 'herald.deliveries.webhook.v1', [Headers.orderingKey]: '' });
     const spilled = parseDeliveryJob(Buffer.from(String(message.value)));
     expect(spilled).toEqual({ ...resumed, spill_seq: 7 });
     expect(parseDeliveryJob(Buffer.from(String(retryMessage(spilled, 'herald.deliveries.webhook.v1', 1_000, tiers, 7_000).message.value)))).toEqual({ ...job, attempt: 2 });

@@ -1,5 +1,5 @@
 import { Headers, parseDuration, tierFor, type OutboundMessage, type RetryTier } from '@herald/kafka';
-import { serializeJob, type DeliveryJob } from './job';
+import { jobMessage, type DeliveryJob } from './job';
 
 export interface RetryPolicy {
   /** Delay before retry n+1 after attempt n failed, e.g. 5s,30s,2m. Its length is the number of retries. */
@@ -55,10 +55,6 @@ function parkedJob(next: DeliveryJob, returnTo: string, delayMs: number, tiers: 
   return {
     tier,
     topic: tier.topic,
-    message: {
-      key: next.destination.id,
-      value: serializeJob(next),
-      headers: { [Headers.dueAt]: String(now + delayMs), [Headers.returnTo]: returnTo },
-    },
+    message: jobMessage(next, { [Headers.dueAt]: String(now + delayMs), [Headers.returnTo]: returnTo }),
   };
 }

@@ -45,3 +45,22 @@ describe('quarantineThrough', () => {
     expect(parked).toEqual([]);
   });
 });
+
+describe('ConsumerHooks.consume', () => {
+  it('keeps one handler per topic, for every topic it is given', async () => {
+    const hooks = new ConsumerHooks();
+    const handled: string[] = [];
+    hooks.consume('a', async (m) => void handled.push(`a:${m.offset}`));
+    hooks.consume(['b', 'c'], async (m) => void handled.push(`bc:${m.topic}`));
+    expect([...hooks.handlers.keys()]).toEqual(['a', 'b', 'c']);
+    await hooks.handlers.get('a')!(message);
+    await hooks.handlers.get('c')!({ ...message, topic: 'c' });
+    expect(handled).toEqual(['a:1', 'bc:c']);
+  });
+
+  it('refuses a second handler for a topic', () => {
+    const hooks = new ConsumerHooks();
+    hooks.consume('a', async () => undefined);
+    expect(() => hooks.consume(['b', 'a'], async () => undefined)).toThrow('topic a has a handler already');
+  });
+});

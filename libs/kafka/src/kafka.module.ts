@@ -10,7 +10,7 @@ import { DeadLetters } from './dead-letters';
 import { createKafka } from './client';
 import { KafkaProducer } from './producer';
 import { ensureTopics, retryTiers, type RetryTier } from './topology';
-import { KafkaTransport, PassHandlerErrors, type TransportOptions } from './transport';
+import { KafkaTransport, type TransportOptions } from './transport';
 
 export const KAFKA = Symbol('KAFKA');
 export const RETRY_TIERS = Symbol('RETRY_TIERS');
@@ -80,16 +80,10 @@ export class KafkaModule {
   }
 }
 
-/**
- * Consumes the topics of the app's `@EventPattern` handlers as the consumer group `<prefix>.<service>`. The
- * consumer has its own Nest config (not the HTTP app's filters), with handler errors passed through unchanged.
- */
+/** Consumes the topics the app's providers handle (ConsumerHooks.consume) as the consumer group `<prefix>.<service>`. */
 export function connectConsumer(app: INestApplication, config: HeraldConfig, service: string, options: Omit<TransportOptions, 'groupId' | 'stallTimeoutMs' | 'quarantine' | 'overflow' | 'place'> = {}): void {
-  // What connectMicroservice does without deferInitialization, with the filter in place before the handlers are
-  // wrapped (they are wrapped once, at registration). The app's lifecycle hooks have run: not again for the consumer.
+  // The app's lifecycle hooks have run: not again for the consumer, which Nest only starts and stops.
   const consumer = app.connectMicroservice({ strategy: kafkaTransport(app, config, service, options) }, { deferInitialization: true }) as NestMicroservice;
-  consumer.useGlobalFilters(new PassHandlerErrors());
-  consumer.registerListeners();
   consumer.setIsInitialized(true);
   consumer.setIsInitHookCalled(true);
 }
@@ -108,6 +102,7 @@ function kafkaTransport(
   const quarantine = quarantineThrough(hooks, app.get(DeadLetters), new Logger(`consumer:${service}`));
   return new KafkaTransport(
     app.get<Kafka>(KAFKA),
+    hooks.handlers,
     { ...options, groupId: `${config.KAFKA_GROUP_PREFIX}.${service}`, stallTimeoutMs: config.HERALD_STALL_TIMEOUT_MS, quarantine, overflow: hooks.overflow, place: hooks.place },
     app.get(HealthRegistry),
     app.get(Registry),

@@ -34,6 +34,8 @@ export const Headers = {
   dueAt: 'herald-due-at',
   /** Topic a retry goes back to when due. */
   returnTo: 'herald-return-to',
+  /** On a delivery job: its event's ordering key, empty when it has none (read to place the job without parsing it). */
+  orderingKey: 'herald-ordering-key',
   /** Topic a DLQ'd message came from. */
   sourceTopic: 'herald-source-topic',
   /** Partition and offset a quarantined message was consumed from. */

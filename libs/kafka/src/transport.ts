@@ -1,20 +1,18 @@
-import { Catch, type RpcExceptionFilter } from '@nestjs/common';
-import { BaseRpcContext, CustomTransportStrategy, Server } from '@nestjs/microservices';
+import { CustomTransportStrategy, Server } from '@nestjs/microservices';
 import type { Admin, Kafka } from 'kafkajs';
 import type { Registry } from 'prom-client';
-import { isObservable, lastValueFrom, throwError, type Observable } from 'rxjs';
 import { sampledGauge, type HealthRegistry } from '@herald/observability';
 import { withTraceContext } from '@herald/tracing';
 import { consumerLag, groupsLag } from './consumer-lag';
-import { ConsumerRunner, type ConsumerOptions, type HandlerResult, type InboundMessage } from './consumer';
+import { ConsumerRunner, type ConsumerOptions, type HandlerResult, type InboundMessage, type MessageHandler } from './consumer';
 
 export type TransportOptions = Omit<ConsumerOptions, 'topics' | 'handler'>;
 
 /**
- * A Nest microservice transport over ConsumerRunner: controllers declare
- * `@EventPattern(Topics.x)` handlers and this server feeds them, awaiting each handler (and
- * the observable Nest may wrap it in) before the message counts as done. Nest's own Kafka
- * transport acknowledges event handlers without waiting, which would break at-least-once.
+ * A Nest microservice transport over ConsumerRunner, so the consumer group starts after the app and stops before it:
+ * it feeds each message to its topic's handler (registered with ConsumerHooks.consume), awaiting it before the message
+ * counts as done. Nest's own Kafka transport acknowledges event handlers without waiting, which would break
+ * at-least-once.
  */
 export class KafkaTransport extends Server implements CustomTransportStrategy {
   private runner?: ConsumerRunner;
@@ -23,6 +21,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
 
   constructor(
     private readonly kafka: Kafka,
+    private readonly handlers: ReadonlyMap<string, MessageHandler>,
     private readonly options: TransportOptions,
     private readonly health: HealthRegistry,
     private readonly registry: Registry,
@@ -31,7 +30,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
   }
 
   async listen(callback: () => void): Promise<void> {
-    const topics = [...this.messageHandlers.keys()];
+    const topics = [...this.handlers.keys()];
     // Each message is handled, or spilled, in the trace its headers name: what it leads to joins that trace.
     const overflow = this.options.overflow;
     this.runner = new ConsumerRunner(this.kafka, {
@@ -87,24 +86,9 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
     return this.runner as T;
   }
 
-  private async dispatch(message: InboundMessage): Promise<HandlerResult> {
-    // Topic patterns are plain strings, so the registry is keyed by the topic itself; Nest's
-    // getHandlerByPattern would re-normalise the pattern for every message (a hot-path cost).
-    const handler = this.messageHandlers.get(message.topic);
+  private dispatch(message: InboundMessage): Promise<HandlerResult> {
+    const handler = this.handlers.get(message.topic);
     if (!handler) throw new Error(`no handler for topic ${message.topic}`);
-    const result: unknown = await handler(message, new BaseRpcContext([message]));
-    return (isObservable(result) ? await lastValueFrom(result, { defaultValue: undefined }) : result) as HandlerResult;
-  }
-}
-
-/**
- * Hands a handler's error to the consumer as it was thrown. Nest's default for microservices logs it at ERROR and
- * replaces it with `{ status: 'error', message: 'Internal server error' }`, which would hide from ConsumerRunner
- * whether the failure is an outage or the message's own fault (and log `[object Object]`).
- */
-@Catch()
-export class PassHandlerErrors implements RpcExceptionFilter {
-  catch(error: unknown): Observable<never> {
-    return throwError(() => error);
+    return handler(message);
   }
 }

@@ -16,6 +16,7 @@ import { WebhookWireContract1764600400000 } from './migrations/1764600400000-web
 import { ContentFilters1764700100000 } from './migrations/1764700100000-content-filters';
 import { Replays1764700200000 } from './migrations/1764700200000-replays';
 import { DeliveryOrdering1764700400000 } from './migrations/1764700400000-delivery-ordering';
+import { RedundantDeliveryIndex1764800000000 } from './migrations/1764800000000-redundant-delivery-index';
 import { OrgEntity } from './org/org.entity';
 import { runUnnamed } from './prepared-statement';
 import { OrgEventTypeEntity } from './org/org-event-type.entity';
@@ -26,7 +27,7 @@ import { WebhookEntity } from './webhook/webhook.entity';
 import { WebhookSecretEntity } from './webhook/webhook-secret.entity';
 
 export const ENTITIES = [OrgEntity, OrgEventTypeEntity, EventLogEntity, WebhookEntity, WebhookSecretEntity, DeliveryEntity, DeliveryAttemptEntity, EmailChannelEntity, ApiKeyEntity, IdempotencyRecordEntity, RateLimitCounterEntity, PortalSessionEntity, ReplayEntity];
-export const MIGRATIONS = [InitialSchema1763860000000, EmailChannels1763870000000, AdminApi1763884000000, OperationsIndexes1763900000000, WebhookRateLimit1763910000000, SubscriptionsVersion1764600100000, PortalSessions1764600300000, WebhookWireContract1764600400000, ContentFilters1764700100000, Replays1764700200000, DeliveryOrdering1764700400000];
+export const MIGRATIONS = [InitialSchema1763860000000, EmailChannels1763870000000, AdminApi1763884000000, OperationsIndexes1763900000000, WebhookRateLimit1763910000000, SubscriptionsVersion1764600100000, PortalSessions1764600300000, WebhookWireContract1764600400000, ContentFilters1764700100000, Replays1764700200000, DeliveryOrdering1764700400000, RedundantDeliveryIndex1764800000000];
 
 /** `preparedStatements: false` runs PreparedStatement's statements unnamed (see DATABASE_PREPARED_STATEMENTS). */
 export function createDataSource(url: string, poolSize = 10, { preparedStatements = true } = {}): DataSource {

@@ -22,7 +22,7 @@ export interface ServiceOptions {
   /** Service name: consumer group `<prefix>.<name>`, metrics label, log context. */
   name: string;
   module: Type<unknown>;
-  /** Consume the topics of the module's `@EventPattern` handlers; false for HTTP-only processes. */
+  /** Consume the topics the module's providers handle (ConsumerHooks.consume); false for HTTP-only processes. */
   consumer?: { concurrency?: number; ordering?: 'key' | 'none'; partitionsConsumedConcurrently?: number } | false;
   /** HTTP setup that must happen before the app initialises (body parsers, docs routes). */
   configure?: (app: INestApplication) => void;

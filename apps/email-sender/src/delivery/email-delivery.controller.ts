@@ -1,11 +1,11 @@
-import { Controller } from '@nestjs/common';
-import { EventPattern, Payload } from '@nestjs/microservices';
+import { Injectable } from '@nestjs/common';
 import { DeliveryOutcomes } from '@herald/deliveries';
 import { ConsumerHooks, Topics, type InboundMessage, type Settling } from '@herald/kafka';
 import { deliveryAttributes, inSpan, SpanKind } from '@herald/tracing';
 import { EmailDeliveryService } from './email-delivery.service';
 
-@Controller()
+/** The email deliveries topic's handler: reads the job, then delivers it in a span of its own. */
+@Injectable()
 export class EmailDeliveryController {
   constructor(
     private readonly delivery: EmailDeliveryService,
@@ -14,10 +14,10 @@ export class EmailDeliveryController {
   ) {
     // A job that keeps failing (a formatter bug, data nested too deep) is `failed` in the log before it is quarantined.
     hooks.onQuarantine((message, failure) => this.outcomes.quarantined(message, failure));
+    hooks.consume(Topics.emailDeliveries, (message) => this.handle(message));
   }
 
-  @EventPattern(Topics.emailDeliveries)
-  async handle(@Payload() message: InboundMessage): Promise<Settling | void> {
+  async handle(message: InboundMessage): Promise<Settling | void> {
     const job = await this.outcomes.readJob(message);
     if (job) return inSpan('deliver email', SpanKind.CONSUMER, () => deliveryAttributes(job), () => this.delivery.deliver(job));
   }

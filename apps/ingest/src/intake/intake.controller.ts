@@ -1,19 +1,19 @@
-import { Controller } from '@nestjs/common';
-import { EventPattern, Payload } from '@nestjs/microservices';
+import { Injectable } from '@nestjs/common';
 import { ConsumerHooks, Topics, type InboundMessage, type Settling } from '@herald/kafka';
 import { IntakeService } from './intake.service';
 
-@Controller()
+/** The events topic's handler. */
+@Injectable()
 export class IntakeController {
   constructor(
     private readonly intake: IntakeService,
     hooks: ConsumerHooks,
   ) {
     hooks.onQuarantine((message, failure) => this.intake.quarantined(message, failure));
+    hooks.consume(Topics.events, (message) => this.handle(message));
   }
 
-  @EventPattern(Topics.events)
-  handle(@Payload() message: InboundMessage): Promise<Settling | void> {
+  handle(message: InboundMessage): Promise<Settling | void> {
     return this.intake.ingestMessage(message);
   }
 }

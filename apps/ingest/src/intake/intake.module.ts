@@ -7,8 +7,7 @@ import { IntakeController } from './intake.controller';
 import { IntakeService } from './intake.service';
 
 @Module({
-  controllers: [IntakeController],
-  providers: [IntakeService, IntakeMetrics, RoutingService, SubscriptionCache, DeliveryMetrics, DeliveryOutcomes],
+  providers: [IntakeController, IntakeService, IntakeMetrics, RoutingService, SubscriptionCache, DeliveryMetrics, DeliveryOutcomes],
   exports: [IntakeService],
 })
 export class IntakeModule {}

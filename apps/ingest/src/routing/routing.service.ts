@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { deliveriesTopic, deliveryId, DeliveryOutcomes, matchSubscriptions, serializeJob, type DeliveryJob } from '@herald/deliveries';
+import { deliveriesTopic, deliveryId, DeliveryOutcomes, jobMessage, matchSubscriptions, type DeliveryJob } from '@herald/deliveries';
 import { EventCatalog, type HeraldEvent } from '@herald/events';
 import type { OutboundMessage } from '@herald/kafka';
 import { DeliveryMetrics, startAtZero } from '@herald/observability';
@@ -32,7 +32,7 @@ export class RoutingService {
     for (const job of await this.jobsFor(event, freshness)) {
       const topic = deliveriesTopic(job.destination.kind);
       const batch = batches.get(topic);
-      const message = { key: job.destination.id, value: serializeJob(job) };
+      const message = jobMessage(job);
       if (batch) batch.push(message);
       else batches.set(topic, [message]);
       this.metrics.routed.inc({ channel: job.destination.kind });

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { HERALD_CONFIG, type HeraldConfig } from '@herald/config';
-import { deliveriesTopic, serializeJob, type DeliveryJob } from '@herald/deliveries';
+import { deliveriesTopic, jobMessage, type DeliveryJob } from '@herald/deliveries';
 import { KafkaProducer } from '@herald/kafka';
 import { RetryMetrics } from '@herald/observability';
 import { ReplayRepository, type ReplayStep } from '@herald/persistence';
@@ -128,7 +128,7 @@ export class ReplayRunner implements OnApplicationBootstrap, OnApplicationShutdo
       };
       // Spaced from when this send starts (after the reads above), so sends start at least 1000 / rate ms apart.
       const next = nextSendAt(clock(), replay.rate);
-      await this.producer.send(deliveriesTopic(job.destination.kind), [{ key: job.destination.id, value: serializeJob(job) }]);
+      await this.producer.send(deliveriesTopic(job.destination.kind), [jobMessage(job)]);
       await step.sent(item, new Date(next));
       this.metrics.replayed.inc({ channel: job.destination.kind });
       return next;

@@ -1,31 +1,29 @@
-import { Controller, Logger } from '@nestjs/common';
-import { EventPattern, Payload } from '@nestjs/microservices';
-import { loadConfig } from '@herald/config';
-import { DeadLetters, defer, KafkaProducer, retryTiers, Topics, type HandlerResult, type InboundMessage } from '@herald/kafka';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ConsumerHooks, DeadLetters, defer, Headers, KafkaProducer, RETRY_TIERS, Topics, type HandlerResult, type InboundMessage, type RetryTier } from '@herald/kafka';
 import { RetryMetrics } from '@herald/observability';
 import { decide } from './due';
 
 /**
- * Holds each retry until its due time by pausing its partition (never sleeping in the
+ * The retry tiers' handler: holds each retry until its due time by pausing its partition (never sleeping in the
  * handler), then sends it back to its deliveries topic unchanged.
  */
-/** Decorators are evaluated at load, so the tier topics come from the environment here. */
-const TIERS = retryTiers(loadConfig().HERALD_RETRY_TIERS);
-const TIER_TOPICS = TIERS.map((tier) => tier.topic);
-const TIER_BY_TOPIC = new Map(TIERS.map((tier) => [tier.topic, tier.name]));
-
-@Controller()
+@Injectable()
 export class RetryController {
   private readonly logger = new Logger('retry-scheduler');
+  private readonly tierByTopic: ReadonlyMap<string, string>;
 
   constructor(
     private readonly producer: KafkaProducer,
     private readonly deadLetters: DeadLetters,
     private readonly metrics: RetryMetrics,
-  ) {}
+    @Inject(RETRY_TIERS) tiers: readonly RetryTier[],
+    hooks: ConsumerHooks,
+  ) {
+    this.tierByTopic = new Map(tiers.map((tier) => [tier.topic, tier.name]));
+    hooks.consume([...this.tierByTopic.keys()], (message) => this.handle(message));
+  }
 
-  @EventPattern(TIER_TOPICS)
-  async handle(@Payload() message: InboundMessage): Promise<HandlerResult> {
+  async handle(message: InboundMessage): Promise<HandlerResult> {
     const now = Date.now();
     const decision = decide(message, now);
     if (decision.kind === 'wait') return defer(decision.until);
@@ -34,7 +32,9 @@ export class RetryController {
       await this.deadLetters.parkInbound(Topics.dead, 'invalid_retry', message, decision.reason);
       return;
     }
-    await this.producer.send(decision.returnTo, [{ key: message.key, value: message.value ?? '' }]);
-    this.metrics.lateness.observe({ tier: TIER_BY_TOPIC.get(message.topic) ?? 'unknown' }, (now - decision.dueAt) / 1000);
+    // Its ordering key goes along (the sender places the job by it); the retry headers stay behind.
+    const orderingKey = message.headers[Headers.orderingKey];
+    await this.producer.send(decision.returnTo, [{ key: message.key, value: message.value ?? '', headers: orderingKey === undefined ? undefined : { [Headers.orderingKey]: orderingKey } }]);
+    this.metrics.lateness.observe({ tier: this.tierByTopic.get(message.topic) ?? 'unknown' }, (now - decision.dueAt) / 1000);
   }
 }

@@ -1,11 +1,11 @@
-import { Controller } from '@nestjs/common';
-import { EventPattern, Payload } from '@nestjs/microservices';
+import { Injectable } from '@nestjs/common';
 import { DeliveryOutcomes } from '@herald/deliveries';
 import { ConsumerHooks, Topics, type InboundMessage, type Settling } from '@herald/kafka';
 import { deliveryAttributes, inSpan, SpanKind } from '@herald/tracing';
 import { WebhookDeliveryService } from './webhook-delivery.service';
 
-@Controller()
+/** The webhook deliveries topic's handler: reads the job, then delivers it in a span of its own. */
+@Injectable()
 export class DeliveryController {
   constructor(
     private readonly delivery: WebhookDeliveryService,
@@ -14,10 +14,10 @@ export class DeliveryController {
   ) {
     // A job that keeps failing (a formatter bug, data nested too deep) is `failed` in the log before it is quarantined.
     hooks.onQuarantine((message, failure) => this.outcomes.quarantined(message, failure));
+    hooks.consume(Topics.webhookDeliveries, (message) => this.handle(message));
   }
 
-  @EventPattern(Topics.webhookDeliveries)
-  async handle(@Payload() message: InboundMessage): Promise<Settling | void> {
+  async handle(message: InboundMessage): Promise<Settling | void> {
     const job = await this.outcomes.readJob(message);
     if (job) return inSpan('deliver webhook', SpanKind.CONSUMER, () => deliveryAttributes(job), () => this.delivery.deliver(job, message));
   }

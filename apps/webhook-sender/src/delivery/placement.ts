@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ConsumerHooks, type InboundMessage, type Placement } from '@herald/kafka';
+import { ConsumerHooks, Headers, type InboundMessage, type Placement } from '@herald/kafka';
 import type { WebhookSettings } from '../endpoints/endpoint';
 import { Endpoints } from '../endpoints/endpoints';
 
@@ -51,8 +51,14 @@ export class DeliveryPlacement {
   }
 }
 
-/** The webhook and ordering key of a job, without validating the rest (the handler does); null when unreadable. */
+/**
+ * The webhook and ordering key of a job, without validating the rest (the handler does); null when unreadable. Jobs
+ * Herald produced carry both outside the value (the key, and the ordering key's header): parsing every job here as
+ * well as in the handler was 2 % of the sender's time in a burst. A job without the header is parsed.
+ */
 function placedFields(message: InboundMessage): PlacedFields | null {
+  const orderingKey = message.headers[Headers.orderingKey];
+  if (orderingKey !== undefined && message.key !== null) return { destination: { id: message.key }, event: orderingKey === '' ? {} : { ordering_key: orderingKey } };
   let job: { destination?: { id?: unknown }; event?: { ordering_key?: unknown } } | null;
   try {
     job = JSON.parse(message.value?.toString() ?? '') as typeof job;

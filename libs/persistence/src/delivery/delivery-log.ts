@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { boolArray, intArray, textArray, timestampArray } from '../array-literal';
 import { GroupCommit, OFFSET_ONLY_LINGER_MS } from '../group-commit';
 import { PreparedStatement } from '../prepared-statement';
 import type { DeliveryStatus } from './delivery.entity';
@@ -59,24 +60,24 @@ export class DeliveryLog {
     // Sorted, so two concurrent batches lock shared rows in the same order (no deadlock).
     const rows = [...latest.values()].sort((a, b) => (a.ref.id < b.ref.id ? -1 : 1));
     await WRITE_BATCH.run(this.dataSource, [
-      rows.map((e) => e.ref.id),
-      rows.map((e) => e.ref.orgId),
-      rows.map((e) => e.ref.eventId),
-      rows.map((e) => e.ref.eventType),
-      rows.map((e) => e.ref.destinationKind),
-      rows.map((e) => e.ref.destinationId),
-      rows.map((e) => e.status),
-      rows.map((e) => e.attempt.attempt),
-      rows.map((e) => e.attempt.attemptedAt),
-      rows.map((e) => e.nextAttemptAt),
-      batch.map((e) => e.ref.id),
-      batch.map((e) => e.attempt.attempt),
-      batch.map((e) => e.attempt.attemptedAt),
-      batch.map((e) => e.attempt.statusCode),
-      batch.map((e) => e.attempt.latencyMs),
-      batch.map((e) => e.attempt.responseBody),
-      batch.map((e) => e.attempt.error),
-      batch.map((e) => e.attempt.succeeded),
+      textArray(rows.map((e) => e.ref.id)),
+      textArray(rows.map((e) => e.ref.orgId)),
+      textArray(rows.map((e) => e.ref.eventId)),
+      textArray(rows.map((e) => e.ref.eventType)),
+      textArray(rows.map((e) => e.ref.destinationKind)),
+      textArray(rows.map((e) => e.ref.destinationId)),
+      textArray(rows.map((e) => e.status)),
+      intArray(rows.map((e) => e.attempt.attempt)),
+      timestampArray(rows.map((e) => e.attempt.attemptedAt)),
+      timestampArray(rows.map((e) => e.nextAttemptAt)),
+      textArray(batch.map((e) => e.ref.id)),
+      intArray(batch.map((e) => e.attempt.attempt)),
+      timestampArray(batch.map((e) => e.attempt.attemptedAt)),
+      intArray(batch.map((e) => e.attempt.statusCode)),
+      intArray(batch.map((e) => e.attempt.latencyMs)),
+      textArray(batch.map((e) => e.attempt.responseBody)),
+      textArray(batch.map((e) => e.attempt.error)),
+      boolArray(batch.map((e) => e.attempt.succeeded)),
     ]);
   }
 }

@@ -4,7 +4,7 @@ export type DeliveryStatus = 'pending' | 'succeeded' | 'failed' | 'held';
 
 /** One event to one destination; its id is the stable `webhook-id` receivers dedupe on. */
 @Entity('deliveries')
-@Index(['destinationId', 'createdAt'])
+@Index(['destinationId', 'createdAt', 'id'])
 @Index(['orgId', 'status', 'createdAt'])
 export class DeliveryEntity {
   @PrimaryColumn('text')
