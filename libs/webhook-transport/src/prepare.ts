@@ -3,6 +3,7 @@ import type { EventTypeDefinition } from '@herald/events';
 import { defaultDedupKey, evaluateTemplate, formatWebhookBody, formatWebhookRequest, isIncidentFormat, templateBody, TemplateEvaluationError, type WebhookFormat } from '@herald/formatters';
 import { canonicalJson, signWebhook, type HeaderNames, type SignatureScheme } from '@herald/signing';
 import type { HttpRequest } from './http-sender';
+import type { RawBodies } from './raw-bodies';
 
 /** A header sent with every delivery of a webhook (its value decrypted). */
 export interface ExtraHeader {
@@ -35,6 +36,8 @@ export interface PrepareOptions {
   /** The event type's catalog entry: severity and category drive the chat formats' colours. */
   definition?: Pick<EventTypeDefinition, 'type' | 'severity' | 'category'>;
   now?: Date;
+  /** Where a raw body without a template is looked up before it is built (a sender keeps one). */
+  rawBodies?: RawBodies;
 }
 
 /**
@@ -44,7 +47,7 @@ export interface PrepareOptions {
  * authenticate by URL or key. Static headers go first, so they can never replace Herald's own.
  * Rejects with TemplateEvaluationError when the template or dedup key expression fails on this event.
  */
-export async function prepareRequest(job: DeliveryJob, target: WebhookTarget, { headerPrefix, userAgent, definition, now = new Date() }: PrepareOptions): Promise<HttpRequest> {
+export async function prepareRequest(job: DeliveryJob, target: WebhookTarget, { headerPrefix, userAgent, definition, now = new Date(), rawBodies }: PrepareOptions): Promise<HttpRequest> {
   const extra = Object.fromEntries((target.staticHeaders ?? []).map((h) => [h.name, h.value]));
   const common = { ...extra, 'content-type': 'application/json', 'user-agent': userAgent, [target.headerNames?.event ?? `${headerPrefix}Event`]: job.event.type };
   if (target.format !== 'raw') {
@@ -55,7 +58,7 @@ export async function prepareRequest(job: DeliveryJob, target: WebhookTarget, { 
   }
   const body = target.template
     ? templateBody(await evaluateTemplate(target.template, job.event, definition), canonicalJson)
-    : canonicalJson(formatWebhookBody('raw', job.event, definition));
+    : (rawBodies?.body(job.event, definition) ?? canonicalJson(formatWebhookBody('raw', job.event, definition)));
   const signature = signWebhook({
     scheme: target.signingScheme,
     secrets: target.secrets,

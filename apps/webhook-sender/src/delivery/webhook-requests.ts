@@ -3,7 +3,7 @@ import { HERALD_CONFIG, HERALD_VERSION, type HeraldConfig } from '@herald/config
 import type { DeliveryJob } from '@herald/deliveries';
 import { EventCatalog } from '@herald/events';
 import { TemplateEvaluationError } from '@herald/formatters';
-import { prepareRequest, type HttpRequest, type WebhookTarget } from '@herald/webhook-transport';
+import { prepareRequest, RawBodies, type HttpRequest, type WebhookTarget } from '@herald/webhook-transport';
 
 /** An attempt's request, or why this event can never be sent to this webhook (it fails, unretried). */
 export type PreparedRequest = { kind: 'request'; request: HttpRequest } | { kind: 'unsendable'; reason: string };
@@ -12,6 +12,7 @@ export type PreparedRequest = { kind: 'request'; request: HttpRequest } | { kind
 @Injectable()
 export class WebhookRequests {
   private readonly userAgent = `Herald/${HERALD_VERSION}`;
+  private readonly rawBodies = new RawBodies();
 
   constructor(
     private readonly catalog: EventCatalog,
@@ -20,7 +21,7 @@ export class WebhookRequests {
 
   async prepare(job: DeliveryJob, webhook: WebhookTarget): Promise<PreparedRequest> {
     try {
-      const request = await prepareRequest(job, webhook, { headerPrefix: this.config.HERALD_HEADER_PREFIX, userAgent: this.userAgent, definition: this.catalog.get(job.event.type) });
+      const request = await prepareRequest(job, webhook, { headerPrefix: this.config.HERALD_HEADER_PREFIX, userAgent: this.userAgent, definition: this.catalog.get(job.event.type), rawBodies: this.rawBodies });
       return { kind: 'request', request };
     } catch (error) {
       // A template that fails on this event fails the same way on every retry.
