@@ -89,6 +89,19 @@ describe('HttpSender', () => {
       }
     });
 
+    it('gives up at the timeout also on a request still waiting for one of the 64 connections', async () => {
+      const results = await Promise.all(Array.from({ length: 65 }, () => post(dev, `${target.url}/hang`, 300)));
+      expect(results.every((result) => result.kind === 'error' && result.timedOut)).toBe(true);
+    });
+
+    it('reports a refused connection as an error, not a timeout', async () => {
+      const closed = createServer();
+      await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+      const { port } = closed.address() as AddressInfo;
+      await new Promise((resolve) => closed.close(resolve));
+      expect(await post(dev, `http://127.0.0.1:${port}/`)).toMatchObject({ kind: 'error', timedOut: false, error: expect.stringContaining('ECONNREFUSED') });
+    });
+
     it('still refuses private addresses other than loopback', async () => {
       expect(await post(dev, 'https://10.0.0.1/')).toMatchObject({ kind: 'refused' });
     });
