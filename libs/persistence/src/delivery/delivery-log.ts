@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { boolArray, intArray, textArray, timestampArray } from '../array-literal';
+import { boolArray, numberArray, textArray } from '../array-literal';
 import { GroupCommit, OFFSET_ONLY_LINGER_MS } from '../group-commit';
 import { PreparedStatement } from '../prepared-statement';
 import type { DeliveryStatus } from './delivery.entity';
@@ -11,13 +11,17 @@ const WRITE_BATCH = new PreparedStatement(
   'herald_delivery_log_write',
   `WITH states AS (
      INSERT INTO deliveries (id, org_id, event_id, event_type, destination_kind, destination_id, status, attempts, last_attempt_at, next_attempt_at)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::timestamptz[], $10::timestamptz[])
+     SELECT id, org_id, event_id, event_type, destination_kind, destination_id, status, attempts, to_timestamp(last_attempt_ms / 1000), to_timestamp(next_attempt_ms / 1000)
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::float8[], $10::float8[])
+       AS s(id, org_id, event_id, event_type, destination_kind, destination_id, status, attempts, last_attempt_ms, next_attempt_ms)
      ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, attempts = EXCLUDED.attempts, last_attempt_at = EXCLUDED.last_attempt_at,
        next_attempt_at = EXCLUDED.next_attempt_at, updated_at = now()
      WHERE deliveries.attempts <= EXCLUDED.attempts
    )
    INSERT INTO delivery_attempts (delivery_id, attempt, attempted_at, status_code, latency_ms, response_body, error, succeeded)
-   SELECT * FROM unnest($11::text[], $12::int[], $13::timestamptz[], $14::int[], $15::int[], $16::text[], $17::text[], $18::bool[])`,
+   SELECT delivery_id, attempt, to_timestamp(attempted_ms / 1000), status_code, latency_ms, response_body, error, succeeded
+   FROM unnest($11::text[], $12::int[], $13::float8[], $14::int[], $15::int[], $16::text[], $17::text[], $18::bool[])
+     AS a(delivery_id, attempt, attempted_ms, status_code, latency_ms, response_body, error, succeeded)`,
 );
 
 export interface LogEntry {
@@ -67,14 +71,14 @@ export class DeliveryLog {
       textArray(rows.map((e) => e.ref.destinationKind)),
       textArray(rows.map((e) => e.ref.destinationId)),
       textArray(rows.map((e) => e.status)),
-      intArray(rows.map((e) => e.attempt.attempt)),
-      timestampArray(rows.map((e) => e.attempt.attemptedAt)),
-      timestampArray(rows.map((e) => e.nextAttemptAt)),
+      numberArray(rows.map((e) => e.attempt.attempt)),
+      numberArray(rows.map((e) => e.attempt.attemptedAt.getTime())),
+      numberArray(rows.map((e) => e.nextAttemptAt?.getTime() ?? null)),
       textArray(batch.map((e) => e.ref.id)),
-      intArray(batch.map((e) => e.attempt.attempt)),
-      timestampArray(batch.map((e) => e.attempt.attemptedAt)),
-      intArray(batch.map((e) => e.attempt.statusCode)),
-      intArray(batch.map((e) => e.attempt.latencyMs)),
+      numberArray(batch.map((e) => e.attempt.attempt)),
+      numberArray(batch.map((e) => e.attempt.attemptedAt.getTime())),
+      numberArray(batch.map((e) => e.attempt.statusCode)),
+      numberArray(batch.map((e) => e.attempt.latencyMs)),
       textArray(batch.map((e) => e.attempt.responseBody)),
       textArray(batch.map((e) => e.attempt.error)),
       boolArray(batch.map((e) => e.attempt.succeeded)),
