@@ -14,7 +14,7 @@ export function runUnnamed(dataSource: DataSource): void {
  * A statement on the path of every event or delivery, run as a named prepared statement: each pooled connection
  * parses and plans it once, where TypeORM's `query` sends it unnamed and PostgreSQL parses and plans it on every
  * call. For the event log's 18-row insert that was a third of the database's CPU per statement and a quarter of the
- * client's (docs/performance.md, "Prepared statements on the hot path"). The text must stay fixed for its name: pg
+ * client's (docs/decisions.md, "Prepared statements on the hot path"). The text must stay fixed for its name: pg
  * remembers which names each connection has prepared.
  */
 export class PreparedStatement<Row extends QueryResultRow = QueryResultRow> {
