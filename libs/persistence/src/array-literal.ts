@@ -3,8 +3,9 @@
  * literal element by element (a regex escape per element, a string concatenation per step, and a local-time string
  * per Date through its date formatter): for the delivery log that was a tenth of the webhook-sender's allocations in a
  * burst (docs/performance.md, "Four cuts in the sender's hot path"). Instants go as epoch milliseconds, turned into
- * timestamps by the statement (`to_timestamp(ms / 1000)`): a number is cheaper to write than an ISO string. Every element is quoted, so any string (empty,
- * `NULL`, braces, commas, spaces) reads back as itself; only `"` and `\` need escaping inside quotes.
+ * timestamps by the statement (`to_timestamp(ms / 1000)`): a number is cheaper to write than an ISO string. Every
+ * text element is quoted, so any string (empty, `NULL`, braces, commas, spaces) reads back as itself; only `"` and `\`
+ * need escaping inside quotes.
  */
 
 const NEEDS_ESCAPE = /["\\]/;

@@ -68,14 +68,17 @@ class BoundedAnswer implements Dispatcher.DispatchHandler {
 
   timeOut(): void {
     this.timedOut = true;
-    const error = new Error(`timed out after ${this.timeoutMs} ms`);
-    if (this.controller) this.controller.abort(error);
-    else this.reject(error); // still queued for a connection: aborted as soon as it gets one
+    if (this.controller) this.controller.abort(this.timeoutError());
+    else this.reject(this.timeoutError()); // still queued for a connection: aborted as soon as it gets one
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
-    if (this.timedOut) controller.abort(new Error(`timed out after ${this.timeoutMs} ms`));
+    if (this.timedOut) controller.abort(this.timeoutError());
     else this.controller = controller;
+  }
+
+  private timeoutError(): Error {
+    return new Error(`timed out after ${this.timeoutMs} ms`);
   }
 
   onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {

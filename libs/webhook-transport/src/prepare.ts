@@ -1,9 +1,9 @@
 import type { DeliveryJob } from '@herald/deliveries';
 import type { EventTypeDefinition } from '@herald/events';
-import { defaultDedupKey, evaluateTemplate, formatWebhookBody, formatWebhookRequest, isIncidentFormat, templateBody, TemplateEvaluationError, type WebhookFormat } from '@herald/formatters';
+import { defaultDedupKey, evaluateTemplate, formatWebhookRequest, isIncidentFormat, templateBody, TemplateEvaluationError, type WebhookFormat } from '@herald/formatters';
 import { canonicalJson, signWebhook, type HeaderNames, type SignatureScheme } from '@herald/signing';
 import type { HttpRequest } from './http-sender';
-import type { RawBodies } from './raw-bodies';
+import { rawBody, type RawBodies } from './raw-bodies';
 
 /** A header sent with every delivery of a webhook (its value decrypted). */
 export interface ExtraHeader {
@@ -58,7 +58,7 @@ export async function prepareRequest(job: DeliveryJob, target: WebhookTarget, { 
   }
   const body = target.template
     ? templateBody(await evaluateTemplate(target.template, job.event, definition), canonicalJson)
-    : (rawBodies?.body(job.event, definition) ?? canonicalJson(formatWebhookBody('raw', job.event, definition)));
+    : (rawBodies?.body(job.event, definition) ?? rawBody(job.event, definition));
   const signature = signWebhook({
     scheme: target.signingScheme,
     secrets: target.secrets,

@@ -7,8 +7,13 @@ import { canonicalJson } from '@herald/signing';
  * ten was built again).
  */
 const DEFAULT_MAX_ENTRIES = 1024;
-/** Larger bodies are built each time, so what is kept stays under 8 MiB however large the events. */
+/** Larger bodies are built each time, so what is kept stays under 8 Mi characters however large the events. */
 const DEFAULT_MAX_BODY_LENGTH = 8 * 1024;
+
+/** Herald's raw envelope of an event, serialised canonically: the body a raw webhook without a template is sent. */
+export function rawBody(event: HeraldEvent, definition: Parameters<typeof formatWebhookBody>[2]): string {
+  return canonicalJson(formatWebhookBody('raw', event, definition));
+}
 
 /**
  * The raw bodies of recent events. A raw body without a template depends on its event alone, and an event fanned out to
@@ -29,7 +34,7 @@ export class RawBodies {
   body(event: HeraldEvent, definition: Parameters<typeof formatWebhookBody>[2]): string {
     const known = this.bodies.get(event.id);
     if (known !== undefined && known.orgId === event.org_id && known.createdAt === event.created_at) return known.body;
-    const body = canonicalJson(formatWebhookBody('raw', event, definition));
+    const body = rawBody(event, definition);
     if (body.length <= this.maxBodyLength) {
       this.bodies.delete(event.id);
       if (this.bodies.size >= this.maxEntries) this.bodies.delete(this.bodies.keys().next().value!);
