@@ -1,3 +1,5 @@
+// First: it replaces two kafkajs internals, which must happen before kafkajs loads (producer-internals.ts).
+import './producer-internals';
 export { createKafka, kafkaConnection, type KafkaConnectionConfig } from './client';
 export { ConsumerRunner, defer, settling, type ConsumerHealth, type ConsumerOptions, type Deferral, type HandlerResult, type InboundMessage, type MessageHandler, type OverflowOptions, type PlaceMessage, type QuarantineFailure, type Settling } from './consumer';
 export { ConsumerHooks } from './consumer-hooks';

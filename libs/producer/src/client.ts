@@ -1,6 +1,7 @@
+// Before kafkajs: @herald/kafka replaces two of kafkajs's producer internals as kafkajs loads (producer-internals.ts).
+import { KafkaProducer, Topics } from '@herald/kafka';
 import { Kafka } from 'kafkajs';
 import { checkEventSize, checkValues, EventInputSchema, InvalidEventError, type EventInput } from '@herald/events';
-import { KafkaProducer, Topics } from '@herald/kafka';
 
 export interface HeraldClientOptions {
   /** Broker list, e.g. ['kafka:9092']; or pass your own kafkajs instance as `kafka`. */
