@@ -126,6 +126,7 @@ export function aSender(env: Record<string, string> = {}) {
     consumerHooks,
     placement,
     endpoints,
+    admissions,
     spillover,
     webhooks,
     fakes,

@@ -59,15 +59,17 @@ export class DeliveryOutcomes {
     this.metrics.startAtZero({ channel, formats, tiers: this.tiers.map((tier) => tier.name) });
   }
 
-  /** The job in a deliveries-topic message; null when it is unreadable and was parked on the dead-letter topic. */
-  async readJob(message: InboundMessage): Promise<DeliveryJob | null> {
+  /**
+   * The job in a deliveries-topic message, at once (no promise: most are readable). An unreadable one is parked on the
+   * dead-letter topic, and the answer is then a promise that resolves once it is parked.
+   */
+  readJob(message: InboundMessage): DeliveryJob | Promise<void> {
     try {
       return parseDeliveryJob(message.value);
     } catch (error) {
       if (!(error instanceof InvalidDeliveryJobError)) throw error;
       this.logger.error({ msg: 'unreadable delivery job', reason: error.message, topic: message.topic, partition: message.partition, offset: message.offset });
-      await this.deadLetters.parkInbound(Topics.dead, 'unreadable_job', message, error.message);
-      return null;
+      return this.deadLetters.parkInbound(Topics.dead, 'unreadable_job', message, error.message);
     }
   }
 

@@ -451,38 +451,60 @@ export class ConsumerRunner {
   private run(work: PartitionWork, { entry, message, placement }: Task): void {
     entry.startedAt = Date.now();
     work.running++;
-    const task: Promise<void> = (async () => {
+    // One reaction on the handler's promise, no chain: this runs per message.
+    const ended = (outcome: () => void) => {
+      work.running--;
       try {
-        const result = await this.options.handler(message);
-        if (result && typeof result === 'object' && 'deferUntil' in result) this.halt(work, { entry, message, until: result.deferUntil });
-        else if (result && typeof result === 'object' && 'durable' in result) this.track(work, entry, message, result.durable);
-        else work.entries.finish(entry);
-      } finally {
-        work.running--;
+        outcome();
+      } catch (error) {
+        this.halt(work, { entry, message, until: null, error });
       }
-    })()
-      .catch((error: unknown) => this.halt(work, { entry, message, until: null, error }))
-      .finally(() => {
-        work.tasks.delete(task);
-        if (placement) {
-          const next = work.lanes.finish(placement);
-          // A halted partition starts nothing more: it is rewound to its oldest unfinished message.
-          if (!work.halt && this.current(work)) for (const ready of next) this.run(work, ready);
-        }
-        this.settled(work);
-      });
+      work.tasks.delete(task);
+      if (placement) {
+        const next = work.lanes.finish(placement);
+        // A halted partition starts nothing more: it is rewound to its oldest unfinished message.
+        if (!work.halt && this.current(work)) for (const ready of next) this.run(work, ready);
+      }
+      this.settled(work);
+    };
+    const task: Promise<void> = this.handle(message).then(
+      (result) => ended(() => this.take(work, entry, message, result)),
+      (error: unknown) => ended(() => this.halt(work, { entry, message, until: null, error })),
+    );
     work.tasks.add(task);
+  }
+
+  /** The handler's answer as a promise, a synchronous throw included. */
+  private handle(message: InboundMessage): Promise<HandlerResult> {
+    try {
+      return Promise.resolve(this.options.handler(message));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** What a handler's answer means for its message: not due yet (the partition halts), settling, or done. */
+  private take(work: PartitionWork, entry: Entry, message: InboundMessage, result: HandlerResult): void {
+    if (result && typeof result === 'object' && 'deferUntil' in result) this.halt(work, { entry, message, until: result.deferUntil });
+    else if (result && typeof result === 'object' && 'durable' in result) this.track(work, entry, message, result.durable);
+    else work.entries.finish(entry);
   }
 
   /** The message counts as done once `durable` resolves; drain and rewind wait for it too. */
   private track(work: PartitionWork, entry: Entry, message: InboundMessage, durable: Promise<void>): void {
-    const tracked: Promise<void> = durable
-      .then(() => work.entries.finish(entry))
-      .catch((error: unknown) => this.halt(work, { entry, message, until: null, error }))
-      .finally(() => {
-        work.tasks.delete(tracked);
-        this.settled(work);
-      });
+    const ended = (outcome: () => void) => {
+      try {
+        outcome();
+      } catch (error) {
+        this.halt(work, { entry, message, until: null, error });
+      }
+      work.tasks.delete(tracked);
+      this.settled(work);
+    };
+    const tracked: Promise<void> = durable.then(
+      () => ended(() => work.entries.finish(entry)),
+      (error: unknown) => ended(() => this.halt(work, { entry, message, until: null, error })),
+    );
     work.tasks.add(tracked);
   }
 

@@ -17,8 +17,9 @@ export class DeliveryController {
     hooks.consume(Topics.webhookDeliveries, (message) => this.handle(message));
   }
 
-  async handle(message: InboundMessage): Promise<Settling | void> {
-    const job = await this.outcomes.readJob(message);
-    if (job) return inSpan('deliver webhook', SpanKind.CONSUMER, () => deliveryAttributes(job), () => this.delivery.deliver(job, message));
+  handle(message: InboundMessage): Promise<Settling | void> {
+    const job = this.outcomes.readJob(message);
+    if (job instanceof Promise) return job; // unreadable: parked
+    return inSpan('deliver webhook', SpanKind.CONSUMER, () => deliveryAttributes(job), () => this.delivery.deliver(job, message));
   }
 }

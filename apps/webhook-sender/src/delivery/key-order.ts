@@ -27,6 +27,12 @@ export class KeyOrder {
     @Inject(HERALD_CONFIG) private readonly config: HeraldConfig,
   ) {}
 
+  /** Whether any delivery of the job's key is away (only then can `admit` answer `behind`). */
+  holdsLine(job: DeliveryJob, endpoint: Endpoint): boolean {
+    const id = lineOf(job, endpoint);
+    return id !== null && this.lines.has(id);
+  }
+
   /** `go`, or `behind`: an earlier delivery of its key is away, so it left to come back behind it. */
   async admit(job: DeliveryJob, endpoint: Endpoint, now = Date.now()): Promise<'go' | 'behind'> {
     const id = lineOf(job, endpoint);

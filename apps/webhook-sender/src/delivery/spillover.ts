@@ -51,7 +51,7 @@ export class Spillover {
   /** Takes the message out of its partition; resolves once it is safely in its retry tier. Its place is taken at once. */
   spill(message: InboundMessage, now = Date.now()): Promise<void> {
     const job = readable(message);
-    if (!job) return this.outcomes.readJob(message).then(() => undefined); // parks it
+    if (!job) return Promise.resolve(this.outcomes.readJob(message)).then(() => undefined); // parks it
     const endpointId = job.destination.id;
     let order = this.orders.get(endpointId);
     if (!order) this.orders.set(endpointId, (order = new SpillOrder(this.config.HERALD_ENDPOINT_SPILL_DELAY * SPILL_EXPIRES_AFTER_DELAYS)));

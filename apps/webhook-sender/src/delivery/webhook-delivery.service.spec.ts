@@ -101,6 +101,16 @@ describe('WebhookDeliveryService.deliver', () => {
     expect(sender.fakes.of('emit')).toEqual([['emit', 'webhook.paused']]);
   });
 
+  it('admits a delivery nothing can hold back at once; one with something to check (here a rate limit) in turn', async () => {
+    const sender = aSender();
+    const endpoint = (await sender.endpoints.get(aJob(1)))!;
+    expect(sender.admissions.admit(aJob(1), endpoint)).toBe('send');
+    endpoint.settings = { ...endpoint.settings, rateLimit: 1000 };
+    const inTurn = sender.admissions.admit(aJob(2), endpoint);
+    expect(inTurn).toBeInstanceOf(Promise);
+    await expect(inTurn).resolves.toBe('send');
+  });
+
   it('holds deliveries while the webhook is paused', async () => {
     const sender = aSender();
     sender.webhooks.rows.get('wh_1')!.pausedAt = new Date();

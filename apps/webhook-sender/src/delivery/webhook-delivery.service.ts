@@ -26,9 +26,13 @@ export class WebhookDeliveryService {
 
   /** `message` is where the job came from: a job that cannot be prepared is quarantined as it came. */
   async deliver(job: DeliveryJob, message: InboundMessage): Promise<Settling | void> {
-    const endpoint = await this.endpoints.get(job);
+    // The endpoint and the admission are mostly known at once: only a promise is awaited (each await is a turn of the
+    // microtask queue, per delivery).
+    const lookup = this.endpoints.get(job);
+    const endpoint = lookup instanceof Promise ? await lookup : lookup;
     if (!endpoint) return this.settlement.gone(job);
-    if ((await this.admissions.admit(job, endpoint)) !== 'send') return;
+    const admission = this.admissions.admit(job, endpoint);
+    if ((admission instanceof Promise ? await admission : admission) !== 'send') return;
 
     let prepared: PreparedRequest;
     try {

@@ -42,7 +42,7 @@ export class Endpoints {
   }
 
   /** The job's endpoint with current settings; null when the webhook was deleted. */
-  async get(job: Pick<DeliveryJob, 'destination' | 'resumed_at'>, now = Date.now()): Promise<Endpoint | null> {
+  get(job: Pick<DeliveryJob, 'destination' | 'resumed_at'>, now = Date.now()): Endpoint | Promise<Endpoint | null> {
     const id = job.destination.id;
     const known = this.endpoints.get(id);
     // Read-your-writes for resume: the replayed job says when; state older than that (an open breaker) goes.
@@ -51,7 +51,7 @@ export class Endpoints {
       known.usedAt = now;
       return known;
     }
-    return this.apply(id, await this.load(id, now), now, true);
+    return this.load(id, now).then((settings) => this.apply(id, settings, now, true));
   }
 
   /** Settings just read: the endpoint refreshed, or made, or dropped when its webhook is gone. `use`: a delivery needs it. */
@@ -80,7 +80,7 @@ export class Endpoints {
    */
   settingsNow(id: string, now = Date.now()): WebhookSettings | Promise<WebhookSettings | null> {
     const known = this.endpoints.get(id);
-    if (!known) return this.get({ destination: { kind: 'webhook', id } }, now).then((endpoint) => endpoint?.settings ?? null);
+    if (!known) return this.load(id, now).then((settings) => this.apply(id, settings, now, true)?.settings ?? null);
     if (now - known.loadedAt >= SETTINGS_TTL_MS && !this.loading.has(id)) {
       this.load(id, now).then(
         (settings) => this.apply(id, settings, now, false),
