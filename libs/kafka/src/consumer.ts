@@ -150,7 +150,10 @@ export function settling(durable: Promise<void>): Settling {
 
 function toInbound(topic: string, partition: number, message: KafkaMessage): InboundMessage {
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(message.headers ?? {})) {
+  const raw = message.headers ?? {};
+  // for…in, not Object.entries: no array per header, for every message.
+  for (const name in raw) {
+    const value = raw[name];
     if (value !== undefined) headers[name] = Array.isArray(value) ? String(value[0]) : String(value);
   }
   return {
@@ -207,13 +210,14 @@ class PartitionWork {
   /** One past the last message dispatched: where to resume when nothing is unfinished. */
   next: bigint | null = null;
 
+  /** `topic/partition`, built once: it is looked up for every message. */
+  readonly id: string;
+
   constructor(
     readonly topic: string,
     readonly partition: number,
-  ) {}
-
-  get id(): string {
-    return `${this.topic}/${this.partition}`;
+  ) {
+    this.id = `${topic}/${partition}`;
   }
 
   full(concurrency: number): boolean {

@@ -34,10 +34,11 @@ export class AutoPause {
     return 'send';
   }
 
-  async recordSuccess(endpoint: Endpoint): Promise<void> {
+  /** A promise only when there is a failure count to reset: most successes follow successes. */
+  recordSuccess(endpoint: Endpoint): Promise<void> | undefined {
     const failedHere = endpoint.failing;
     endpoint.failing = false;
-    if (failedHere || endpoint.settings.consecutiveFailures > 0) await this.webhooks.resetFailures(endpoint.id);
+    if (failedHere || endpoint.settings.consecutiveFailures > 0) return this.webhooks.resetFailures(endpoint.id);
   }
 
   /** A failed attempt counts toward auto-pause; the failure that reaches the threshold announces it. */

@@ -75,23 +75,33 @@ export class Settlement {
   }
 
   /** A request went out (or was refused at connect): classify what came back and act on it. */
-  async attempted(job: DeliveryJob, endpoint: Endpoint, attemptedAt: Date, result: SendResult): Promise<Settling> {
+  /** A success after a success settles at once, without a promise (most do); anything else in turn. */
+  attempted(job: DeliveryJob, endpoint: Endpoint, attemptedAt: Date, result: SendResult): Settling | Promise<Settling> {
     const { format, clientErrorsFinal } = endpoint.settings;
     const outcome = classifyAttempt(result, clientErrorsFinal);
     const attempt = attemptRecord(job, attemptedAt, result, outcome);
     if (result.kind === 'refused') this.metrics.attempt(meteredDestination(job), format, 'no_request');
     else this.metrics.attempt(meteredDestination(job), format, attempt.succeeded ? 'success' : 'failure', result.latencyMs / 1000);
     if (outcome.kind === 'delivered') return this.succeed(job, endpoint, attempt);
+    return this.failed(job, endpoint, attempt, outcome);
+  }
+
+  private succeed(job: DeliveryJob, endpoint: Endpoint, attempt: AttemptRecord): Settling | Promise<Settling> {
+    this.keyOrder.finished(job);
+    const resetting = this.autoPause.recordSuccess(endpoint);
+    if (resetting) return resetting.then(() => this.delivered(job, endpoint, attempt));
+    return this.delivered(job, endpoint, attempt);
+  }
+
+  private delivered(job: DeliveryJob, endpoint: Endpoint, attempt: AttemptRecord): Settling {
+    if (this.logsEachDelivery) this.logger.debug({ msg: 'delivered', ...deliveryLogFields(job), statusCode: attempt.statusCode, latencyMs: attempt.latencyMs });
+    return this.outcomes.record(job, endpoint.settings.format, 'succeeded', attempt, null);
+  }
+
+  private async failed(job: DeliveryJob, endpoint: Endpoint, attempt: AttemptRecord, outcome: Exclude<AttemptOutcome, { kind: 'delivered' }>): Promise<Settling> {
     await this.autoPause.recordFailure(job, endpoint);
     if (outcome.kind === 'final') return this.exhaust(job, endpoint, attempt, outcome.reason);
     return this.retry(job, endpoint, attempt, outcome.reason, outcome.retryAfterMs);
-  }
-
-  private async succeed(job: DeliveryJob, endpoint: Endpoint, attempt: AttemptRecord): Promise<Settling> {
-    this.keyOrder.finished(job);
-    await this.autoPause.recordSuccess(endpoint);
-    if (this.logsEachDelivery) this.logger.debug({ msg: 'delivered', ...deliveryLogFields(job), statusCode: attempt.statusCode, latencyMs: attempt.latencyMs });
-    return this.outcomes.record(job, endpoint.settings.format, 'succeeded', attempt, null);
   }
 
   private async retry(job: DeliveryJob, endpoint: Endpoint, attempt: AttemptRecord, reason: string, retryAfterMs: number): Promise<Settling> {
