@@ -433,6 +433,7 @@ export async function runFanout(system, receiver, run, spec) {
 export function summarise(stats, started, { settleMs = 0 } = {}) {
   const pairs = stats.sentAts.map((sentAt, i) => [sentAt, stats.latencies[i]]);
   const series = process.env.BENCH_LATENCY_SERIES ? latencySeries(pairs, started) : undefined;
+  const timeline = process.env.BENCH_TIMELINE ? receiptTimeline(pairs, started) : undefined;
   const settled = pairs.filter(([sentAt]) => sentAt >= started + settleMs).map(([, latency]) => latency).sort((a, b) => a - b);
   const sorted = stats.latencies.sort((a, b) => a - b);
   const seconds = (stats.lastAt - started) / 1000;
@@ -447,7 +448,18 @@ export function summarise(stats, started, { settleMs = 0 } = {}) {
     settledP50: percentile(settled, 50),
     settledP99: percentile(settled, 99),
     series,
+    timeline,
   };
+}
+
+/** How many deliveries arrived in each 250 ms since `started` (BENCH_TIMELINE): a run's ramp, steady part and tail. */
+function receiptTimeline(pairs, started) {
+  const counts = [];
+  for (const [sentAt, latency] of pairs) {
+    const slot = Math.floor((sentAt + latency - started) / 250);
+    counts[slot] = (counts[slot] ?? 0) + 1;
+  }
+  return Array.from(counts, (count) => count ?? 0);
 }
 
 /** Per second of sending since `started` (BENCH_LATENCY_SERIES): how many were sent, and their p50 / p99 / max. */

@@ -15,6 +15,7 @@
 // (1000 events/s: lower it to find the rate up to which a system keeps its latency), BENCH_LATENCY_SERIES=1 (the
 // steady phase second by second: p50 / p99 / max produce→receiver of the events sent in each second, and for
 // Herald how long they took to reach each topic on the way, from its records' timestamps; where a p99 comes from),
+// BENCH_TIMELINE=1 (deliveries received in each 250 ms of a phase: where a burst's time goes, its ramp and its tail),
 // BENCH_KAFKA_GC_LOG=<file> (the broker's garbage-collection log: its pauses hold up every hop), BENCH_KAFKA_JVM=kafka
 // (the broker with Kafka's own JVM flags, G1 and both JIT tiers, instead of the lean serial/C1 default).
 //
@@ -269,6 +270,7 @@ async function main() {
             const result = await runPhase(system, receiver, round, name, phase);
             (results[name] ??= {})[phase] = result;
             console.log(`round ${round}: ${name}: ${phase}: ${fmt(result.perSec)}/s, p99 ${result.p99} ms, ${fmt(result.cpuPer1000, 3)} CPU-s per 1,000${result.complete ? '' : ' (INCOMPLETE)'}`);
+            if (result.timeline) console.log(`  received per 250 ms: ${result.timeline.join(' ')}`);
             for (const s of result.series ?? []) {
               const hops = Object.entries(result.hops ?? {}).map(([topic, series]) => `${topic} ${series[s.second]}`).join(', ');
               console.log(`  second ${s.second}: ${s.sent} sent, p50 ${s.p50} / p99 ${s.p99} / max ${s.max} ms${hops && `; reached ${hops}`}`);
