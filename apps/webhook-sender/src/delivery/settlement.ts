@@ -74,8 +74,10 @@ export class Settlement {
     return this.retry(job, endpoint, noRequest(job, 'circuit breaker open: no request sent'), 'circuit breaker open', 0);
   }
 
-  /** A request went out (or was refused at connect): classify what came back and act on it. */
-  /** A success after a success settles at once, without a promise (most do); anything else in turn. */
+  /**
+   * A request went out (or was refused at connect): classify what came back and act on it. A success after a success
+   * settles at once, without a promise (most do); anything else in turn.
+   */
   attempted(job: DeliveryJob, endpoint: Endpoint, attemptedAt: Date, result: SendResult): Settling | Promise<Settling> {
     const { format, clientErrorsFinal } = endpoint.settings;
     const outcome = classifyAttempt(result, clientErrorsFinal);
