@@ -178,6 +178,26 @@ describe('ConsumerRunner', () => {
     expect(await committed(groupId, topic)).toEqual(['3']);
   });
 
+  it('retries a message whose handler throws before returning its promise, as one whose promise rejects', async () => {
+    const topic = await topicWith([
+      { key: 'a', value: 'ok-1' },
+      { key: 'a', value: 'flaky' },
+      { key: 'a', value: 'ok-2' },
+    ]);
+    const calls: string[] = [];
+    let failures = 0;
+    const { groupId, runner } = await run(topic, (m) => {
+      const value = m.value!.toString();
+      calls.push(value);
+      if (value === 'flaky' && failures++ < 1) throw new Error('thrown, not rejected');
+      return Promise.resolve();
+    });
+    await until(() => calls.includes('ok-2'));
+    await runner.stop();
+    expect(calls).toEqual(['ok-1', 'flaky', 'flaky', 'ok-2']);
+    expect(await committed(groupId, topic)).toEqual(['3']);
+  });
+
   it('holds a deferred message until its time without committing it', async () => {
     const topic = await topicWith([
       { key: 'a', value: 'now' },
