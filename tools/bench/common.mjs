@@ -222,6 +222,20 @@ export function serviceNodeArgs() {
   return process.env.BENCH_CPU_PROF ? [...base, '--require', path.join(here, 'cpu-profile-preload.cjs')] : base;
 }
 
+/**
+ * Settings for one service only, as a deployment would set them: BENCH_SERVICE_ENV="ingest:HERALD_FETCH_LINGER=30ms"
+ * (space-separated `service:NAME=value` entries).
+ */
+function serviceEnvFromBench() {
+  const byService = {};
+  for (const entry of (process.env.BENCH_SERVICE_ENV ?? '').split(/\s+/).filter(Boolean)) {
+    const match = /^([a-z-]+):([A-Z0-9_]+)=(.*)$/.exec(entry);
+    if (!match) throw new Error(`BENCH_SERVICE_ENV: "${entry}" does not look like service:NAME=value`);
+    (byService[match[1]] ??= {})[match[2]] = match[3];
+  }
+  return byService;
+}
+
 /** Starts or ends (every other call) a CPU profile in each of the processes, when BENCH_CPU_PROF is set. */
 export function profileServices(pids) {
   if (!process.env.BENCH_CPU_PROF) return;
@@ -284,7 +298,7 @@ export async function startHerald({ kafkaPort, databaseUrl, portBase, webhooks, 
     for (const orgId of new Set(webhooks.map((w) => w.orgId))) await orgs.upsert(orgId);
     for (const webhook of webhooks) await repository.create(webhook, signing.generateSecret());
 
-    const quiet = { env, onLine: () => {}, nodeArgs: serviceNodeArgs() };
+    const quiet = { env, serviceEnv: serviceEnvFromBench(), onLine: () => {}, nodeArgs: serviceNodeArgs() };
     const services = await startServices({ ...quiet, portBase });
     cleanups.push(() => services.stop());
     const replicas = [...services.services];

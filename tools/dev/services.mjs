@@ -54,6 +54,8 @@ const COLORS = [36, 35, 33, 32, 34, 96, 95];
  *
  * @param {object} [opts]
  * @param {Record<string,string>} [opts.env]  added to process.env for every service (KAFKA_BROKERS, DATABASE_URL, ...)
+ * @param {Record<string,Record<string,string>>} [opts.serviceEnv]  added after `env` for the named service only, as a
+ *        deployment sets a setting on one service (e.g. `{ ingest: { HERALD_FETCH_LINGER: '30ms' } }`)
  * @param {number} [opts.portBase]  ports from this base (see servicePorts); default HERALD_PORT_BASE or 3000
  * @param {Record<string,number>} [opts.ports]  port per service (overrides portBase); each gets it as PORT
  * @param {string[]} [opts.services]  which services (default all four)
@@ -84,6 +86,7 @@ const COLORS = [36, 35, 33, 32, 34, 96, 95];
  */
 export async function startServices({
   env = {},
+  serviceEnv = {},
   portBase,
   ports = servicePorts(portBase),
   services = SERVICES,
@@ -117,7 +120,7 @@ export async function startServices({
   const launch = (name) => {
     const child = spawn(process.execPath, [...serviceHeapFlags(name), ...nodeArgs, serviceEntry(name, root)], {
       cwd: root,
-      env: { ...process.env, ...env, PORT: String(ports[name]), HEALTH_PORT: String(ports[name] + HEALTH_PORT_OFFSET) },
+      env: { ...process.env, ...env, ...serviceEnv[name], PORT: String(ports[name]), HEALTH_PORT: String(ports[name] + HEALTH_PORT_OFFSET) },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });

@@ -107,6 +107,12 @@ export const ConfigSchema = z.object({
   HERALD_REPLAY_POLL_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
   /** AES-256-GCM keys for secrets at rest, `id:base64(32 bytes)`, current first (read by libs/persistence). */
   HERALD_ENCRYPTION_KEYS: z.string().optional(),
+  /**
+   * Opt-in: a consumer fetches at most this often while events keep coming, so each fetch, and the insert and produce
+   * request it causes, carries more of them: less CPU at a steady rate for up to this much more latency per event
+   * (docs/performance.md, "A fetch linger"). An idle consumer still takes an event at once. 0: fetch again at once.
+   */
+  HERALD_FETCH_LINGER: duration.pipe(z.number().max(1_000, 'at most 1s: longer only adds latency')).default(0),
   /** Liveness fails when a consumer with work made no progress for this long. */
   HERALD_STALL_TIMEOUT_MS: z.coerce.number().int().min(1000).default(120_000),
   /** The deployment's SMTP server as one URL: smtp://user:password@host:587 (STARTTLS), smtps://… (implicit TLS)… */

@@ -74,6 +74,30 @@ describe('ConsumerRunner', () => {
     expect(await committed(groupId, topic)).toEqual(['30']);
   });
 
+  it('with a fetch linger, fetches again only once it has passed since the last fetch that brought messages', async () => {
+    const lingerMs = 500;
+    const topic = await topicWith([{ key: 'a', value: 'first' }]);
+    const producer = kafka.producer();
+    await producer.connect();
+    const seen: InboundMessage[] = [];
+    const { runner } = await run(
+      topic,
+      async (m) => {
+        seen.push(m);
+        // Produced once the first fetch is back: without the linger the next fetch, waiting on the broker, takes it at once.
+        if (m.value!.toString() === 'first') await producer.send({ topic, messages: [{ key: 'b', value: 'second' }] });
+      },
+      1,
+      { fetchLingerMs: lingerMs },
+    );
+    await until(() => seen.length === 2);
+    await runner.stop();
+    await producer.disconnect();
+    expect(seen.map((m) => m.value!.toString())).toEqual(['first', 'second']);
+    // The linger counts from the first fetch's answer, a moment before its message was handed out.
+    expect(seen[1].receivedAt - seen[0].receivedAt).toBeGreaterThanOrEqual(lingerMs - 100);
+  });
+
   it("commits the progress of every partition in one request", async () => {
     const topic = await topicWith(Array.from({ length: 6 }, (_, i) => ({ key: `k${i}`, value: String(i), partition: i % 3 })), 3);
     const commits: { partition: number }[][] = [];

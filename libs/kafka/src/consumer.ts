@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { describeError } from '@herald/observability';
 import { classifyFailure, nextStep, type FailureKind } from './failures';
+import { lingerBetweenFetches } from './fetch-linger';
 import { InFlight, type Entry } from './in-flight';
 import { Lanes, type Placement } from './lanes';
 
@@ -101,6 +102,8 @@ export interface ConsumerOptions {
   /** Where a message goes once its failures are judged to repeat; see `nextStep` for the bound. */
   quarantine: QuarantineHandler;
   overflow?: OverflowOptions;
+  /** Fetches at least this far apart while they keep bringing messages (FetchLinger); 0, the default: fetch again at once. */
+  fetchLingerMs?: number;
 }
 
 export interface ConsumerHealth {
@@ -269,6 +272,8 @@ export class ConsumerRunner {
   private crashedAt: number | null = null;
   private stopping = false;
   private lastProgressAt: number | null = null;
+  /** Ends the fetch linger (set while the consumer runs with one). */
+  private endLinger: (() => void) | undefined;
 
   constructor(
     kafka: Kafka,
@@ -332,6 +337,7 @@ export class ConsumerRunner {
   }
 
   async start(): Promise<void> {
+    if (this.options.fetchLingerMs) this.endLinger ??= lingerBetweenFetches(this.options.groupId, this.options.fetchLingerMs);
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: true });
     await this.consumer.run({
@@ -354,6 +360,8 @@ export class ConsumerRunner {
     await Promise.race([drained, new Promise((r) => setTimeout(r, drainMs).unref())]);
     await this.commit(all);
     await this.consumer.disconnect();
+    this.endLinger?.();
+    this.endLinger = undefined;
   }
 
   health(now = Date.now()): ConsumerHealth {

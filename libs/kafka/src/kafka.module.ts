@@ -80,8 +80,11 @@ export class KafkaModule {
   }
 }
 
+/** What a service chooses about its consumer; the rest comes from config and the app's providers. */
+type ServiceConsumerOptions = Omit<TransportOptions, 'groupId' | 'stallTimeoutMs' | 'fetchLingerMs' | 'quarantine' | 'overflow' | 'place'>;
+
 /** Consumes the topics the app's providers handle (ConsumerHooks.consume) as the consumer group `<prefix>.<service>`. */
-export function connectConsumer(app: INestApplication, config: HeraldConfig, service: string, options: Omit<TransportOptions, 'groupId' | 'stallTimeoutMs' | 'quarantine' | 'overflow' | 'place'> = {}): void {
+export function connectConsumer(app: INestApplication, config: HeraldConfig, service: string, options: ServiceConsumerOptions = {}): void {
   // The app's lifecycle hooks have run: not again for the consumer, which Nest only starts and stops.
   const consumer = app.connectMicroservice({ strategy: kafkaTransport(app, config, service, options) }, { deferInitialization: true }) as NestMicroservice;
   consumer.setIsInitialized(true);
@@ -96,14 +99,14 @@ function kafkaTransport(
   app: Pick<INestApplicationContext, 'get'>,
   config: HeraldConfig,
   service: string,
-  options: Omit<TransportOptions, 'groupId' | 'stallTimeoutMs' | 'quarantine' | 'overflow' | 'place'> = {},
+  options: ServiceConsumerOptions = {},
 ): KafkaTransport {
   const hooks = app.get(ConsumerHooks);
   const quarantine = quarantineThrough(hooks, app.get(DeadLetters), new Logger(`consumer:${service}`));
   return new KafkaTransport(
     app.get<Kafka>(KAFKA),
     hooks.handlers,
-    { ...options, groupId: `${config.KAFKA_GROUP_PREFIX}.${service}`, stallTimeoutMs: config.HERALD_STALL_TIMEOUT_MS, quarantine, overflow: hooks.overflow, place: hooks.place },
+    { ...options, groupId: `${config.KAFKA_GROUP_PREFIX}.${service}`, stallTimeoutMs: config.HERALD_STALL_TIMEOUT_MS, fetchLingerMs: config.HERALD_FETCH_LINGER, quarantine, overflow: hooks.overflow, place: hooks.place },
     app.get(HealthRegistry),
     app.get(Registry),
   );
