@@ -97,7 +97,7 @@ function timeEach(fns, iterations, rounds = 15) {
 function inProcess() {
   const { matchesFilter, validateFilter } = require(path.join(root, 'dist/libs/filters/src/index.js'));
   const { EventCatalog, BUILTIN_EVENT_TYPES } = require(path.join(root, 'dist/libs/events/src/index.js'));
-  const { deliveryId, matchSubscriptions, serializeJob } = require(path.join(root, 'dist/libs/deliveries/src/index.js'));
+  const { firstAttempts, matchSubscriptions } = require(path.join(root, 'dist/libs/deliveries/src/index.js'));
   const events = Array.from({ length: 64 }, (_, n) => sampleEvent(n));
   let sink = 0;
 
@@ -115,12 +115,10 @@ function inProcess() {
     ...Array.from({ length: WEBHOOKS_PER_ORG }, (_, i) => ({ kind: 'webhook', id: `wh_${i}`, eventTypes: [], projectIds: [], enabled: true, filter })),
     ...Array.from({ length: CHANNELS_PER_ORG }, (_, i) => ({ kind: 'email', id: `ec_${i}`, eventTypes: [], projectIds: [], enabled: true, filter })),
   ];
-  /** What RoutingService does per event, Kafka and the cache aside: match, then one serialised job per destination. */
+  /** What RoutingService does per event, Kafka and the cache aside: match, then one job and its message per destination. */
   const route = (subscriptions) => (i) => {
     const event = events[i & 63];
-    for (const destination of matchSubscriptions(event, subscriptions, catalog, toggles)) {
-      sink += serializeJob({ delivery_id: deliveryId(event, destination.id), attempt: 1, destination: { kind: destination.kind, id: destination.id }, event }).length;
-    }
+    for (const message of firstAttempts(event, matchSubscriptions(event, subscriptions, catalog, toggles)).messages) sink += message.value.length;
   };
   const mixed = Object.values(FILTERS).slice(1);
   const realistic = org(null).map((s, i) => ({ ...s, filter: mixed[i % mixed.length] }));

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { z } from 'zod';
 import { HeraldEventSchema, type HeraldEvent } from '@herald/events';
 import { Headers, type OutboundMessage } from '@herald/kafka';
@@ -51,9 +51,12 @@ export class InvalidDeliveryJobError extends Error {
   override name = 'InvalidDeliveryJobError';
 }
 
-/** Same event + same destination → same id, whichever ingest replica computes it, however often. */
+/**
+ * Same event + same destination → same id, whichever ingest replica computes it, however often. One-shot `hash`
+ * (no Hash object per id; the same digest): ingest computes one per job, 40,000 in the bench's burst.
+ */
 export function deliveryId(event: Pick<HeraldEvent, 'org_id' | 'id'>, destinationId: string): string {
-  const digest = createHash('sha256').update(`${event.org_id}\u0000${event.id}\u0000${destinationId}`).digest('base64url');
+  const digest = hash('sha256', `${event.org_id}\u0000${event.id}\u0000${destinationId}`, 'base64url');
   return `msg_${digest.slice(0, 27)}`;
 }
 
@@ -76,6 +79,29 @@ export function parseDeliveryJob(raw: Buffer | null): DeliveryJob {
 
 export function serializeJob(job: DeliveryJob): string {
   return JSON.stringify(job);
+}
+
+/** A destination an event's first attempt goes to. */
+export type Destination = DeliveryJob['destination'];
+
+/**
+ * An event's first attempt for each destination: the jobs, and their messages as `jobMessage` writes them (the same
+ * text), with the event's JSON written once for all of them instead of once per job. An event of the bench's burst
+ * goes to 20 destinations, and writing it into each job was 8 % of ingest's busy time.
+ */
+export function firstAttempts(event: HeraldEvent, destinations: readonly Destination[]): { jobs: DeliveryJob[]; messages: OutboundMessage[] } {
+  const eventJson = JSON.stringify(event);
+  const orderingKey = event.ordering_key ?? '';
+  const jobs: DeliveryJob[] = [];
+  const messages: OutboundMessage[] = [];
+  for (const { kind, id } of destinations) {
+    const job: DeliveryJob = { delivery_id: deliveryId(event, id), attempt: 1, destination: { kind, id }, event };
+    jobs.push(job);
+    // JSON.stringify(job), field by field in the job's own order, around the event's JSON.
+    const value = `{"delivery_id":${JSON.stringify(job.delivery_id)},"attempt":1,"destination":{"kind":${JSON.stringify(kind)},"id":${JSON.stringify(id)}},"event":${eventJson}}`;
+    messages.push({ key: id, value, headers: { [Headers.orderingKey]: orderingKey } });
+  }
+  return { jobs, messages };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { deliveriesTopic, deliveryId, DeliveryOutcomes, jobMessage, matchSubscriptions, type DeliveryJob } from '@herald/deliveries';
+import { deliveriesTopic, DeliveryOutcomes, firstAttempts, matchSubscriptions, type Destination } from '@herald/deliveries';
 import { EventCatalog, type HeraldEvent } from '@herald/events';
 import type { OutboundMessage } from '@herald/kafka';
 import { DeliveryMetrics, startAtZero } from '@herald/observability';
@@ -29,14 +29,14 @@ export class RoutingService {
    */
   async route(event: HeraldEvent, freshness: Freshness): Promise<TopicBatch[]> {
     const batches = new Map<string, OutboundMessage[]>();
-    for (const job of await this.jobsFor(event, freshness)) {
-      const topic = deliveriesTopic(job.destination.kind);
+    const { jobs, messages } = firstAttempts(event, await this.destinationsOf(event, freshness));
+    jobs.forEach(({ destination }, n) => {
+      const topic = deliveriesTopic(destination.kind);
       const batch = batches.get(topic);
-      const message = jobMessage(job);
-      if (batch) batch.push(message);
-      else batches.set(topic, [message]);
-      this.metrics.routed.inc({ channel: job.destination.kind });
-    }
+      if (batch) batch.push(messages[n]);
+      else batches.set(topic, [messages[n]]);
+      this.metrics.routed.inc({ channel: destination.kind });
+    });
     return [...batches].map(([topic, messages]) => ({ topic, messages }));
   }
 
@@ -45,16 +45,12 @@ export class RoutingService {
    * and is being quarantined: each delivery it should have made ends `failed` with the reason.
    */
   async fail(event: HeraldEvent, reason: string): Promise<void> {
-    for (const job of await this.jobsFor(event, { receivedAt: Date.now() })) await this.outcomes.fail(job, reason);
+    const { jobs } = firstAttempts(event, await this.destinationsOf(event, { receivedAt: Date.now() }));
+    for (const job of jobs) await this.outcomes.fail(job, reason);
   }
 
-  private async jobsFor(event: HeraldEvent, freshness: Freshness): Promise<DeliveryJob[]> {
+  private async destinationsOf(event: HeraldEvent, freshness: Freshness): Promise<Destination[]> {
     const { subscriptions, toggles } = await this.subscriptions.forOrg(event.org_id, freshness);
-    return matchSubscriptions(event, subscriptions, this.catalog, toggles).map((destination) => ({
-      delivery_id: deliveryId(event, destination.id),
-      attempt: 1,
-      destination: { kind: destination.kind, id: destination.id },
-      event,
-    }));
+    return matchSubscriptions(event, subscriptions, this.catalog, toggles);
   }
 }
