@@ -90,10 +90,12 @@ export type Destination = DeliveryJob['destination'];
  * goes to 20 destinations, and writing it into each job was 8 % of ingest's busy time.
  */
 export function firstAttempts(event: HeraldEvent, destinations: readonly Destination[]): { jobs: DeliveryJob[]; messages: OutboundMessage[] } {
-  const eventJson = JSON.stringify(event);
-  const orderingKey = event.ordering_key ?? '';
   const jobs: DeliveryJob[] = [];
   const messages: OutboundMessage[] = [];
+  // Many events reach no one: nothing to write for them.
+  if (destinations.length === 0) return { jobs, messages };
+  const eventJson = JSON.stringify(event);
+  const orderingKey = event.ordering_key ?? '';
   for (const { kind, id } of destinations) {
     const job: DeliveryJob = { delivery_id: deliveryId(event, id), attempt: 1, destination: { kind, id }, event };
     jobs.push(job);

@@ -36,9 +36,9 @@ let patched = false;
 
 /**
  * Makes the consumer of `groupId` linger between fetches; returns what ends it. kafkajs has no setting for this (its
- * `minBytes` and `maxWaitTimeInMs` hold the fetch on the broker, for every consumer and partition alike), so its
- * Runner's `fetch` is wrapped once per process, the way `patchRequestQueue` wraps its request queue (kafkajs 2.2.4
- * is pinned; its internals will not move).
+ * `minBytes` and `maxWaitTimeInMs` hold a fetch on the broker until enough bytes arrived, a bound that moves with the
+ * events' size), so its Runner's `fetch` is wrapped once per process, the way `patchRequestQueue` wraps its request
+ * queue (kafkajs 2.2.4 is pinned; its internals will not move). Consumers without a linger go straight through.
  */
 export function lingerBetweenFetches(groupId: string, lingerMs: number): () => void {
   if (!patched) {
