@@ -106,8 +106,7 @@ describe('content filters end to end', () => {
     // suites, and a job one of them left unfinished may reach this SMTP server too.
     const messageId = (eventId: string) => `<${id(eventId, INBOX)}@herald.example.com>`;
     const published = ['d1', 'd2', 'd3', 'd4', 'd5', 'd6', 'last-prod', 'last-staging'].map(messageId);
-    const ours = () => smtp.messages.filter((m) => published.includes(m.parsed.messageId ?? ''));
-    const mails = await eventually(() => (ours().length >= expected[INBOX].length ? ours() : undefined), 60_000);
+    const mails = await smtp.waitForMessagesWithIds(published, expected[INBOX].length, 60_000);
     expect(new Set(mails.map((m) => m.parsed.messageId))).toEqual(new Set(expected[INBOX].map(messageId)));
     expect(mails.every((m) => m.envelopeTo.join() === 'release-team@example.com')).toBe(true);
   }, 180_000);
@@ -119,7 +118,7 @@ describe('content filters end to end', () => {
     await publish(ORG, failed('after-change', 'dev', 'feature/x'));
     // Found by its Message-ID: a mail of another suite's unfinished job may arrive here as well (above).
     const expectedId = `<${id('after-change', inbox)}@herald.example.com>`;
-    const mail = await eventually(() => smtp.messages.find((m) => m.parsed.messageId === expectedId), 60_000);
+    const [mail] = await smtp.waitForMessagesWithIds([expectedId], 1, 60_000);
     expect(mail.envelopeTo.join()).toBe('release-team@example.com');
   }, 90_000);
 });

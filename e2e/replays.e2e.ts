@@ -242,11 +242,10 @@ describe('replays end to end', () => {
     expect(replay).toMatchObject({ destination: { kind: 'email', id: 'ec_replay' }, total: ids.length });
     // This replay's mails, by Message-ID: a job another suite left unfinished on the shared deliveries topic may
     // reach this SMTP server too.
-    const messageIds = ids.map((id) => `<${deliveryId({ org_id: 'org_replay', id }, 'ec_replay')}@herald.example.com>`);
-    const ours = () => smtp.messages.filter((m) => messageIds.includes(m.parsed.messageId ?? ''));
-    const mails = await eventually(() => (ours().length >= ids.length ? ours() : undefined), 30_000);
+    const messageId = (id: string) => `<${deliveryId({ org_id: 'org_replay', id }, 'ec_replay')}@herald.example.com>`;
+    const mails = await smtp.waitForMessagesWithIds(ids.map(messageId), ids.length, 30_000);
     const order = await eventOrder('org_replay', ids);
-    expect(mails.map((m) => m.parsed.messageId)).toEqual(order.map((id) => `<${deliveryId({ org_id: 'org_replay', id }, 'ec_replay')}@herald.example.com>`));
+    expect(mails.map((m) => m.parsed.messageId)).toEqual(order.map(messageId));
     await eventually(async () => ((await api('GET', `/email-channels/ec_replay/replays/${replay.id}`)).body.succeeded === ids.length ? true : undefined), 30_000, 250);
   }, 120_000);
 });

@@ -10,13 +10,17 @@ export class Arrivals<T> {
     return index;
   }
 
-  /** Resolves with the first `count` items once they are there; rejects after `timeoutMs` with `explain()`. */
-  waitFor(count: number, timeoutMs: number, explain: () => string): Promise<T[]> {
+  /**
+   * Resolves with the first `count` items (of those `matches` accepts) once they are there; rejects after `timeoutMs`
+   * with `explain()`.
+   */
+  waitFor(count: number, timeoutMs: number, explain: () => string, matches?: (item: T) => boolean): Promise<T[]> {
     return new Promise((resolve, reject) => {
       const check = () => {
-        if (this.items.length < count) return;
+        const found = matches ? this.items.filter(matches) : this.items;
+        if (found.length < count) return;
         cleanup();
-        resolve(this.items.slice(0, count));
+        resolve(found.slice(0, count));
       };
       const timer = setTimeout(() => {
         cleanup();

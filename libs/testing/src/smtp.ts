@@ -50,6 +50,11 @@ export interface TestSmtpServer {
   connections(): number;
   /** Resolves once `count` messages were accepted; rejects after `timeoutMs`. */
   waitForMessages(count: number, timeoutMs?: number): Promise<ReceivedMail[]>;
+  /**
+   * Resolves once `count` messages whose Message-ID is one of `messageIds` were accepted, in arrival order; others (a
+   * mail of another suite's unfinished job, on a deliveries topic the suites share) are left out.
+   */
+  waitForMessagesWithIds(messageIds: readonly string[], count?: number, timeoutMs?: number): Promise<ReceivedMail[]>;
   close(): Promise<void>;
 }
 
@@ -123,6 +128,10 @@ export async function startSmtpServer(options: TestSmtpServerOptions = {}): Prom
     connections: () => connections,
     waitForMessages(count, timeoutMs = 30_000) {
       return arrivals.waitFor(count, timeoutMs, () => `expected ${count} messages within ${timeoutMs} ms, got ${messages.length} (${offered} offered)`);
+    },
+    waitForMessagesWithIds(messageIds, count = messageIds.length, timeoutMs = 30_000) {
+      const ours = (mail: ReceivedMail) => messageIds.includes(mail.parsed.messageId ?? '');
+      return arrivals.waitFor(count, timeoutMs, () => `expected ${count} of ${messageIds.length} messages by id within ${timeoutMs} ms, got ${messages.filter(ours).length} (${messages.length} in all)`, ours);
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
