@@ -48,7 +48,7 @@ describe('SubscriptionCache', () => {
     expect(state.versionReads).toBe(2);
   });
 
-  it("trusts the cache for an event whose recorded version it already covers, and reads again for a newer one", async () => {
+  it("trusts the cache for an event whose recorded version it already covers, and reads the lists again for a newer one", async () => {
     const { state, cache } = fakeOrg();
     state.version = '7';
     await cache.forOrg('org', { receivedAt: Date.now() });
@@ -59,8 +59,22 @@ describe('SubscriptionCache', () => {
 
     state.webhooks.push('wh_new');
     state.version = '8';
+    // The insert's read of version 8 began after this event came in: lists read from now on are new enough.
     expect(ids(await cache.forOrg('org', { receivedAt: later + 2, recordedVersion: '8' }))).toEqual(['wh_new']);
-    expect([state.versionReads, state.listReads]).toEqual([2, 2]);
+    expect([state.versionReads, state.listReads]).toEqual([1, 2]);
+  });
+
+  it("reads an org's lists once for its first events, without a version query, when their inserts recorded its version", async () => {
+    const { state, cache } = fakeOrg();
+    state.webhooks.push('wh_a');
+    state.version = '3';
+    const receivedAt = Date.now();
+    const routed = await Promise.all([1, 2, 3].map(() => cache.forOrg('org', { receivedAt, recordedVersion: '3' })));
+    expect(routed.map(ids)).toEqual([['wh_a'], ['wh_a'], ['wh_a']]);
+    expect([state.versionReads, state.listReads]).toEqual([0, 1]);
+    // An event without a recorded version still has the version read; the lists, labelled 3, still stand.
+    await cache.forOrg('org', { receivedAt: receivedAt + 1_000 });
+    expect([state.versionReads, state.listReads]).toEqual([1, 1]);
   });
 
   it('reads the version as before when the recorded one is not a count', async () => {

@@ -30,9 +30,10 @@ interface Cached {
  * to them) is read by a query that started after the event reached this process; if it moved, the lists are
  * read again. An API change answered before an event was accepted has committed before that query starts, so
  * every replica routes the event with it (read-your-writes). Events of one org received before a version query
- * began share it, so a batch costs one primary-key read, not one per event; an event whose insert into the event log
- * read the version costs none while the cached lists are at least that new (versions only grow: orgs are upserted,
- * never deleted).
+ * began share it, so a batch costs one primary-key read, not one per event. An event whose insert into the event log
+ * read the version needs no version query: that read began after the event was accepted, so the cached lists serve
+ * while they are at least that new (versions only grow: orgs are upserted, never deleted), and otherwise lists read
+ * from now on do (an org's first events, and its first after a change, go straight to reading them).
  */
 @Injectable()
 export class SubscriptionCache {
@@ -47,12 +48,13 @@ export class SubscriptionCache {
 
   /** The org's subscriptions, at least as new as `freshness` asks. */
   async forOrg(orgId: string, { receivedAt, recordedVersion }: Freshness): Promise<OrgSubscriptions> {
+    const recorded = recordedVersion != null && VERSION.test(recordedVersion) ? recordedVersion : null;
     let cached = this.cache.get(orgId);
-    if (cached && recordedVersion != null && atLeast(cached.version, recordedVersion)) {
+    if (cached && recorded !== null && atLeast(cached.version, recorded)) {
       const entry = await cached.loading.catch(() => undefined);
       if (entry) return entry;
     }
-    const version = await this.versions.read(orgId, receivedAt, () => this.orgs.subscriptionsVersion(orgId));
+    const version = recorded ?? (await this.versions.read(orgId, receivedAt, () => this.orgs.subscriptionsVersion(orgId)));
     cached = this.cache.get(orgId);
     if (cached && cached.version === version) {
       const entry = await cached.loading.catch(() => undefined);
@@ -75,7 +77,7 @@ export class SubscriptionCache {
 
 const VERSION = /^\d{1,19}$/;
 
-/** Whether lists read at `cached` are at least as new as `recorded`; a version that is not a count never is. */
+/** Whether lists read at `cached` are at least as new as `recorded` (a count); a cached version that is not a count never is. */
 function atLeast(cached: string | null, recorded: string): boolean {
-  return cached !== null && VERSION.test(cached) && VERSION.test(recorded) && BigInt(cached) >= BigInt(recorded);
+  return cached !== null && VERSION.test(cached) && BigInt(cached) >= BigInt(recorded);
 }
