@@ -16,7 +16,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 
 FROM node:24-bookworm-slim
-# Heap sizing: see serviceHeapFlags in tools/dev/services.mjs (16 MiB semi-spaces; the webhook-sender's deployment adds its own); the old generation's growth is set in runService (libs/runtime).
+# Heap sizing: see serviceHeapFlags in tools/dev/services.mjs (16 MiB semi-spaces for every service); the old generation's growth is set in runService (libs/runtime).
 ENV NODE_ENV=production LOG_FORMAT=json NODE_OPTIONS=--max-semi-space-size=16
 WORKDIR /app
 COPY --from=deps /app/node_modules node_modules

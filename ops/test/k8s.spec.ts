@@ -128,7 +128,7 @@ describe.each(OVERLAYS)('k8s/overlays/%s', (overlay) => {
     expect(deployments).toHaveLength(SERVICES.length);
     for (const service of SERVICES) {
       const [container] = deploymentOf(service).spec!.template!.spec.containers;
-      expect(container.args).toEqual([...(await ownHeapFlags(service)), `dist/apps/${service}/src/main.js`]);
+      expect(container.args).toEqual([...(await ownHeapFlags()), `dist/apps/${service}/src/main.js`]);
     }
   });
 
