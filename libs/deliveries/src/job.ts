@@ -95,13 +95,12 @@ export function firstAttempts(event: HeraldEvent, destinations: readonly Destina
   // Many events reach no one: nothing to write for them.
   if (destinations.length === 0) return { jobs, messages };
   const eventJson = JSON.stringify(event);
-  const orderingKey = event.ordering_key ?? '';
   for (const { kind, id } of destinations) {
     const job: DeliveryJob = { delivery_id: deliveryId(event, id), attempt: 1, destination: { kind, id }, event };
     jobs.push(job);
     // JSON.stringify(job), field by field in the job's own order, around the event's JSON.
     const value = `{"delivery_id":${JSON.stringify(job.delivery_id)},"attempt":1,"destination":{"kind":${JSON.stringify(kind)},"id":${JSON.stringify(id)}},"event":${eventJson}}`;
-    messages.push({ key: id, value, headers: { [Headers.orderingKey]: orderingKey } });
+    messages.push(messageOf(job, value));
   }
   return { jobs, messages };
 }
@@ -111,5 +110,10 @@ export function firstAttempts(event: HeraldEvent, destinations: readonly Destina
  * share a partition), its ordering key in a header, so a sender places it among its partition's without parsing it.
  */
 export function jobMessage(job: DeliveryJob, headers?: Record<string, string>): OutboundMessage {
-  return { key: job.destination.id, value: serializeJob(job), headers: { ...headers, [Headers.orderingKey]: job.event.ordering_key ?? '' } };
+  return messageOf(job, serializeJob(job), headers);
+}
+
+/** `job`'s message around its text, `value`: the key and headers are jobMessage's, in one place for firstAttempts too. */
+function messageOf(job: DeliveryJob, value: string, headers?: Record<string, string>): OutboundMessage {
+  return { key: job.destination.id, value, headers: { ...headers, [Headers.orderingKey]: job.event.ordering_key ?? '' } };
 }
