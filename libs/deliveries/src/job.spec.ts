@@ -1,6 +1,6 @@
 import { Headers } from '@herald/kafka';
 import { createHash } from 'node:crypto';
-import { deliveryId, firstAttempts, jobMessage, parseDeliveryJob, type DeliveryJob } from './job';
+import { deliveryId, firstAttempts, firstJobs, jobMessage, parseDeliveryJob, type DeliveryJob } from './job';
 
 const event = { id: 'evt_1', type: 'deployment.started', org_id: 'org_1', project_id: null, occurred_at: 't', created_at: 't', data: { deployment: { id: 'dep_1' } } };
 const job: DeliveryJob = { delivery_id: deliveryId(event, 'wh_1'), attempt: 1, destination: { kind: 'webhook', id: 'wh_1' }, event };
@@ -19,7 +19,7 @@ describe('jobMessage', () => {
   });
 });
 
-describe('firstAttempts', () => {
+describe('firstJobs and firstAttempts', () => {
   const destinations = [
     { kind: 'webhook' as const, id: 'wh_1' },
     { kind: 'email' as const, id: 'ch_"quoted"\\' },
@@ -37,6 +37,7 @@ describe('firstAttempts', () => {
       const { jobs, messages } = firstAttempts(each, destinations);
       expect(jobs).toEqual(destinations.map((destination) => ({ delivery_id: deliveryId(each, destination.id), attempt: 1, destination, event: each })));
       expect(messages).toEqual(jobs.map((job) => jobMessage(job)));
+      expect(firstJobs(each, destinations)).toEqual(jobs);
     }
   });
 

@@ -36,7 +36,7 @@ interface Encoder {
   offset: number;
   readonly buffer: Buffer;
 }
-type Header = { key: string; value: Buffer | string | null };
+
 /** A message as kafkajs's produce request hands it to `Record`. */
 export interface RecordInput {
   offsetDelta?: number;
@@ -66,23 +66,24 @@ function writeVarNumber(encoder: Encoder, value: number): void {
   encoder.buf[encoder.offset++] = zigzag;
 }
 
-/** Nullable bytes as a record writes them: a varint length (-1 for null), then the bytes (strings as UTF-8). */
-function sizeOfBytes(value: Buffer | string | null | undefined): number {
-  if (value == null) return 1;
-  const length = Buffer.isBuffer(value) ? value.length : Buffer.byteLength(String(value));
-  return sizeOfVarNumber(length) + length;
+type Bytes = Buffer | string | null | undefined;
+
+/** The length a record gives nullable bytes: -1 for null, else their bytes (strings as UTF-8). */
+function lengthOf(value: Bytes): number {
+  if (value == null) return -1;
+  return Buffer.isBuffer(value) ? value.length : Buffer.byteLength(String(value));
 }
 
-function writeBytes(encoder: Encoder, value: Buffer | string | null | undefined): void {
-  if (value == null) return writeVarNumber(encoder, -1);
-  if (Buffer.isBuffer(value)) {
-    writeVarNumber(encoder, value.length);
-    encoder.offset += value.copy(encoder.buf, encoder.offset);
-  } else {
-    const text = String(value);
-    writeVarNumber(encoder, Buffer.byteLength(text));
-    encoder.offset += encoder.buf.write(text, encoder.offset);
-  }
+/** Bytes of `value` as a record writes them, given its `lengthOf`: a varint length, then the bytes. */
+function sizeOfBytes(length: number): number {
+  return sizeOfVarNumber(length) + Math.max(length, 0);
+}
+
+function writeBytes(encoder: Encoder, value: Bytes, length: number): void {
+  writeVarNumber(encoder, length);
+  if (value == null) return;
+  if (Buffer.isBuffer(value)) encoder.offset += value.copy(encoder.buf, encoder.offset);
+  else encoder.offset += encoder.buf.write(String(value), encoder.offset);
 }
 
 /**
@@ -96,13 +97,16 @@ function writeBytes(encoder: Encoder, value: Buffer | string | null | undefined)
 export function encodeRecord(input: RecordInput): Encoder {
   const { offsetDelta = 0, timestampDelta = 0, key, value, headers = {} } = input;
   if (!Number.isSafeInteger(offsetDelta) || !Number.isSafeInteger(timestampDelta)) return kafkajsRecord(input);
-  const headerList: Header[] = [];
+  // key, value, then each header's key and value, with their lengths: a string's UTF-8 length is counted once.
+  const fields: Bytes[] = [key, value];
   for (const [name, headerValue] of Object.entries(headers)) {
-    if (Array.isArray(headerValue)) for (const each of headerValue) headerList.push({ key: name, value: each });
-    else headerList.push({ key: name, value: headerValue });
+    if (Array.isArray(headerValue)) for (const each of headerValue) fields.push(name, each);
+    else fields.push(name, headerValue);
   }
-  let bodySize = 1 + sizeOfVarNumber(timestampDelta) + sizeOfVarNumber(offsetDelta) + sizeOfBytes(key) + sizeOfBytes(value) + sizeOfVarNumber(headerList.length);
-  for (const header of headerList) bodySize += sizeOfBytes(header.key) + sizeOfBytes(header.value);
+  const lengths = fields.map(lengthOf);
+  const headerCount = (fields.length - 2) / 2;
+  let bodySize = 1 + sizeOfVarNumber(timestampDelta) + sizeOfVarNumber(offsetDelta) + sizeOfVarNumber(headerCount);
+  for (const length of lengths) bodySize += sizeOfBytes(length);
   const record = Object.create(KafkajsEncoder.prototype) as Encoder;
   // Unzeroed (from Node's pool when small): every byte is written below.
   record.buf = Buffer.allocUnsafe(sizeOfVarNumber(bodySize) + bodySize);
@@ -111,13 +115,10 @@ export function encodeRecord(input: RecordInput): Encoder {
   record.buf[record.offset++] = 0; // attributes: none are used in a record
   writeVarNumber(record, timestampDelta);
   writeVarNumber(record, offsetDelta);
-  writeBytes(record, key);
-  writeBytes(record, value);
-  writeVarNumber(record, headerList.length);
-  for (const header of headerList) {
-    writeBytes(record, header.key);
-    writeBytes(record, header.value);
-  }
+  writeBytes(record, key, lengths[0]);
+  writeBytes(record, value, lengths[1]);
+  writeVarNumber(record, headerCount);
+  for (let n = 2; n < fields.length; n++) writeBytes(record, fields[n], lengths[n]);
   return record;
 }
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { deliveriesTopic, DeliveryOutcomes, firstAttempts, matchSubscriptions, type Destination } from '@herald/deliveries';
+import { deliveriesTopic, DeliveryOutcomes, firstAttempts, firstJobs, matchSubscriptions, type Destination } from '@herald/deliveries';
 import { EventCatalog, type HeraldEvent } from '@herald/events';
 import type { OutboundMessage } from '@herald/kafka';
 import { DeliveryMetrics, startAtZero } from '@herald/observability';
@@ -45,7 +45,7 @@ export class RoutingService {
    * and is being quarantined: each delivery it should have made ends `failed` with the reason.
    */
   async fail(event: HeraldEvent, reason: string): Promise<void> {
-    const { jobs } = firstAttempts(event, await this.destinationsOf(event, { receivedAt: Date.now() }));
+    const jobs = firstJobs(event, await this.destinationsOf(event, { receivedAt: Date.now() }));
     for (const job of jobs) await this.outcomes.fail(job, reason);
   }
 

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { subscriptionOf, type Subscription } from '@herald/deliveries';
-import { EmailChannelRepository, OrgRepository, WebhookRepository } from '@herald/persistence';
-import { FreshReads } from './fresh-reads';
+import { EmailChannelRepository, FreshReads, OrgRepository, WebhookRepository } from '@herald/persistence';
 
 interface OrgSubscriptions {
   subscriptions: Subscription[];

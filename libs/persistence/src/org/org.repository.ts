@@ -1,4 +1,5 @@
 import { DataSource, Repository } from 'typeorm';
+import { FreshReads } from '../fresh-reads';
 import { OrgEntity } from './org.entity';
 import { OrgEventTypeEntity } from './org-event-type.entity';
 
@@ -6,19 +7,26 @@ export class OrgRepository {
   private readonly repo: Repository<OrgEntity>;
   private readonly toggles: Repository<OrgEventTypeEntity>;
   private readonly known = new Map<string, number>();
+  private readonly reads = new FreshReads<boolean>();
 
   constructor(private readonly dataSource: DataSource) {
     this.repo = dataSource.getRepository(OrgEntity);
     this.toggles = dataSource.getRepository(OrgEventTypeEntity);
   }
 
-  /** Orgs are never deleted while events flow, so a positive answer is cached for a minute. */
-  async exists(id: string): Promise<boolean> {
+  /**
+   * Whether the org existed at `since` (local clock) or later. Orgs are never deleted while events flow, so a
+   * positive answer is cached for a minute. Concurrent callers share a read begun at or after their `since`: a new
+   * org's first batch of events asks once or twice, not once per event.
+   */
+  async exists(id: string, since = Date.now()): Promise<boolean> {
     const cachedAt = this.known.get(id);
     if (cachedAt !== undefined && Date.now() - cachedAt < 60_000) return true;
-    const found = await this.repo.existsBy({ id });
-    if (found) this.known.set(id, Date.now());
-    return found;
+    return this.reads.read(id, since, async () => {
+      const found = await this.repo.existsBy({ id });
+      if (found) this.known.set(id, Date.now());
+      return found;
+    });
   }
 
   async upsert(id: string, name = id): Promise<OrgEntity> {
