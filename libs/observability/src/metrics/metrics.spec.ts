@@ -101,3 +101,42 @@ describe('startAtZero', () => {
     expect(await series()).toEqual(['dead/exhausted=0', 'dead/rejected=0', 'dlq/exhausted=0', 'dlq/rejected=1']);
   });
 });
+
+describe('counter', () => {
+  const text = async (registry: Registry, name: string) =>
+    (await registry.getSingleMetricAsString(name))
+      .split('\n')
+      .filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `))
+      .sort();
+
+  it('adds labelled increments up per label set and shows their sums at every scrape', async () => {
+    const registry = new Registry();
+    const attempts = counter(registry, 'test_attempts_total', 'attempts', ['channel', 'result']);
+    for (let n = 0; n < 1_000; n++) attempts.inc({ channel: 'webhook', result: n % 4 === 0 ? 'failure' : 'success' });
+    attempts.inc({ channel: 'email', result: 'success' }, 2.5);
+    expect(await text(registry, 'test_attempts_total')).toEqual([
+      'test_attempts_total{channel="email",result="success"} 2.5',
+      'test_attempts_total{channel="webhook",result="failure"} 250',
+      'test_attempts_total{channel="webhook",result="success"} 750',
+    ]);
+    attempts.inc({ channel: 'webhook', result: 'failure' });
+    expect(await text(registry, 'test_attempts_total')).toEqual([
+      'test_attempts_total{channel="email",result="success"} 2.5',
+      'test_attempts_total{channel="webhook",result="failure"} 251',
+      'test_attempts_total{channel="webhook",result="success"} 750',
+    ]);
+  });
+
+  it("keeps prom-client's checks and its unlabelled form", async () => {
+    const registry = new Registry();
+    const attempts = counter(registry, 'test_checked_total', 'checked', ['channel']);
+    expect(() => attempts.inc({ channel: 'webhook', tier: 'x' } as never)).toThrow(/label/i);
+    expect(() => attempts.inc({ channel: 'webhook' }, -1)).toThrow(/decrease/);
+    expect(() => attempts.inc({ channel: 'webhook' }, Infinity)).toThrow(/not a valid number/);
+    const opened = counter(registry, 'test_opened_total', 'opened');
+    opened.inc();
+    opened.inc(2);
+    expect(await text(registry, 'test_opened_total')).toEqual(['test_opened_total 3']);
+    expect(counter(registry, 'test_opened_total', 'opened')).toBe(opened);
+  });
+});
