@@ -23,7 +23,7 @@ export function counter<L extends string>(registry: Registry, name: string, help
     },
   });
   const add = metric.inc.bind(metric) as (labels?: Record<L, string> | number, value?: number) => void;
-  metric.inc = ((labels?: Record<L, string> | number, value = 1) => {
+  metric.inc = ((labels?: Record<L, string> | number, value: number = 1) => {
     // Unlabelled, zero (startAtZero) or not a valid increment: prom-client's own way, with its errors.
     if (typeof labels !== 'object' || labelNames.length === 0 || !(value > 0 && value < Infinity)) return add(labels, value);
     const sum = sums.of(labelNames, labels) ?? (add(labels, 0), sums.start(labelNames, labels));

@@ -38,6 +38,16 @@ describe('OrgRepository.exists', () => {
     expect(await Promise.all(later)).toEqual([true, true]);
   });
 
+  it('answers callers that asked while a read was running with its "yes", without another read', async () => {
+    const { orgs, answers, existsBy } = orgsWithControlledReads();
+    const first = orgs.exists('org_found', Date.now());
+    const during = [orgs.exists('org_found', Date.now() + 10), orgs.exists('org_found', Date.now() + 20)];
+    answers[0](true);
+    expect(await first).toBe(true);
+    expect(await Promise.all(during)).toEqual([true, true]);
+    expect(existsBy).toHaveBeenCalledTimes(1);
+  });
+
   it('asks again once a "no" is older than the caller', async () => {
     const { orgs, answers, existsBy } = orgsWithControlledReads();
     const first = orgs.exists('org_gone', Date.now());
