@@ -10,7 +10,6 @@ export { EmailChannelEntity, type SmtpSecurity } from './email-channel/email-cha
 export { EmailChannelRepository, type NewEmailChannel } from './email-channel/email-channel.repository';
 export { EventLogEntity, type EventStatus } from './event-log/event-log.entity';
 export { EventLogRepository, toEvent, type EventFilter } from './event-log/event-log.repository';
-export { FreshReads } from './fresh-reads';
 export { IdempotencyRecordEntity } from './idempotency-record/idempotency-record.entity';
 export { IdempotencyRecordRepository, type IdempotencyClaim, type IdempotentRequest } from './idempotency-record/idempotency-record.repository';
 export { LimitReachedError } from './org/limit-reached.error';

@@ -60,7 +60,7 @@ export class IntakeService {
     const accepted = acceptEvent(input, this.catalog, new Date(receivedAt), assignId);
     const turn = this.order.take(accepted.org_id);
     try {
-      if (!(await this.orgs.exists(accepted.org_id, receivedAt))) throw new InvalidEventError('org_id', `unknown org '${accepted.org_id}'`, 'unknown_org');
+      if (!(await this.orgs.exists(accepted.org_id))) throw new InvalidEventError('org_id', `unknown org '${accepted.org_id}'`, 'unknown_org');
       const { event, published, subscriptionsVersion } = await this.eventLog.recordOnce(accepted);
       if (published) return { event, marked: Promise.resolve() };
       // The jobs are produced in the routing span: each delivery's trace continues from it.

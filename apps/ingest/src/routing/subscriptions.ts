@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { subscriptionOf, type Subscription } from '@herald/deliveries';
-import { EmailChannelRepository, FreshReads, OrgRepository, WebhookRepository } from '@herald/persistence';
+import { EmailChannelRepository, OrgRepository, WebhookRepository } from '@herald/persistence';
+import { FreshReads } from './fresh-reads';
 
 interface OrgSubscriptions {
   subscriptions: Subscription[];

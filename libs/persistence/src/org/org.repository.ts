@@ -1,39 +1,23 @@
 import { DataSource, Repository } from 'typeorm';
-import { FreshReads } from '../fresh-reads';
 import { OrgEntity } from './org.entity';
 import { OrgEventTypeEntity } from './org-event-type.entity';
 
 export class OrgRepository {
   private readonly repo: Repository<OrgEntity>;
   private readonly toggles: Repository<OrgEventTypeEntity>;
-  /** When each org was last found: a "yes" is kept for a minute. */
-  private readonly foundAt = new Map<string, number>();
-  private readonly reads = new FreshReads<boolean>();
+  private readonly known = new Map<string, number>();
 
   constructor(private readonly dataSource: DataSource) {
     this.repo = dataSource.getRepository(OrgEntity);
     this.toggles = dataSource.getRepository(OrgEventTypeEntity);
   }
 
-  /**
-   * Whether the org existed at `since` (local clock) or later. Orgs are never deleted while events flow, so a "yes"
-   * from any read answers every caller and is cached for a minute; a "no" answers only callers that asked before its
-   * read began. Concurrent callers share reads (FreshReads): a new org's first batch of events asks once, not once per
-   * event.
-   */
-  async exists(id: string, since = Date.now()): Promise<boolean> {
-    // Checked again inside: a read queued behind one that found the org needs no query of its own.
-    return this.known(id) || this.reads.read(id, since, async () => this.known(id) || this.readExists(id));
-  }
-
-  private known(id: string): boolean {
-    const foundAt = this.foundAt.get(id);
-    return foundAt !== undefined && Date.now() - foundAt < 60_000;
-  }
-
-  private async readExists(id: string): Promise<boolean> {
+  /** Orgs are never deleted while events flow, so a positive answer is cached for a minute. */
+  async exists(id: string): Promise<boolean> {
+    const cachedAt = this.known.get(id);
+    if (cachedAt !== undefined && Date.now() - cachedAt < 60_000) return true;
     const found = await this.repo.existsBy({ id });
-    if (found) this.foundAt.set(id, Date.now());
+    if (found) this.known.set(id, Date.now());
     return found;
   }
 
