@@ -16,9 +16,9 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 
 FROM node:24-bookworm-slim
-# Heap sizing: see serviceHeapFlags in tools/dev/services.mjs (16 MiB semi-spaces here; a deployment adds a service's
-# own flag), and MALLOC_ENV there for glibc's fixed thresholds; the old generation's growth is set in runService (libs/runtime).
-ENV NODE_ENV=production LOG_FORMAT=json NODE_OPTIONS=--max-semi-space-size=16 MALLOC_MMAP_THRESHOLD_=131072 MALLOC_TRIM_THRESHOLD_=131072
+# Memory: see SERVICE_MEMORY in tools/dev/services.mjs (16 MiB semi-spaces here; a deployment adds a service's own
+# flag and glibc settings); the old generation's growth is set in runService (libs/runtime).
+ENV NODE_ENV=production LOG_FORMAT=json NODE_OPTIONS=--max-semi-space-size=16
 WORKDIR /app
 COPY --from=deps /app/node_modules node_modules
 COPY --from=build /app/dist dist

@@ -3,7 +3,7 @@ import path from 'node:path';
 import Ajv2019, { type ValidateFunction } from 'ajv/dist/2019';
 import { parse } from 'yaml';
 import { DASHBOARD_FILE, RULE_FILE } from '../generate';
-import { ownHeapFlags } from './heap-flags';
+import { mallocEntries, ownHeapFlags, ownMallocEnv } from './heap-flags';
 
 // docker-compose.yml read as Compose would (merge keys resolved); there is no Docker engine or compose plugin
 // here, so these are the checks `docker compose config` (the Compose Specification schema) and a first `up`
@@ -80,6 +80,11 @@ describe('docker-compose.yml', () => {
     for (const name of HERALD_SERVICES) {
       expect(services[name].command).toEqual(['node', ...(await ownHeapFlags(name)), `dist/apps/${name}/src/main.js`]);
     }
+  });
+
+  it.each(HERALD_SERVICES)('%s gets the glibc settings npm run services gives it, beside the shared environment', async (name) => {
+    expect(mallocEntries(services[name].environment ?? {})).toEqual(await ownMallocEnv(name));
+    expect(services[name].environment).toMatchObject(services.ingest.environment!);
   });
 
   it.each(Object.keys(services))('%s has an image or a build, and a health check unless it runs once', (name) => {

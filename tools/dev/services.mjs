@@ -16,28 +16,39 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 export const SERVICES = Object.freeze(['ingest', 'webhook-sender', 'email-sender', 'retry-scheduler']);
 
 /**
- * V8's young generation, in MiB per semi-space, per service (the image's NODE_OPTIONS gives 16; a deployment adds a
- * service's own flag to its command: see the ingest kustomization and compose service). On a large machine V8 lets it
- * grow to 64 MiB per process under load, most of a service's resident memory; 16 keeps it to a quarter of that at no
- * measurable CPU cost (docs/performance.md, "Cost of one delivery", "The sender's young generation again"). Ingest
- * runs with 8: its burst peak is 25–35 MiB lower at the same CPU per delivery (docs/performance.md, "Headroom, not
- * live data").
+ * glibc malloc's thresholds fixed at 128 KiB. By default glibc raises its mmap threshold to the size of each large
+ * block freed (up to 32 MiB) and its trim threshold to twice that, so once a Kafka fetch response has been freed, later
+ * ones come from the main heap, and what they leave there is kept: the sender's grew from 6 to 29 MiB in a burst.
+ * Fixed, large blocks are mapped and returned, and the heap's top is given back: the sender's peak is 10–25 MiB lower
+ * at the same CPU. Not for ingest, whose produce requests of many jobs are such blocks: mapping each one cost it
+ * about 30 % more CPU with 100 endpoints (docs/performance.md, "Headroom, not live data").
  */
-const SEMI_SPACE_MIB = { ingest: 8, 'webhook-sender': 16, 'email-sender': 16, 'retry-scheduler': 16 };
+const FIXED_MALLOC_THRESHOLDS = Object.freeze({ MALLOC_MMAP_THRESHOLD_: '131072', MALLOC_TRIM_THRESHOLD_: '131072' });
+
+/**
+ * Memory settings per service; a deployment gives each the same (the ops specs check the kustomizations and compose).
+ * `semiSpaceMiB`: V8's young generation per semi-space. The image's NODE_OPTIONS gives 16, a deployment adds a
+ * service's own flag to its command. On a large machine V8 lets it grow to 64 MiB per process under load, most of a
+ * service's resident memory; 16 keeps it to a quarter of that at no measurable CPU cost (docs/performance.md, "Cost of
+ * one delivery", "The sender's young generation again"). Ingest runs with 8: its burst peak is 25–35 MiB lower
+ * (docs/performance.md, "Headroom, not live data"). `mallocEnv`: environment for glibc, read as the process starts.
+ */
+const SERVICE_MEMORY = {
+  ingest: { semiSpaceMiB: 8, mallocEnv: {} },
+  'webhook-sender': { semiSpaceMiB: 16, mallocEnv: FIXED_MALLOC_THRESHOLDS },
+  'email-sender': { semiSpaceMiB: 16, mallocEnv: {} },
+  'retry-scheduler': { semiSpaceMiB: 16, mallocEnv: {} },
+};
 
 /** The heap flags a service runs with; flags in `nodeArgs` come after these, so they can override them. */
 export function serviceHeapFlags(name) {
-  return [`--max-semi-space-size=${SEMI_SPACE_MIB[name]}`];
+  return [`--max-semi-space-size=${SERVICE_MEMORY[name].semiSpaceMiB}`];
 }
 
-/**
- * glibc malloc's thresholds, fixed for every service (the image's ENV sets the same). By default glibc raises its
- * mmap threshold to the size of each large block freed (up to 32 MiB) and its trim threshold to twice that, so once a
- * Kafka fetch response or a socket buffer has been freed, later ones come from the main heap and what they leave is
- * kept: the sender's and ingest's heaps grew by 23–25 MiB in a burst. Fixed at 128 KiB, large blocks are mapped and
- * returned, and the heap's top is given back (docs/performance.md, "Headroom, not live data").
- */
-export const MALLOC_ENV = Object.freeze({ MALLOC_MMAP_THRESHOLD_: '131072', MALLOC_TRIM_THRESHOLD_: '131072' });
+/** The glibc settings a service runs with (its environment, which the caller's own settings override). */
+export function serviceMallocEnv(name) {
+  return { ...SERVICE_MEMORY[name].mallocEnv };
+}
 
 /**
  * HTTP ports: ingest base, webhook-sender base+2, email-sender base+3, retry-scheduler base+4 (base+1 was the router's,
@@ -128,7 +139,7 @@ export async function startServices({
   const launch = (name) => {
     const child = spawn(process.execPath, [...serviceHeapFlags(name), ...nodeArgs, serviceEntry(name, root)], {
       cwd: root,
-      env: { ...MALLOC_ENV, ...process.env, ...env, ...serviceEnv[name], PORT: String(ports[name]), HEALTH_PORT: String(ports[name] + HEALTH_PORT_OFFSET) },
+      env: { ...serviceMallocEnv(name), ...process.env, ...env, ...serviceEnv[name], PORT: String(ports[name]), HEALTH_PORT: String(ports[name] + HEALTH_PORT_OFFSET) },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
